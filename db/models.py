@@ -1,0 +1,192 @@
+"""SQLAlchemy models: accounts, tracked addresses and their chain data, wallets, sync jobs."""
+
+from __future__ import annotations
+
+import enum
+from datetime import UTC, datetime
+
+from sqlalchemy import (
+    BigInteger,
+    Enum,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from db.types import BigIntId, UTCDateTime
+
+# Unconfirmed transactions sort above every block height; NULL heights would break keyset
+# tuple comparisons, so the page order uses this key instead of `block_height`.
+UNCONFIRMED_SORT_KEY = 2**62
+
+LABEL_MAX_LENGTH = 100
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def sort_key_for(block_height: int | None) -> int:
+    return UNCONFIRMED_SORT_KEY if block_height is None else block_height
+
+
+class Chain(enum.Enum):
+    BITCOIN = "BITCOIN"
+
+
+class SyncStatus(enum.Enum):
+    PENDING = "PENDING"
+    SYNCING = "SYNCING"
+    SYNCED = "SYNCED"
+    ERROR = "ERROR"
+
+
+class JobStatus(enum.Enum):
+    QUEUED = "QUEUED"
+    RUNNING = "RUNNING"
+    SUCCEEDED = "SUCCEEDED"
+    FAILED = "FAILED"
+    CANCELLED = "CANCELLED"
+
+
+ACTIVE_JOB_STATUSES = (JobStatus.QUEUED, JobStatus.RUNNING)
+# The predicate of the one-active-job index; an upsert must name it literally to target it.
+ACTIVE_JOB_PREDICATE = "status IN ('QUEUED', 'RUNNING')"
+
+
+def _enum_column(enum_class: type[enum.Enum]) -> Enum:
+    return Enum(enum_class, native_enum=False, length=16, validate_strings=True)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class Account(Base):
+    __tablename__ = "accounts"
+
+    id: Mapped[int] = mapped_column(BigIntId, primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+
+
+class TrackedAddress(Base):
+    """One address on one chain, synced once however many accounts watch it."""
+
+    __tablename__ = "addresses"
+    __table_args__ = (UniqueConstraint("chain", "address"),)
+
+    id: Mapped[int] = mapped_column(BigIntId, primary_key=True)
+    chain: Mapped[Chain] = mapped_column(_enum_column(Chain))
+    address: Mapped[str] = mapped_column(String(100))
+    confirmed_balance_sat: Mapped[int] = mapped_column(BigInteger, default=0)
+    unconfirmed_balance_sat: Mapped[int] = mapped_column(BigInteger, default=0)
+    total_received_sat: Mapped[int] = mapped_column(BigInteger, default=0)
+    total_sent_sat: Mapped[int] = mapped_column(BigInteger, default=0)
+    transaction_count: Mapped[int] = mapped_column(Integer, default=0)
+    sync_status: Mapped[SyncStatus] = mapped_column(
+        _enum_column(SyncStatus), default=SyncStatus.PENDING
+    )
+    last_synced_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_sync_error: Mapped[str | None] = mapped_column(Text)
+    # Every confirmed transaction up to this height is stored: incremental syncs start above it.
+    synced_height: Mapped[int | None] = mapped_column(Integer)
+    # Provider-specific position of an interrupted sync, so a retry resumes instead of restarting.
+    sync_resume_cursor: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+
+
+class Wallet(Base):
+    """An account's view of an address: its label and when it was added."""
+
+    __tablename__ = "wallets"
+    __table_args__ = (
+        UniqueConstraint("account_id", "address_id"),
+        Index(None, "address_id"),
+    )
+
+    id: Mapped[int] = mapped_column(BigIntId, primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
+    address_id: Mapped[int] = mapped_column(ForeignKey("addresses.id", ondelete="RESTRICT"))
+    label: Mapped[str | None] = mapped_column(String(LABEL_MAX_LENGTH))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+
+
+class Transaction(Base):
+    """A transaction as seen from one address, with that address's net amount."""
+
+    __tablename__ = "transactions"
+    __table_args__ = (
+        UniqueConstraint("address_id", "txid"),
+        # Newest-first keyset pages scan this index backwards.
+        Index("ix_transactions_page", "address_id", "sort_key", "id"),
+    )
+
+    id: Mapped[int] = mapped_column(BigIntId, primary_key=True)
+    address_id: Mapped[int] = mapped_column(ForeignKey("addresses.id", ondelete="CASCADE"))
+    txid: Mapped[str] = mapped_column(String(64))
+    block_height: Mapped[int | None] = mapped_column(Integer)
+    sort_key: Mapped[int] = mapped_column(BigInteger)
+    # Block time once confirmed; first-seen time while unconfirmed, when known.
+    tx_time: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    amount_sat: Mapped[int] = mapped_column(BigInteger)
+    # Set by every sync pass that saw the row; a full pass deletes rows it did not see.
+    sync_pass: Mapped[int | None] = mapped_column(BigInteger)
+
+
+class SyncJob(Base):
+    __tablename__ = "sync_jobs"
+    __table_args__ = (
+        Index(None, "address_id", "id"),
+        # At most one queued or running job per address, whoever asks.
+        Index(
+            "uq_sync_jobs_active_address",
+            "address_id",
+            unique=True,
+            sqlite_where=text(ACTIVE_JOB_PREDICATE),
+            postgresql_where=text(ACTIVE_JOB_PREDICATE),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(BigIntId, primary_key=True)
+    address_id: Mapped[int] = mapped_column(ForeignKey("addresses.id", ondelete="CASCADE"))
+    requested_by_account_id: Mapped[int | None] = mapped_column(
+        ForeignKey("accounts.id", ondelete="SET NULL")
+    )
+    status: Mapped[JobStatus] = mapped_column(_enum_column(JobStatus), default=JobStatus.QUEUED)
+    provider: Mapped[str | None] = mapped_column(String(32))
+    fetched_transactions: Mapped[int] = mapped_column(Integer, default=0)
+    expected_transactions: Mapped[int | None] = mapped_column(Integer)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    error: Mapped[str | None] = mapped_column(Text)
+    queued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The worker running the job renews the heartbeat after each page; a stale one is re-queued.
+    heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Which run holds the job: a re-queued job's old run cannot write once another claimed it.
+    claim_token: Mapped[str | None] = mapped_column(String(32))
+
+
+class ChainTip(Base):
+    """The latest block height a sync saw on a chain; confirmations are counted from it."""
+
+    __tablename__ = "chain_tips"
+
+    chain: Mapped[Chain] = mapped_column(_enum_column(Chain), primary_key=True)
+    height: Mapped[int] = mapped_column(Integer)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)

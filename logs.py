@@ -1,0 +1,131 @@
+"""Log set-up: readable or JSON lines, with request/job context, and secrets redacted."""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from datetime import UTC, datetime
+from typing import Any
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+CONTEXT_FIELDS = ("request_id", "job_id", "address", "provider")
+_context: dict[str, ContextVar[str | None]] = {
+    field: ContextVar(field, default=None) for field in CONTEXT_FIELDS
+}
+# API keys travel in URLs (Blockchair's `?key=`) and tokens in headers: never in a log line.
+SECRETS = (
+    re.compile(r"(?P<keep>[?&](?:key|api_key|token)=)[^&\s\"']+", re.IGNORECASE),
+    re.compile(r"(?P<keep>Bearer\s+)[A-Za-z0-9._~+/=-]+", re.IGNORECASE),
+)
+
+
+@contextmanager
+def log_context(**values: str | int | None) -> Iterator[None]:
+    """Adds fields (request_id, job_id, address, provider) to every line logged inside."""
+    tokens = [
+        (_context[name], _context[name].set(None if value is None else str(value)))
+        for name, value in values.items()
+    ]
+    try:
+        yield
+    finally:
+        for variable, token in reversed(tokens):
+            variable.reset(token)
+
+
+def current_request_id() -> str | None:
+    return _context["request_id"].get()
+
+
+def redact(text: str) -> str:
+    for pattern in SECRETS:
+        text = pattern.sub(r"\g<keep>***", text)
+    return text
+
+
+class ContextAndRedaction(logging.Filter):
+    def filter(self, record: logging.LogRecord) -> bool:
+        for field in CONTEXT_FIELDS:
+            if not hasattr(record, field):
+                setattr(record, field, _context[field].get())
+        record.msg = redact(record.getMessage())
+        record.args = None
+        return True
+
+
+class TextFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        line = super().format(record)
+        context = " ".join(
+            f"{field}={getattr(record, field)}"
+            for field in CONTEXT_FIELDS
+            if getattr(record, field, None) is not None
+        )
+        return redact(f"{line} [{context}]" if context else line)
+
+
+class JsonFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        entry: dict[str, Any] = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": record.getMessage(),
+        }
+        for field in CONTEXT_FIELDS:
+            value = getattr(record, field, None)
+            if value is not None:
+                entry[field] = value
+        if record.exc_info:
+            entry["exception"] = self.formatException(record.exc_info)
+        return redact(json.dumps(entry))
+
+
+def configure_logging(*, level: str, log_format: str) -> None:
+    """One root handler for everything, uvicorn's and arq's loggers included."""
+    handler = logging.StreamHandler()
+    handler.addFilter(ContextAndRedaction())
+    if log_format == "json":
+        handler.setFormatter(JsonFormatter())
+    else:
+        handler.setFormatter(TextFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    root.handlers[:] = [handler]
+    root.setLevel(level)
+    for name in ("uvicorn", "uvicorn.error", "uvicorn.access", "arq"):
+        logger = logging.getLogger(name)
+        logger.handlers[:] = []
+        logger.propagate = True
+
+
+_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
+
+
+class RequestIdMiddleware:
+    """Every request gets an id (the client's X-Request-ID when sane), logged and echoed."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] not in ("http", "websocket"):
+            await self.app(scope, receive, send)
+            return
+        given = dict(scope.get("headers", ())).get(b"x-request-id", b"").decode("latin-1")
+        request_id = given if _REQUEST_ID.fullmatch(given) else uuid.uuid4().hex
+
+        async def send_with_id(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                headers.append((b"x-request-id", request_id.encode()))
+                message = {**message, "headers": headers}
+            await send(message)
+
+        with log_context(request_id=request_id):
+            await self.app(scope, receive, send_with_id)

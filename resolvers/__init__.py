@@ -1,0 +1,1 @@
+"""What the GraphQL schema calls: reads and writes through db/, no GraphQL types."""

@@ -1,0 +1,110 @@
+"""Reads of a wallet's transactions: keyset pages, counts, the chain tip for confirmations."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Select, func, select
+
+from db.models import Chain, ChainTip, Transaction
+from db.session import SessionFactory
+from resolvers.pagination import CursorCodec, Page, PageRequest, fetch_keyset_page
+
+
+class Direction(enum.Enum):
+    RECEIVED = "RECEIVED"
+    SENT = "SENT"
+    SELF = "SELF"
+
+
+def direction_of(amount_sat: int) -> Direction:
+    if amount_sat > 0:
+        return Direction.RECEIVED
+    if amount_sat < 0:
+        return Direction.SENT
+    return Direction.SELF
+
+
+@dataclass(frozen=True)
+class TransactionFilter:
+    direction: Direction | None = None
+    since: datetime | None = None
+    until: datetime | None = None
+    confirmed: bool | None = None
+
+
+def transaction_cursors(wallet_id: int) -> CursorCodec:
+    return CursorCodec(kind="tx", scope=wallet_id, key_length=2)
+
+
+def cursor_key(transaction: Transaction) -> tuple[int, int]:
+    return (transaction.sort_key, transaction.id)
+
+
+def _filtered(address_id: int, transaction_filter: TransactionFilter) -> Select[Transaction]:
+    statement = select(Transaction).where(Transaction.address_id == address_id)
+    if transaction_filter.direction is Direction.RECEIVED:
+        statement = statement.where(Transaction.amount_sat > 0)
+    elif transaction_filter.direction is Direction.SENT:
+        statement = statement.where(Transaction.amount_sat < 0)
+    elif transaction_filter.direction is Direction.SELF:
+        statement = statement.where(Transaction.amount_sat == 0)
+    if transaction_filter.since is not None:
+        statement = statement.where(Transaction.tx_time >= transaction_filter.since)
+    if transaction_filter.until is not None:
+        statement = statement.where(Transaction.tx_time < transaction_filter.until)
+    if transaction_filter.confirmed is True:
+        statement = statement.where(Transaction.block_height.is_not(None))
+    elif transaction_filter.confirmed is False:
+        statement = statement.where(Transaction.block_height.is_(None))
+    return statement
+
+
+async def page_transactions(
+    sessions: SessionFactory,
+    *,
+    address_id: int,
+    request: PageRequest,
+    transaction_filter: TransactionFilter,
+) -> Page[Transaction]:
+    async with sessions() as session:
+        return await fetch_keyset_page(
+            session,
+            _filtered(address_id, transaction_filter),
+            key_columns=[Transaction.sort_key, Transaction.id],
+            request=request,
+            unpack_row=lambda row: row[0],
+        )
+
+
+async def count_transactions(
+    sessions: SessionFactory, *, address_id: int, transaction_filter: TransactionFilter
+) -> int:
+    statement = _filtered(address_id, transaction_filter).with_only_columns(func.count())
+    async with sessions() as session:
+        return await session.scalar(statement) or 0
+
+
+async def get_transaction(
+    sessions: SessionFactory, *, address_id: int, transaction_id: int
+) -> Transaction | None:
+    async with sessions() as session:
+        return await session.scalar(
+            select(Transaction).where(
+                Transaction.id == transaction_id, Transaction.address_id == address_id
+            )
+        )
+
+
+async def tip_height(sessions: SessionFactory, *, chain: Chain) -> int | None:
+    async with sessions() as session:
+        return await session.scalar(select(ChainTip.height).where(ChainTip.chain == chain))
+
+
+def confirmations(block_height: int | None, tip: int | None) -> int:
+    if block_height is None:
+        return 0
+    # A tip older than the block (a sync saw the block before the tip was stored) still counts 1.
+    return max(tip if tip is not None else block_height, block_height) - block_height + 1

@@ -1,0 +1,248 @@
+"""Wallets: an account's views of tracked addresses (add, read, relabel, remove)."""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass, field
+
+from sqlalchemy import Select, delete, func, select
+
+from db.models import LABEL_MAX_LENGTH, Chain, TrackedAddress, Wallet
+from db.session import SessionFactory
+from db.upsert import dialect_insert
+from resolvers.accounts import Viewer
+from resolvers.address_validation import InvalidAddressError, parse_bitcoin_address
+from resolvers.errors import BadRequestError, ErrorCode, InputError
+from resolvers.pagination import CursorCodec, Page, PageRequest, fetch_keyset_page
+
+
+@dataclass(frozen=True)
+class WalletView:
+    """A wallet row with the chain data of its address."""
+
+    wallet: Wallet
+    address: TrackedAddress
+
+
+@dataclass
+class WalletResult:
+    wallet: WalletView | None = None
+    errors: list[InputError] = field(default_factory=list)
+
+
+@dataclass
+class RemoveResult:
+    removed_address: str | None = None
+    errors: list[InputError] = field(default_factory=list)
+
+
+def canonical_address(chain: Chain, address: str) -> str:
+    """The stored form of `address`; raises InvalidAddressError with the reason."""
+    if chain is not Chain.BITCOIN:
+        raise InvalidAddressError(f"Unsupported chain {chain.value}")
+    return parse_bitcoin_address(address.strip()).canonical
+
+
+def _address_error(chain: Chain, address: str) -> tuple[str | None, InputError | None]:
+    try:
+        return canonical_address(chain, address), None
+    except InvalidAddressError as error:
+        message = f"Not a valid {chain.value.lower()} address: {error}"
+        return None, InputError(ErrorCode.INVALID_ADDRESS, message, ("address",))
+
+
+def clean_label(label: str | None) -> tuple[str | None, InputError | None]:
+    """Trimmed label, None when empty; an error when too long or holding control characters."""
+    if label is None:
+        return None, None
+    trimmed = label.strip()
+    if len(trimmed) > LABEL_MAX_LENGTH:
+        message = f"Label is {len(trimmed)} characters long; the maximum is {LABEL_MAX_LENGTH}."
+        return None, InputError(ErrorCode.INVALID_INPUT, message, ("label",))
+    if any(unicodedata.category(char) in ("Cc", "Cf", "Cs") for char in trimmed):
+        message = "Label must not contain control or invisible formatting characters."
+        return None, InputError(ErrorCode.INVALID_INPUT, message, ("label",))
+    return trimmed or None, None
+
+
+def _views_of(viewer: Viewer) -> Select[Wallet, TrackedAddress]:
+    return (
+        select(Wallet, TrackedAddress)
+        .join(TrackedAddress, TrackedAddress.id == Wallet.address_id)
+        .where(Wallet.account_id == viewer.account_id)
+    )
+
+
+def wallet_cursors(viewer: Viewer) -> CursorCodec:
+    return CursorCodec(kind="wallet", scope=viewer.account_id, key_length=1)
+
+
+async def add_wallet(
+    sessions: SessionFactory,
+    *,
+    viewer: Viewer,
+    chain: Chain,
+    address: str,
+    label: str | None,
+    max_wallets: int | None = None,
+) -> WalletResult:
+    canonical, address_error = _address_error(chain, address)
+    cleaned_label, label_error = clean_label(label)
+    errors = [error for error in (address_error, label_error) if error is not None]
+    if errors or canonical is None:
+        return WalletResult(errors=errors)
+    if max_wallets is not None and await count_wallets(sessions, viewer=viewer) >= max_wallets:
+        message = (
+            f"You already track {max_wallets} wallets, the most one account may; remove one first."
+        )
+        return WalletResult(errors=[InputError(ErrorCode.LIMIT_EXCEEDED, message, ("address",))])
+    async with sessions.begin() as session:
+        insert_address = dialect_insert(session, TrackedAddress)
+        await session.execute(
+            insert_address.values(chain=chain, address=canonical).on_conflict_do_nothing(
+                index_elements=["chain", "address"]
+            )
+        )
+        address_id = await session.scalar(
+            select(TrackedAddress.id).where(
+                TrackedAddress.chain == chain, TrackedAddress.address == canonical
+            )
+        )
+        insert_wallet = dialect_insert(session, Wallet)
+        wallet_id = await session.scalar(
+            insert_wallet.values(
+                account_id=viewer.account_id, address_id=address_id, label=cleaned_label
+            )
+            .on_conflict_do_nothing(index_elements=["account_id", "address_id"])
+            .returning(Wallet.id)
+        )
+    if wallet_id is None:
+        message = f"You already track {canonical}."
+        return WalletResult(errors=[InputError(ErrorCode.ALREADY_TRACKED, message, ("address",))])
+    view = await get_wallet_by_id(sessions, viewer=viewer, wallet_id=wallet_id)
+    return WalletResult(wallet=view)
+
+
+async def find_wallet(
+    sessions: SessionFactory, *, viewer: Viewer, chain: Chain, address: str
+) -> tuple[WalletView | None, InputError | None]:
+    """The viewer's wallet of `address` in any letter case, or why there is none."""
+    canonical, address_error = _address_error(chain, address)
+    if address_error is not None:
+        return None, address_error
+    async with sessions() as session:
+        row = (
+            await session.execute(
+                _views_of(viewer).where(
+                    TrackedAddress.chain == chain, TrackedAddress.address == canonical
+                )
+            )
+        ).first()
+    if row is None:
+        return None, _not_tracked(canonical)
+    return WalletView(*row), None
+
+
+async def get_wallet(
+    sessions: SessionFactory, *, viewer: Viewer, chain: Chain, address: str
+) -> WalletView | None:
+    """The viewer's wallet of `address`, or None; an invalid address is an error."""
+    view, error = await find_wallet(sessions, viewer=viewer, chain=chain, address=address)
+    if error is not None and error.code is ErrorCode.INVALID_ADDRESS:
+        raise BadRequestError(error.message)
+    return view
+
+
+async def get_wallet_by_id(
+    sessions: SessionFactory, *, viewer: Viewer, wallet_id: int
+) -> WalletView | None:
+    async with sessions() as session:
+        row = (await session.execute(_views_of(viewer).where(Wallet.id == wallet_id))).first()
+    return WalletView(*row) if row is not None else None
+
+
+async def find_wallet_of_address(
+    sessions: SessionFactory, *, viewer: Viewer, address_id: int
+) -> WalletView | None:
+    async with sessions() as session:
+        row = (
+            await session.execute(_views_of(viewer).where(Wallet.address_id == address_id))
+        ).first()
+    return WalletView(*row) if row is not None else None
+
+
+async def update_wallet(
+    sessions: SessionFactory,
+    *,
+    viewer: Viewer,
+    chain: Chain,
+    address: str,
+    relabel: bool,
+    label: str | None,
+) -> WalletResult:
+    """Sets the label when `relabel` (None or blank clears it); without it, changes nothing."""
+    canonical, address_error = _address_error(chain, address)
+    cleaned_label, label_error = clean_label(label)
+    errors = [error for error in (address_error, label_error) if error is not None]
+    if errors:
+        return WalletResult(errors=errors)
+    async with sessions.begin() as session:
+        row = (
+            await session.execute(
+                _views_of(viewer).where(
+                    TrackedAddress.chain == chain, TrackedAddress.address == canonical
+                )
+            )
+        ).first()
+        if row is None:
+            return WalletResult(errors=[_not_tracked(canonical)])
+        wallet, tracked_address = row
+        if relabel:
+            wallet.label = cleaned_label
+    return WalletResult(wallet=WalletView(wallet, tracked_address))
+
+
+async def remove_wallet(
+    sessions: SessionFactory, *, viewer: Viewer, chain: Chain, address: str
+) -> RemoveResult:
+    """Removes the viewer's view only; the address's chain data stays for other accounts."""
+    canonical, address_error = _address_error(chain, address)
+    if address_error is not None:
+        return RemoveResult(errors=[address_error])
+    async with sessions.begin() as session:
+        address_id = select(TrackedAddress.id).where(
+            TrackedAddress.chain == chain, TrackedAddress.address == canonical
+        )
+        removed_id = await session.scalar(
+            delete(Wallet)
+            .where(Wallet.account_id == viewer.account_id, Wallet.address_id.in_(address_id))
+            .returning(Wallet.id)
+        )
+    if removed_id is None:
+        return RemoveResult(errors=[_not_tracked(canonical)])
+    return RemoveResult(removed_address=canonical)
+
+
+def _not_tracked(canonical: str | None) -> InputError:
+    return InputError(ErrorCode.NOT_FOUND, f"You do not track {canonical}.", ("address",))
+
+
+async def list_wallets(
+    sessions: SessionFactory, *, viewer: Viewer, request: PageRequest
+) -> Page[WalletView]:
+    async with sessions() as session:
+        return await fetch_keyset_page(
+            session,
+            _views_of(viewer),
+            key_columns=[Wallet.id],
+            request=request,
+            unpack_row=lambda row: WalletView(*row),
+        )
+
+
+async def count_wallets(sessions: SessionFactory, *, viewer: Viewer) -> int:
+    async with sessions() as session:
+        count = await session.scalar(
+            select(func.count()).select_from(Wallet).where(Wallet.account_id == viewer.account_id)
+        )
+    return count or 0

@@ -1,0 +1,97 @@
+"""The GraphQL schema of wallet-tracker: the contract of ../shared/schema.graphql."""
+
+from __future__ import annotations
+
+import strawberry
+from strawberry.schema.config import StrawberryConfig
+
+from metrics import GraphQLMetrics
+from resolvers import jobs as job_reads
+from resolvers import transactions as transaction_reads
+from resolvers import wallets as wallet_reads
+from schema.context import ContextInfo
+from schema.jobs import SyncJob
+from schema.node import Node, expect_global_id, from_global_id
+from schema.protection import protection_extensions
+from schema.scalars import SCALAR_MAP
+from schema.subscriptions import Subscription
+from schema.transactions import Transaction
+from schema.viewer import ApiToken, Viewer
+from schema.wallets import (
+    AddWalletPayload,
+    RemoveWalletPayload,
+    SyncWalletPayload,
+    UpdateWalletPayload,
+    Wallet,
+    WalletConnection,
+    add_wallet,
+    remove_wallet,
+    resolve_wallet,
+    resolve_wallets,
+    sync_wallet,
+    update_wallet,
+)
+
+
+async def resolve_node(info: ContextInfo, id: strawberry.ID) -> Node | None:  # noqa: A002
+    type_name, keys = from_global_id(id)
+    sessions, viewer = info.context.sessions, info.context.viewer
+    if type_name == "Wallet" and len(keys) == 1:
+        view = await wallet_reads.get_wallet_by_id(sessions, viewer=viewer, wallet_id=keys[0])
+        return Wallet.from_view(view) if view is not None else None
+    if type_name == "Transaction" and len(keys) == 2:
+        view = await wallet_reads.get_wallet_by_id(sessions, viewer=viewer, wallet_id=keys[0])
+        if view is None:
+            return None
+        row = await transaction_reads.get_transaction(
+            sessions, address_id=view.address.id, transaction_id=keys[1]
+        )
+        if row is None:
+            return None
+        tip = await transaction_reads.tip_height(sessions, chain=view.address.chain)
+        return Transaction.from_row(row, wallet=Wallet.from_view(view), tip=tip)
+    if type_name == "SyncJob" and len(keys) == 1:
+        job = await job_reads.get_job(sessions, viewer=viewer, job_id=keys[0])
+        return SyncJob.from_row(job) if job is not None else None
+    # ApiToken ids and ids of unknown types name nothing this viewer can see.
+    return None
+
+
+async def resolve_job(info: ContextInfo, id: strawberry.ID) -> SyncJob | None:  # noqa: A002
+    (job_id,) = expect_global_id(id, "SyncJob", 1)
+    job = await job_reads.get_job(info.context.sessions, viewer=info.context.viewer, job_id=job_id)
+    return SyncJob.from_row(job) if job is not None else None
+
+
+@strawberry.type
+class Query:
+    @strawberry.field(description="The account making the request.")
+    def viewer(self) -> Viewer:
+        return Viewer()
+
+    node: Node | None = strawberry.field(resolver=resolve_node)
+    wallet: Wallet | None = strawberry.field(resolver=resolve_wallet)
+    wallets: WalletConnection = strawberry.field(resolver=resolve_wallets)
+    job: SyncJob | None = strawberry.field(resolver=resolve_job)
+
+
+@strawberry.type
+class Mutation:
+    add_wallet: AddWalletPayload = strawberry.mutation(resolver=add_wallet)
+    remove_wallet: RemoveWalletPayload = strawberry.mutation(resolver=remove_wallet)
+    update_wallet: UpdateWalletPayload = strawberry.mutation(resolver=update_wallet)
+    sync_wallet: SyncWalletPayload = strawberry.mutation(resolver=sync_wallet)
+
+
+def build_schema(*, introspection: bool = True) -> strawberry.Schema:
+    return strawberry.Schema(
+        query=Query,
+        mutation=Mutation,
+        subscription=Subscription,
+        types=[ApiToken, Transaction],
+        extensions=[GraphQLMetrics, *protection_extensions(introspection=introspection)],
+        config=StrawberryConfig(scalar_map=SCALAR_MAP),
+    )
+
+
+schema = build_schema()

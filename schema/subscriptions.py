@@ -1,0 +1,71 @@
+"""Live updates: a job's progress and a wallet's changes, over graphql-transport-ws."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import AsyncGenerator
+
+import strawberry
+
+from db.models import Chain
+from resolvers import jobs as job_reads
+from resolvers import wallets as wallet_reads
+from resolvers.errors import BadRequestError
+from schema.context import ContextInfo
+from schema.jobs import SyncJob
+from schema.node import expect_global_id
+from schema.wallets import Wallet
+from workers.constants import address_channel, job_channel
+
+
+@strawberry.type
+class Subscription:
+    @strawberry.subscription(
+        description=(
+            "The job's state on subscribe, then each change (status, progress); "
+            "completes after a terminal status."
+        )
+    )
+    async def job_updates(
+        self,
+        info: ContextInfo,
+        id: strawberry.ID,  # noqa: A002
+    ) -> AsyncGenerator[SyncJob, None]:
+        (job_id,) = expect_global_id(id, "SyncJob", 1)
+        context = info.context
+        # Subscribe before reading the snapshot, so no change falls in between.
+        async with context.live.listen(job_channel(job_id)) as inbox:
+            row = await job_reads.get_job(context.sessions, viewer=context.viewer, job_id=job_id)
+            if row is None:
+                raise BadRequestError(f"No sync job {id} that you can see.")
+            current = SyncJob.from_row(row)
+            yield current
+            while not current.is_finished:
+                update = SyncJob.from_state(json.loads(await inbox.get()))
+                if update.order_key() > current.order_key():
+                    current = update
+                    yield current
+
+    @strawberry.subscription(
+        description=(
+            "The wallet's state on subscribe, then after each change to it "
+            "(sync status, balance, new transactions)."
+        )
+    )
+    async def wallet_updates(self, info: ContextInfo, address: str) -> AsyncGenerator[Wallet, None]:
+        context = info.context
+        found = await wallet_reads.get_wallet(
+            context.sessions, viewer=context.viewer, chain=Chain.BITCOIN, address=address
+        )
+        if found is None:
+            raise BadRequestError(f"You do not track {address.strip()}.")
+        async with context.live.listen(address_channel(found.address.id)) as inbox:
+            while True:
+                view = await wallet_reads.get_wallet_by_id(
+                    context.sessions, viewer=context.viewer, wallet_id=found.wallet.id
+                )
+                if view is None:
+                    return  # removed: the subscription completes
+                yield Wallet.from_view(view)
+                await inbox.get()
+                inbox.drain()  # one fresh read covers every change that piled up

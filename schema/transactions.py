@@ -1,0 +1,131 @@
+"""`Transaction`, its connection and filter."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING, Annotated
+
+import strawberry
+
+from db.models import Transaction as TransactionRow
+from resolvers import transactions as transaction_reads
+from resolvers.pagination import Page
+from resolvers.transactions import Direction, TransactionFilter
+from schema.context import ContextInfo
+from schema.node import Node, to_global_id
+from schema.pagination import PageInfo, given
+from schema.scalars import BigInt
+
+if TYPE_CHECKING:
+    from schema.wallets import Wallet
+
+DirectionType = strawberry.enum(Direction, name="Direction")
+
+
+@strawberry.input(name="TransactionFilter")
+class TransactionFilterInput:
+    direction: Direction | None = strawberry.UNSET
+    since: datetime | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="Inclusive lower bound on the transaction's timestamp.",
+    )
+    until: datetime | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="Exclusive upper bound on the transaction's timestamp.",
+    )
+    confirmed: bool | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="true: only confirmed; false: only unconfirmed; absent: both.",
+    )
+
+    def to_filter(self) -> TransactionFilter:
+        return TransactionFilter(
+            direction=given(self.direction),
+            since=given(self.since),
+            until=given(self.until),
+            confirmed=given(self.confirmed),
+        )
+
+
+@strawberry.type
+class Transaction(Node):
+    id: strawberry.ID
+    txid: str
+    wallet: Annotated[Wallet, strawberry.lazy("schema.wallets")]
+    block_height: int | None = strawberry.field(description="Null while unconfirmed.")
+    timestamp: datetime | None = strawberry.field(
+        description="Block time once confirmed; first-seen time while unconfirmed, when known."
+    )
+    amount: BigInt = strawberry.field(
+        description="Signed net change of the wallet's balance, base units."
+    )
+    direction: Direction
+    confirmations: int = strawberry.field(
+        description="0 while unconfirmed; tip height - block height + 1 once confirmed."
+    )
+
+    @classmethod
+    def from_row(cls, row: TransactionRow, *, wallet: Wallet, tip: int | None) -> Transaction:
+        return cls(
+            id=to_global_id("Transaction", wallet.wallet_id, row.id),
+            txid=row.txid,
+            wallet=wallet,
+            block_height=row.block_height,
+            timestamp=row.tx_time,
+            amount=BigInt(row.amount_sat),
+            direction=transaction_reads.direction_of(row.amount_sat),
+            confirmations=transaction_reads.confirmations(row.block_height, tip),
+        )
+
+
+@strawberry.type
+class TransactionEdge:
+    cursor: str
+    node: Transaction
+
+
+@strawberry.type
+class TransactionConnection:
+    edges: list[TransactionEdge]
+    page_info: PageInfo
+    address_id: strawberry.Private[int]
+    transaction_filter: strawberry.Private[TransactionFilter]
+
+    @strawberry.field(
+        description="Count of all transactions matching the filter, not just this page."
+    )
+    async def total_count(self, info: ContextInfo) -> int:
+        return await transaction_reads.count_transactions(
+            info.context.sessions,
+            address_id=self.address_id,
+            transaction_filter=self.transaction_filter,
+        )
+
+    @classmethod
+    def from_page(
+        cls,
+        page: Page[TransactionRow],
+        *,
+        wallet: Wallet,
+        tip: int | None,
+        transaction_filter: TransactionFilter,
+    ) -> TransactionConnection:
+        codec = transaction_reads.transaction_cursors(wallet.wallet_id)
+        edges = [
+            TransactionEdge(
+                cursor=codec.encode(transaction_reads.cursor_key(row)),
+                node=Transaction.from_row(row, wallet=wallet, tip=tip),
+            )
+            for row in page.rows
+        ]
+        return cls(
+            edges=edges,
+            page_info=PageInfo(
+                has_next_page=page.has_next_page,
+                has_previous_page=page.has_previous_page,
+                start_cursor=edges[0].cursor if edges else None,
+                end_cursor=edges[-1].cursor if edges else None,
+            ),
+            address_id=wallet.address_id,
+            transaction_filter=transaction_filter,
+        )

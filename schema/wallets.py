@@ -1,0 +1,278 @@
+"""`Wallet`, its connection, and the wallet queries and mutations."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+import strawberry
+
+from db.models import Chain, SyncStatus
+from resolvers import jobs as job_reads
+from resolvers import transactions as transaction_reads
+from resolvers import wallets as wallet_writes
+from resolvers.pagination import page_request
+from resolvers.transactions import TransactionFilter
+from resolvers.wallets import WalletView
+from schema.context import ContextInfo
+from schema.errors import UserError, user_errors
+from schema.jobs import SyncJob
+from schema.node import Node, to_global_id
+from schema.pagination import PageInfo, given
+from schema.scalars import BigInt
+from schema.transactions import TransactionConnection, TransactionFilterInput
+from workers.queue import request_sync
+
+ChainType = strawberry.enum(Chain, name="Chain")
+SyncStatusType = strawberry.enum(SyncStatus, name="SyncStatus")
+
+
+@strawberry.type
+class Wallet(Node):
+    id: strawberry.ID
+    address: str
+    chain: Chain
+    label: str | None
+    balance: BigInt = strawberry.field(
+        description="Confirmed plus unconfirmed balance, base units."
+    )
+    confirmed_balance: BigInt
+    unconfirmed_balance: BigInt
+    total_received: BigInt
+    total_sent: BigInt
+    transaction_count: int
+    sync_status: SyncStatus
+    last_synced_at: datetime | None
+    last_sync_error: str | None
+    created_at: datetime
+    wallet_id: strawberry.Private[int]
+    address_id: strawberry.Private[int]
+
+    @classmethod
+    def from_view(cls, view: WalletView) -> Wallet:
+        chain_data = view.address
+        return cls(
+            id=to_global_id("Wallet", view.wallet.id),
+            address=chain_data.address,
+            chain=chain_data.chain,
+            label=view.wallet.label,
+            balance=BigInt(chain_data.confirmed_balance_sat + chain_data.unconfirmed_balance_sat),
+            confirmed_balance=BigInt(chain_data.confirmed_balance_sat),
+            unconfirmed_balance=BigInt(chain_data.unconfirmed_balance_sat),
+            total_received=BigInt(chain_data.total_received_sat),
+            total_sent=BigInt(chain_data.total_sent_sat),
+            transaction_count=chain_data.transaction_count,
+            sync_status=chain_data.sync_status,
+            last_synced_at=chain_data.last_synced_at,
+            last_sync_error=chain_data.last_sync_error,
+            created_at=view.wallet.created_at,
+            wallet_id=view.wallet.id,
+            address_id=chain_data.id,
+        )
+
+    @strawberry.field(
+        description="Newest first: unconfirmed transactions, then by block height descending."
+    )
+    async def transactions(
+        self,
+        info: ContextInfo,
+        first: int | None = strawberry.UNSET,
+        after: str | None = strawberry.UNSET,
+        last: int | None = strawberry.UNSET,
+        before: str | None = strawberry.UNSET,
+        transaction_filter: Annotated[
+            TransactionFilterInput | None, strawberry.argument(name="filter")
+        ] = strawberry.UNSET,
+    ) -> TransactionConnection:
+        sessions = info.context.sessions
+        request = page_request(
+            first=given(first),
+            after=given(after),
+            last=given(last),
+            before=given(before),
+            codec=transaction_reads.transaction_cursors(self.wallet_id),
+        )
+        filter_values = (
+            transaction_filter.to_filter() if transaction_filter else TransactionFilter()
+        )
+        page = await transaction_reads.page_transactions(
+            sessions, address_id=self.address_id, request=request, transaction_filter=filter_values
+        )
+        tip = await transaction_reads.tip_height(sessions, chain=self.chain)
+        return TransactionConnection.from_page(
+            page, wallet=self, tip=tip, transaction_filter=filter_values
+        )
+
+    @strawberry.field(description="The most recent sync job of this wallet, if any.")
+    async def latest_job(self, info: ContextInfo) -> SyncJob | None:
+        job = await job_reads.latest_job(info.context.sessions, address_id=self.address_id)
+        return SyncJob.from_row(job) if job is not None else None
+
+
+@strawberry.type
+class WalletEdge:
+    cursor: str
+    node: Wallet
+
+
+@strawberry.type
+class WalletConnection:
+    edges: list[WalletEdge]
+    page_info: PageInfo
+
+    @strawberry.field
+    async def total_count(self, info: ContextInfo) -> int:
+        return await wallet_writes.count_wallets(info.context.sessions, viewer=info.context.viewer)
+
+
+async def resolve_wallet(info: ContextInfo, address: str) -> Wallet | None:
+    view = await wallet_writes.get_wallet(
+        info.context.sessions, viewer=info.context.viewer, chain=Chain.BITCOIN, address=address
+    )
+    return Wallet.from_view(view) if view is not None else None
+
+
+async def resolve_wallets(
+    info: ContextInfo,
+    first: int | None = strawberry.UNSET,
+    after: str | None = strawberry.UNSET,
+    last: int | None = strawberry.UNSET,
+    before: str | None = strawberry.UNSET,
+) -> WalletConnection:
+    viewer = info.context.viewer
+    codec = wallet_writes.wallet_cursors(viewer)
+    request = page_request(
+        first=given(first),
+        after=given(after),
+        last=given(last),
+        before=given(before),
+        codec=codec,
+    )
+    page = await wallet_writes.list_wallets(info.context.sessions, viewer=viewer, request=request)
+    edges = [
+        WalletEdge(cursor=codec.encode((view.wallet.id,)), node=Wallet.from_view(view))
+        for view in page.rows
+    ]
+    return WalletConnection(
+        edges=edges,
+        page_info=PageInfo(
+            has_next_page=page.has_next_page,
+            has_previous_page=page.has_previous_page,
+            start_cursor=edges[0].cursor if edges else None,
+            end_cursor=edges[-1].cursor if edges else None,
+        ),
+    )
+
+
+@strawberry.input
+class AddWalletInput:
+    address: str
+    chain: Chain | None = Chain.BITCOIN
+    label: str | None = strawberry.UNSET
+
+
+@strawberry.type
+class AddWalletPayload:
+    wallet: Wallet | None
+    job: SyncJob | None = strawberry.field(description="The initial sync, started on add.")
+    errors: list[UserError]
+
+
+@strawberry.input
+class RemoveWalletInput:
+    address: str
+
+
+@strawberry.type
+class RemoveWalletPayload:
+    removed_address: str | None = strawberry.field(
+        description="The address that was removed, when it was."
+    )
+    errors: list[UserError]
+
+
+@strawberry.input
+class UpdateWalletInput:
+    address: str
+    label: str | None = strawberry.UNSET
+
+
+@strawberry.type
+class UpdateWalletPayload:
+    wallet: Wallet | None
+    errors: list[UserError]
+
+
+async def add_wallet(info: ContextInfo, input: AddWalletInput) -> AddWalletPayload:  # noqa: A002
+    result = await wallet_writes.add_wallet(
+        info.context.sessions,
+        viewer=info.context.viewer,
+        chain=input.chain or Chain.BITCOIN,
+        address=input.address,
+        label=given(input.label),
+        max_wallets=info.context.settings.max_wallets_per_account,
+    )
+    if result.wallet is None:
+        return AddWalletPayload(wallet=None, job=None, errors=user_errors(result.errors))
+    job = await request_sync(
+        info.context.sessions,
+        info.context.redis,
+        address_id=result.wallet.address.id,
+        requested_by_account_id=info.context.viewer.account_id,
+    )
+    return AddWalletPayload(
+        wallet=Wallet.from_view(result.wallet), job=SyncJob.from_row(job), errors=[]
+    )
+
+
+async def remove_wallet(info: ContextInfo, input: RemoveWalletInput) -> RemoveWalletPayload:  # noqa: A002
+    result = await wallet_writes.remove_wallet(
+        info.context.sessions,
+        viewer=info.context.viewer,
+        chain=Chain.BITCOIN,
+        address=input.address,
+    )
+    return RemoveWalletPayload(
+        removed_address=result.removed_address, errors=user_errors(result.errors)
+    )
+
+
+async def update_wallet(info: ContextInfo, input: UpdateWalletInput) -> UpdateWalletPayload:  # noqa: A002
+    result = await wallet_writes.update_wallet(
+        info.context.sessions,
+        viewer=info.context.viewer,
+        chain=Chain.BITCOIN,
+        address=input.address,
+        relabel=input.label is not strawberry.UNSET,
+        label=given(input.label),
+    )
+    wallet = Wallet.from_view(result.wallet) if result.wallet is not None else None
+    return UpdateWalletPayload(wallet=wallet, errors=user_errors(result.errors))
+
+
+@strawberry.input
+class SyncWalletInput:
+    address: str
+
+
+@strawberry.type
+class SyncWalletPayload:
+    job: SyncJob | None = strawberry.field(
+        description=(
+            "The wallet's job: an already queued or running one is returned, not duplicated."
+        )
+    )
+    errors: list[UserError]
+
+
+async def sync_wallet(info: ContextInfo, input: SyncWalletInput) -> SyncWalletPayload:  # noqa: A002
+    result = await job_reads.sync_wallet(
+        info.context.sessions,
+        info.context.redis,
+        viewer=info.context.viewer,
+        chain=Chain.BITCOIN,
+        address=input.address,
+        requests_per_minute=info.context.settings.sync_requests_per_minute,
+    )
+    job = SyncJob.from_row(result.job) if result.job is not None else None
+    return SyncWalletPayload(job=job, errors=user_errors(result.errors))

@@ -1,0 +1,130 @@
+"""The one settings object of wallet-tracker, read from environment variables."""
+
+from __future__ import annotations
+
+import ipaddress
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DURATION = re.compile(r"(?P<amount>[0-9]+)\s*(?P<unit>[smh]?)")
+DURATION_UNITS = {"s": 1, "m": 60, "h": 3600}
+KNOWN_PROVIDERS = ("blockchair", "esplora")
+LOOPBACK_HOST_NAMES = frozenset({"localhost", "localhost.localdomain", "ip6-localhost"})
+
+
+class Settings(BaseSettings):
+    """Configuration with documented defaults; the README's table lists every field."""
+
+    model_config = SettingsConfigDict(env_prefix="", case_sensitive=False, extra="ignore")
+
+    database_url: str = "sqlite+aiosqlite:///./var/wallet-tracker.db"
+    # Unset: the server starts an embedded redis-server with its files under `var_dir`.
+    redis_url: str | None = None
+    host: str = "127.0.0.1"
+    port: int = 8000
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
+    log_format: Literal["text", "json"] = "text"
+    auth: Literal["off"] = "off"
+    # Run the arq worker inside the server process; turn off when separate workers run.
+    run_worker: bool = True
+    var_dir: Path = Path("./var")
+
+    # Browser-facing switches: GraphiQL at GET /graphql, schema introspection, and the origins
+    # (comma-separated) allowed to call the API from another site; none by default.
+    graphiql: bool = True
+    introspection: bool = True
+    cors_origins: str = ""
+    max_body_bytes: int = Field(default=1_000_000, ge=1_000)
+    # Per-account limits.
+    max_wallets_per_account: int = Field(default=1000, ge=1)
+    sync_requests_per_minute: int = Field(default=30, ge=1)
+
+    # Providers, in the order they are tried.
+    providers: str = "blockchair,esplora"
+    blockchair_url: str = "https://api.blockchair.com"
+    blockchair_api_key: SecretStr | None = None
+    esplora_url: str = "https://mempool.space/api"
+    # Requests per second per provider, shared by all workers; unset: a safe default.
+    blockchair_rate_limit: float | None = Field(default=None, gt=0)
+    esplora_rate_limit: float = Field(default=2.0, gt=0)
+    provider_timeout_seconds: float = Field(default=30.0, gt=0)
+    # Re-sync every tracked address whose last sync is older than this (seconds, or "10m", "1h").
+    refresh_interval: int = Field(default=600, ge=10)
+    # A RUNNING job without a heartbeat for this long is re-queued (seconds, or "2m").
+    stale_job_timeout: int = Field(default=120, ge=10)
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _upper_log_level(cls, value: object) -> object:
+        return value.upper() if isinstance(value, str) else value
+
+    @field_validator("redis_url", mode="before")
+    @classmethod
+    def _empty_redis_url_is_unset(cls, value: object) -> object:
+        return None if value == "" else value
+
+    @field_validator("refresh_interval", "stale_job_timeout", mode="before")
+    @classmethod
+    def _duration_seconds(cls, value: object) -> object:
+        if isinstance(value, str):
+            match = DURATION.fullmatch(value.strip().lower())
+            if match is None:
+                raise ValueError(f"{value!r} is not a duration: use seconds or e.g. 90s, 10m, 1h")
+            return int(match["amount"]) * DURATION_UNITS[match["unit"] or "s"]
+        return value
+
+    @field_validator("providers")
+    @classmethod
+    def _known_providers(cls, value: str) -> str:
+        names = [name.strip() for name in value.split(",") if name.strip()]
+        unknown = sorted(set(names) - set(KNOWN_PROVIDERS))
+        if not names or unknown:
+            raise ValueError(
+                f"PROVIDERS must list some of {', '.join(KNOWN_PROVIDERS)}; unknown: {unknown}"
+            )
+        return ",".join(names)
+
+    @property
+    def allowed_origins(self) -> list[str]:
+        return [origin.strip() for origin in self.cors_origins.split(",") if origin.strip()]
+
+    @property
+    def provider_order(self) -> list[str]:
+        return self.providers.split(",")
+
+    @property
+    def blockchair_requests_per_second(self) -> float:
+        if self.blockchair_rate_limit is not None:
+            return self.blockchair_rate_limit
+        # Blockchair's soft limit is 5 req/s with a key; keyless clients get 30 a minute.
+        return 4.0 if self.blockchair_api_key else 0.5
+
+    @property
+    def listens_on_loopback_only(self) -> bool:
+        if self.host.lower() in LOOPBACK_HOST_NAMES:
+            return True
+        try:
+            return ipaddress.ip_address(self.host).is_loopback
+        except ValueError:
+            return False
+
+    def startup_problems(self) -> list[str]:
+        """Reasons the server must refuse to start with these settings."""
+        problems = []
+        if self.auth == "off" and not self.listens_on_loopback_only:
+            problems.append(
+                f"HOST={self.host} is not a loopback address and AUTH=off: anyone who can reach "
+                "this port would act as the local account. Listen on 127.0.0.1, or enable "
+                "authentication."
+            )
+        return problems
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,1 @@
+"""A deterministic Blockchair and Esplora provider simulator for tests and benchmarks."""

@@ -1,0 +1,16 @@
+"""Type names shared across the simulator."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+Provider = Literal["blockchair", "esplora"]
+PROVIDERS: tuple[Provider, ...] = ("blockchair", "esplora")
+FaultKind = Literal["error_status", "html_429", "timeout", "drop_connection", "malformed_json"]
+FAULT_KINDS: tuple[FaultKind, ...] = (
+    "error_status",
+    "html_429",
+    "timeout",
+    "drop_connection",
+    "malformed_json",
+)

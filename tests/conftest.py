@@ -1,0 +1,220 @@
+"""Fixtures on real parts: a Redis server, SQLite and PostgreSQL databases, a running app."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import socket
+import threading
+import time
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+from typing import Any
+
+import asyncpg
+import pytest
+import redis
+import uvicorn
+from sqlalchemy.engine import make_url
+
+from db.migrate import upgrade_database
+from db.session import SessionFactory, create_engine, create_session_factory
+from server import create_app
+from settings import Settings
+from simulator.testing import RunningSimulator
+from tests.utils.graphql import GraphQLClient
+from workers.redis_server import RedisServer, start_redis
+
+TEST_POSTGRES_URL = os.environ.get(
+    "TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
+)
+BACKENDS = ["sqlite", "postgresql"]
+
+
+@pytest.fixture(scope="session")
+def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisServer]:
+    """TEST_REDIS_URL when set, else the embedded redis-server every user gets."""
+    server = start_redis(os.environ.get("TEST_REDIS_URL"), tmp_path_factory.mktemp("redis"))
+    yield server
+    server.stop()
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("sqlite-template") / "template.db"
+    asyncio.run(upgrade_database(f"sqlite+aiosqlite:///{path}"))
+    return path
+
+
+def _asyncpg_dsn(database_url: str, database: str | None = None) -> str:
+    url = make_url(database_url).set(drivername="postgresql")
+    if database is not None:
+        url = url.set(database=database)
+    return url.render_as_string(hide_password=False)
+
+
+async def _admin(statement: str) -> None:
+    connection = await asyncpg.connect(_asyncpg_dsn(TEST_POSTGRES_URL), timeout=5)
+    try:
+        await connection.execute(statement)
+    finally:
+        await connection.close()
+
+
+@pytest.fixture(scope="session")
+def postgres_template() -> Iterator[str]:
+    """A migrated template database; each test gets a copy (CREATE DATABASE ... TEMPLATE)."""
+    try:
+        asyncio.run(_admin("SELECT 1"))
+    except (OSError, asyncpg.PostgresError) as error:
+        message = f"PostgreSQL is not reachable at {TEST_POSTGRES_URL} ({error})."
+        if os.environ.get("CI"):
+            pytest.fail(message + " CI must run the PostgreSQL tests.", pytrace=False)
+        pytest.skip(message + " Set TEST_POSTGRES_URL to run the PostgreSQL half of the suite.")
+    name = f"wt_template_{uuid.uuid4().hex[:12]}"
+    asyncio.run(_admin(f'CREATE DATABASE "{name}"'))
+    asyncio.run(
+        upgrade_database(
+            make_url(TEST_POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
+        )
+    )
+    yield name
+    asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+@pytest.fixture(params=BACKENDS)
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """A fresh, migrated database on each backend."""
+    if request.param == "sqlite":
+        path = tmp_path / "wallet-tracker.db"
+        shutil.copy(request.getfixturevalue("sqlite_template"), path)
+        yield f"sqlite+aiosqlite:///{path}"
+        return
+    template = request.getfixturevalue("postgres_template")
+    name = f"wt_test_{uuid.uuid4().hex[:12]}"
+    asyncio.run(_admin(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
+    yield make_url(TEST_POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
+    asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+
+class LiveServer:
+    """The real app under uvicorn on a free loopback port, in a background thread."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        # IPPROTO_TCP explicitly: asyncio only sets TCP_NODELAY on sockets that name it.
+        self._socket = socket.socket(socket.AF_INET, socket.SOCK_STREAM, socket.IPPROTO_TCP)
+        self._socket.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self._socket.bind(("127.0.0.1", 0))
+        port = self._socket.getsockname()[1]
+        self.base_url = f"http://127.0.0.1:{port}"
+        config = uvicorn.Config(create_app(settings), log_level="warning", lifespan="on")
+        self._server = uvicorn.Server(config)
+        self._thread = threading.Thread(
+            target=self._server.run, kwargs={"sockets": [self._socket]}, daemon=True
+        )
+
+    def start(self) -> None:
+        self._thread.start()
+        deadline = time.monotonic() + 20
+        while not self._server.started:
+            if not self._thread.is_alive() or time.monotonic() > deadline:
+                raise RuntimeError("the wallet-tracker test server did not start")
+            time.sleep(0.02)
+
+    def stop(self) -> None:
+        self._server.should_exit = True
+        self._thread.join(timeout=20)
+        self._socket.close()
+
+
+# Nothing listens on the discard port: a provider call that escapes the simulator fails at once.
+UNREACHABLE_PROVIDER_URL = "http://127.0.0.1:9"
+
+
+def make_settings(
+    database_url: str, redis_server: RedisServer, var_dir: Path, **overrides: Any
+) -> Settings:
+    """Test settings: real database and Redis, no worker and no provider unless asked for."""
+    values: dict[str, Any] = {
+        "database_url": database_url,
+        "redis_url": redis_server.url,
+        "host": "127.0.0.1",
+        "port": 0,
+        "var_dir": var_dir,
+        "run_worker": False,
+        "blockchair_url": UNREACHABLE_PROVIDER_URL,
+        "esplora_url": UNREACHABLE_PROVIDER_URL,
+        **overrides,
+    }
+    return Settings(**values)
+
+
+@pytest.fixture
+def live_server(
+    database_url: str, redis_server: RedisServer, tmp_path: Path
+) -> Iterator[LiveServer]:
+    server = LiveServer(make_settings(database_url, redis_server, tmp_path / "var"))
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def graphql(live_server: LiveServer) -> Iterator[GraphQLClient]:
+    with GraphQLClient(live_server.base_url) as client:
+        yield client
+
+
+@pytest.fixture
+async def sessions(database_url: str) -> AsyncIterator[SessionFactory]:
+    """Sessions on a fresh database, for tests of resolvers without a server."""
+    engine = create_engine(database_url)
+    yield create_session_factory(engine)
+    await engine.dispose()
+
+
+@pytest.fixture(autouse=True)
+def _empty_redis(redis_server: RedisServer) -> Iterator[None]:
+    """Each test starts with an empty Redis: no queued jobs, open circuits or limiter slots."""
+    yield
+    with redis.Redis.from_url(redis_server.url) as client:
+        client.flushall()
+
+
+@pytest.fixture
+def simulator() -> Iterator[RunningSimulator]:
+    """A fresh provider simulator (Blockchair and Esplora) on a loopback port."""
+    with RunningSimulator() as running:
+        yield running
+
+
+def syncing_settings(
+    database_url: str,
+    redis_server: RedisServer,
+    simulator: RunningSimulator,
+    var_dir: Path,
+    **overrides: Any,
+) -> Settings:
+    """A server that runs its worker against the simulator (with a Blockchair key)."""
+    values: dict[str, Any] = {
+        "run_worker": True,
+        "blockchair_url": simulator.blockchair_url,
+        "esplora_url": simulator.esplora_url,
+        "blockchair_api_key": "test-key",
+        "blockchair_rate_limit": 1000.0,
+        **overrides,
+    }
+    return make_settings(database_url, redis_server, var_dir, **values)
+
+
+@pytest.fixture
+def syncing_server(
+    database_url: str, redis_server: RedisServer, simulator: RunningSimulator, tmp_path: Path
+) -> Iterator[LiveServer]:
+    server = LiveServer(syncing_settings(database_url, redis_server, simulator, tmp_path))
+    server.start()
+    yield server
+    server.stop()

@@ -1,0 +1,99 @@
+"""Through the product: add a wallet, its first sync runs, the API shows the exact history."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from simulator.testing import RunningSimulator
+from tests.conftest import LiveServer
+from tests.utils.graphql import GraphQLClient
+from tests.utils.sync_harness import provider_history
+
+ADDRESS = "3J98t1WpEZ73CNmQviecrnyiWrnqRhWNLy"
+JOB = "query($id: ID!) { job(id: $id) { status progress provider error fetchedTransactions } }"
+WALLET = """
+query($address: String!, $after: String) {
+  wallet(address: $address) {
+    balance confirmedBalance unconfirmedBalance transactionCount syncStatus lastSyncedAt
+    transactions(first: 20, after: $after) {
+      totalCount
+      edges { node { txid blockHeight amount confirmations } }
+      pageInfo { hasNextPage endCursor }
+    }
+  }
+}
+"""
+
+
+@pytest.fixture
+def syncing_graphql(syncing_server: LiveServer) -> Iterator[GraphQLClient]:
+    with GraphQLClient(syncing_server.base_url) as client:
+        yield client
+
+
+def wait_for_job(graphql: GraphQLClient, job_id: str) -> dict[str, Any]:
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        job: dict[str, Any] = graphql.data(JOB, {"id": job_id})["job"]
+        if job["status"] in ("SUCCEEDED", "FAILED"):
+            return job
+        time.sleep(0.1)
+    raise AssertionError(f"job {job_id} did not finish")
+
+
+def test_a_new_wallet_is_synced_and_shows_its_exact_balance_and_history(
+    syncing_graphql: GraphQLClient, simulator: RunningSimulator
+) -> None:
+    added = syncing_graphql.add_wallet(ADDRESS, label="Simulated")
+    job = wait_for_job(syncing_graphql, added["job"]["id"])
+
+    assert job["status"] == "SUCCEEDED", job["error"]
+    assert job["progress"] == 1.0
+    assert job["provider"] == "blockchair"
+    history = provider_history(simulator, ADDRESS)
+    wallet = syncing_graphql.data(WALLET, {"address": ADDRESS})["wallet"]
+    assert wallet["syncStatus"] == "SYNCED"
+    assert wallet["lastSyncedAt"] is not None
+    assert wallet["balance"] == str(simulator.admin.balance_sat(ADDRESS))
+    unconfirmed = sum(amount for _, height, amount in history if height is None)
+    assert wallet["unconfirmedBalance"] == str(unconfirmed)
+    assert wallet["transactionCount"] == len(history)
+
+    nodes: list[dict[str, Any]] = []
+    after = None
+    while True:
+        page = syncing_graphql.data(WALLET, {"address": ADDRESS, "after": after})["wallet"]
+        nodes.extend(edge["node"] for edge in page["transactions"]["edges"])
+        if not page["transactions"]["pageInfo"]["hasNextPage"]:
+            break
+        after = page["transactions"]["pageInfo"]["endCursor"]
+    assert sorted((n["txid"], n["blockHeight"], int(n["amount"])) for n in nodes) == sorted(history)
+    tip = simulator.admin.tip_height
+    for node in nodes:
+        height = node["blockHeight"]
+        assert node["confirmations"] == (0 if height is None else tip - height + 1)
+
+
+def test_sync_now_after_a_new_block_updates_the_wallet(
+    syncing_graphql: GraphQLClient, simulator: RunningSimulator
+) -> None:
+    wait_for_job(syncing_graphql, syncing_graphql.add_wallet(ADDRESS)["job"]["id"])
+    simulator.admin.mine_block(address=ADDRESS, amounts_sat=[1_000_000])
+
+    requested = syncing_graphql.data(
+        "mutation($a: String!) { syncWallet(input: {address: $a}) { job { id } errors { code } } }",
+        {"a": ADDRESS},
+    )["syncWallet"]
+    job = wait_for_job(syncing_graphql, requested["job"]["id"])
+
+    assert job["status"] == "SUCCEEDED"
+    wallet = syncing_graphql.data(WALLET, {"address": ADDRESS})["wallet"]
+    assert wallet["balance"] == str(simulator.admin.balance_sat(ADDRESS))
+    assert wallet["unconfirmedBalance"] == "0"
+    newest = wallet["transactions"]["edges"][0]["node"]
+    assert newest["blockHeight"] == simulator.admin.tip_height
+    assert newest["confirmations"] == 1

@@ -1,0 +1,74 @@
+"""At scale: PostgreSQL, one Redis, two server processes and two worker processes."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from db.session import SessionFactory
+from simulator.testing import RunningSimulator
+from tests.utils.graphql import GraphQLClient
+from tests.utils.processes import ServerProcess, WorkerProcess, worker_environment
+from tests.utils.sync_harness import provider_history, stored_history
+from tests.utils.websocket import graphql_socket
+from workers.redis_server import RedisServer
+
+BIG_ADDRESS = "bc1qm34lsc65zpw79lxes69zkqmk6ee3ewf0j77s3h"
+JOB_UPDATES = """
+subscription($id: ID!) {
+  jobUpdates(id: $id) { status fetchedTransactions expectedTransactions attempts }
+}
+"""
+
+
+@pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+async def test_a_subscriber_on_one_server_follows_a_job_through_a_worker_crash(
+    database_url: str,
+    sessions: SessionFactory,
+    redis_server: RedisServer,
+    simulator: RunningSimulator,
+    tmp_path: Path,
+) -> None:
+    expected = provider_history(simulator, BIG_ADDRESS)
+    environment = worker_environment(
+        database_url, redis_server, simulator, BLOCKCHAIR_RATE_LIMIT="4", RUN_WORKER="false"
+    )
+    server_a = ServerProcess(environment, uvicorn_factory="server:create_app")
+    server_b = ServerProcess(environment, uvicorn_factory="server:create_app")
+    first_worker = WorkerProcess(environment, tmp_path / "worker-1.log")
+    second_worker: WorkerProcess | None = None
+    try:
+        server_a.wait_until_ready()
+        server_b.wait_until_ready()
+        with GraphQLClient(server_b.base_url) as graphql:
+            job_id = graphql.add_wallet(BIG_ADDRESS)["job"]["id"]
+
+        events = []
+        async with graphql_socket(server_a.base_url) as socket:
+            await socket.subscribe("job", JOB_UPDATES, {"id": job_id})
+            while True:
+                message = await socket.receive(within_seconds=90)
+                if message["type"] == "complete":
+                    break
+                assert message["type"] == "next", message
+                events.append(message["payload"]["data"]["jobUpdates"])
+                if second_worker is None and events[-1]["fetchedTransactions"] >= 30_000:
+                    # The job is half done on the first worker: start another, kill the first.
+                    second_worker = WorkerProcess(environment, tmp_path / "worker-2.log")
+                    first_worker.kill()
+    finally:
+        first_worker.stop()
+        if second_worker is not None:
+            second_worker.stop()
+        server_a.stop()
+        server_b.stop()
+
+    assert second_worker is not None, "the job was seen in progress"
+    fetched = [event["fetchedTransactions"] for event in events]
+    assert fetched == sorted(fetched)
+    last = events[-1]
+    assert last["status"] == "SUCCEEDED"
+    assert last["attempts"] == 2
+    assert last["expectedTransactions"] == 156_000
+    assert await stored_history(sessions, BIG_ADDRESS) == expected

@@ -1,0 +1,123 @@
+"""Test data written straight to the database, as a finished sync would leave it."""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import insert, select, update
+
+from db.models import Account, Chain, ChainTip, TrackedAddress, Transaction, sort_key_for
+from db.session import create_engine
+
+GENESIS_TIME = datetime(2024, 1, 1, tzinfo=UTC)
+SEED_CHUNK = 2_000
+
+
+@dataclass(frozen=True)
+class SeededTransaction:
+    txid: str
+    block_height: int | None
+    tx_time: datetime | None
+    amount_sat: int
+
+
+def make_history(
+    confirmed: int, unconfirmed: int, *, top_height: int = 900_000
+) -> list[SeededTransaction]:
+    """`confirmed` transactions, two per block below `top_height`, plus mempool ones.
+
+    Amounts cycle through received, sent and zero so direction filters have all three.
+    """
+    history = []
+    for index in range(confirmed):
+        height = top_height - index // 2
+        amount = [150_000, -42_000, 0][index % 3] * (1 + index % 7)
+        history.append(
+            SeededTransaction(
+                txid=f"{index:064x}",
+                block_height=height,
+                tx_time=GENESIS_TIME + timedelta(minutes=10 * height - 10 * (top_height - 10_000)),
+                amount_sat=amount,
+            )
+        )
+    for index in range(unconfirmed):
+        history.append(
+            SeededTransaction(
+                txid=f"ff{index:062x}",
+                block_height=None,
+                tx_time=datetime(2026, 11, 1, tzinfo=UTC) + timedelta(seconds=index),
+                amount_sat=21_000_000 * 10**8 if index == 0 else -(index * 1000),
+            )
+        )
+    return history
+
+
+async def _seed(
+    database_url: str, address: str, history: list[SeededTransaction], tip_height: int | None
+) -> None:
+    engine = create_engine(database_url)
+    try:
+        async with engine.begin() as connection:
+            address_id = await connection.scalar(
+                select(TrackedAddress.id).where(TrackedAddress.address == address)
+            )
+            assert address_id is not None, f"{address} is not tracked"
+            for start in range(0, len(history), SEED_CHUNK):
+                await connection.execute(
+                    insert(Transaction),
+                    [
+                        {
+                            "address_id": address_id,
+                            "txid": seeded.txid,
+                            "block_height": seeded.block_height,
+                            "sort_key": sort_key_for(seeded.block_height),
+                            "tx_time": seeded.tx_time,
+                            "amount_sat": seeded.amount_sat,
+                        }
+                        for seeded in history[start : start + SEED_CHUNK]
+                    ],
+                )
+            confirmed = sum(t.amount_sat for t in history if t.block_height is not None)
+            unconfirmed = sum(t.amount_sat for t in history if t.block_height is None)
+            await connection.execute(
+                update(TrackedAddress)
+                .where(TrackedAddress.id == address_id)
+                .values(
+                    confirmed_balance_sat=confirmed,
+                    unconfirmed_balance_sat=unconfirmed,
+                    total_received_sat=sum(t.amount_sat for t in history if t.amount_sat > 0),
+                    total_sent_sat=-sum(t.amount_sat for t in history if t.amount_sat < 0),
+                    transaction_count=len(history),
+                )
+            )
+            if tip_height is not None:
+                await connection.execute(
+                    insert(ChainTip).values(chain=Chain.BITCOIN, height=tip_height)
+                )
+    finally:
+        await engine.dispose()
+
+
+def seed_transactions(
+    database_url: str,
+    address: str,
+    history: list[SeededTransaction],
+    *,
+    tip_height: int | None = None,
+) -> None:
+    asyncio.run(_seed(database_url, address, history, tip_height))
+
+
+async def create_account(database_url: str, name: str) -> int:
+    engine = create_engine(database_url)
+    try:
+        async with engine.begin() as connection:
+            account_id = await connection.scalar(
+                insert(Account).values(name=name).returning(Account.id)
+            )
+    finally:
+        await engine.dispose()
+    assert account_id is not None
+    return int(account_id)

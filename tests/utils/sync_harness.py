@@ -1,0 +1,137 @@
+"""Runs the real sync engine against the provider simulator, over HTTP, for tests."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import AsyncExitStack, asynccontextmanager
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Any
+
+from arq import ArqRedis, create_pool
+from sqlalchemy import select
+
+from db.models import Chain, SyncJob, TrackedAddress, Transaction
+from db.session import SessionFactory
+from resolvers.accounts import Viewer, ensure_local_account
+from resolvers.wallets import add_wallet
+from settings import Settings
+from simulator.testing import RunningSimulator
+from workers.circuit import CircuitBreaker
+from workers.providers import open_providers, rates_per_second
+from workers.providers.http import RetryPolicy
+from workers.queue import request_sync
+from workers.rate_limit import RedisRateLimiter
+from workers.redis_server import RedisServer
+from workers.sync import SyncEngine
+
+FAST_RETRIES = RetryPolicy(base_delay_seconds=0.01, max_delay_seconds=0.05)
+
+HistoryRow = tuple[str, int | None, int]
+
+
+def canonical(history: list[HistoryRow]) -> list[HistoryRow]:
+    """Newest first by block (unconfirmed on top); within a block by txid.
+
+    Providers do not say where in its block a transaction sits, so the order inside one
+    block is stable but unspecified; everything else must match exactly.
+    """
+    return sorted(history, key=lambda row: (row[1] is None, row[1] or 0, row[0]), reverse=True)
+
+
+async def stored_history(sessions: SessionFactory, address: str) -> list[HistoryRow]:
+    """(txid, height, amount) of the stored transactions, in the canonical order."""
+    async with sessions() as session:
+        rows = await session.execute(
+            select(Transaction.txid, Transaction.block_height, Transaction.amount_sat)
+            .join(TrackedAddress, TrackedAddress.id == Transaction.address_id)
+            .where(TrackedAddress.address == address)
+        )
+        return canonical([(txid, height, amount) for txid, height, amount in rows])
+
+
+def provider_history(simulator: RunningSimulator, address: str) -> list[HistoryRow]:
+    """The simulator's history of the address, in the canonical order."""
+    return canonical(
+        [(tx.txid, tx.block_height, tx.amount_sat) for tx in simulator.admin.transactions(address)]
+    )
+
+
+@dataclass
+class SyncHarness:
+    sessions: SessionFactory
+    redis: ArqRedis
+    engine: SyncEngine
+    viewer: Viewer
+    simulator: RunningSimulator
+
+    async def sync(self, address: str) -> SyncJob:
+        """Tracks the address if needed, asks for a sync and runs it to the end."""
+        job = await self.queue(address)
+        await self.engine.run_job(job.id)
+        async with self.sessions() as session:
+            return await session.get_one(SyncJob, job.id)
+
+    async def queue(self, address: str) -> SyncJob:
+        """Tracks the address if needed and asks for a sync (the queued or running job)."""
+        await add_wallet(
+            self.sessions, viewer=self.viewer, chain=Chain.BITCOIN, address=address, label=None
+        )
+        async with self.sessions() as session:
+            address_id = await session.scalar(
+                select(TrackedAddress.id).where(TrackedAddress.address == address)
+            )
+        assert address_id is not None
+        return await request_sync(
+            self.sessions, self.redis, address_id=address_id, requested_by_account_id=None
+        )
+
+    async def stored_history(self, address: str) -> list[HistoryRow]:
+        return await stored_history(self.sessions, address)
+
+    async def tracked(self, address: str) -> TrackedAddress:
+        async with self.sessions() as session:
+            tracked = await session.scalar(
+                select(TrackedAddress).where(TrackedAddress.address == address)
+            )
+        assert tracked is not None
+        return tracked
+
+    def provider_history(self, address: str) -> list[HistoryRow]:
+        return provider_history(self.simulator, address)
+
+
+def harness_settings(simulator: RunningSimulator, **overrides: Any) -> Settings:
+    values: dict[str, Any] = {
+        "blockchair_url": simulator.blockchair_url,
+        "esplora_url": simulator.esplora_url,
+        "blockchair_api_key": "test-key",
+        "blockchair_rate_limit": 1000.0,
+        "esplora_rate_limit": 1000.0,
+        "provider_timeout_seconds": 2.0,
+        **overrides,
+    }
+    return Settings(**values)
+
+
+@asynccontextmanager
+async def sync_harness(
+    *,
+    sessions: SessionFactory,
+    redis_server: RedisServer,
+    simulator: RunningSimulator,
+    settings: Settings,
+) -> AsyncIterator[SyncHarness]:
+    async with AsyncExitStack() as exits:
+        redis = await create_pool(redis_server.arq_settings)
+        exits.push_async_callback(redis.aclose)
+        limiter = RedisRateLimiter(redis, rates_per_second(settings))
+        providers = await open_providers(settings, limiter=limiter, exits=exits, retry=FAST_RETRIES)
+        engine = SyncEngine(
+            sessions=sessions,
+            providers=providers,
+            circuit=CircuitBreaker(redis),
+            stale_after=timedelta(seconds=60),
+        )
+        viewer = await ensure_local_account(sessions)
+        yield SyncHarness(sessions, redis, engine, viewer, simulator)

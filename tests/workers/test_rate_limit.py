@@ -1,0 +1,72 @@
+"""The provider rate limit holds across limiter instances sharing one Redis (as workers do)."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+import uuid
+from collections.abc import AsyncIterator
+
+import pytest
+from redis.asyncio import Redis
+
+from workers.circuit import CircuitBreaker
+from workers.rate_limit import RedisRateLimiter
+from workers.redis_server import RedisServer
+
+
+@pytest.fixture
+async def redis_clients(redis_server: RedisServer) -> AsyncIterator[list[Redis]]:
+    clients = [Redis.from_url(redis_server.url) for _ in range(2)]
+    yield clients
+    for client in clients:
+        await client.aclose()
+
+
+async def test_two_workers_together_never_exceed_the_rate(redis_clients: list[Redis]) -> None:
+    provider = f"test-{uuid.uuid4().hex}"
+    rate = 40.0
+    limiters = [RedisRateLimiter(client, {provider: rate}) for client in redis_clients]
+    call_times: list[float] = []
+
+    async def worker(limiter: RedisRateLimiter) -> None:
+        for _ in range(10):
+            await limiter.acquire(provider)
+            call_times.append(time.monotonic())
+
+    started = time.monotonic()
+    await asyncio.gather(*(worker(limiter) for limiter in limiters for _ in range(2)))
+
+    call_times.sort()
+    assert len(call_times) == 40
+    # 40 calls at 40/s: the last can start no sooner than 39 intervals after the first slot.
+    assert call_times[-1] - started >= 39 / rate * 0.95
+    in_any_second = max(
+        sum(1 for moment in call_times if start <= moment < start + 1.0) for start in call_times
+    )
+    assert in_any_second <= rate + 1
+
+
+async def test_a_pause_holds_back_every_worker(redis_clients: list[Redis]) -> None:
+    provider = f"test-{uuid.uuid4().hex}"
+    first, second = (RedisRateLimiter(client, {provider: 1000.0}) for client in redis_clients)
+
+    started = time.monotonic()
+    await first.pause(provider, 0.3)
+    await second.acquire(provider)
+
+    assert time.monotonic() - started >= 0.29
+
+
+async def test_the_circuit_opens_with_its_reason_and_closes_by_itself(
+    redis_clients: list[Redis],
+) -> None:
+    circuit = CircuitBreaker(redis_clients[0])
+    provider = f"test-{uuid.uuid4().hex}"
+    assert await circuit.open_reason(provider) is None
+
+    await circuit.open(provider, "HTTP 430: blocked", seconds=1)
+
+    assert await CircuitBreaker(redis_clients[1]).open_reason(provider) == "HTTP 430: blocked"
+    await asyncio.sleep(1.1)
+    assert await circuit.open_reason(provider) is None

@@ -1,0 +1,276 @@
+"""Syncing addresses from the simulator over HTTP: exact histories, whatever the provider does."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+
+from db.models import JobStatus, SyncJob, SyncStatus
+from db.session import SessionFactory
+from simulator.testing import RunningSimulator
+from tests.utils.sync_harness import SyncHarness, harness_settings, sync_harness
+from workers.redis_server import RedisServer
+
+NINE_HUNDRED = "12xQ9k5ousS8MqNsMBqHKtjAtCuKezm2Ju"
+WITH_MEMPOOL = "3J98t1WpEZ73CNmQviecrnyiWrnqRhWNLy"
+NEVER_USED = "bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq"
+SATOSHI = "1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa"
+
+
+@pytest.fixture
+def harness_overrides() -> dict[str, Any]:
+    return {}
+
+
+@pytest.fixture
+async def harness(
+    sessions: SessionFactory,
+    redis_server: RedisServer,
+    simulator: RunningSimulator,
+    harness_overrides: dict[str, Any],
+) -> AsyncIterator[SyncHarness]:
+    settings = harness_settings(simulator, **harness_overrides)
+    async with sync_harness(
+        sessions=sessions, redis_server=redis_server, simulator=simulator, settings=settings
+    ) as running:
+        yield running
+
+
+async def assert_synced_exactly(harness: SyncHarness, address: str) -> None:
+    assert await harness.stored_history(address) == harness.provider_history(address)
+    tracked = await harness.tracked(address)
+    assert tracked.sync_status is SyncStatus.SYNCED
+    assert tracked.last_sync_error is None
+    balance = harness.simulator.admin.balance_sat(address)
+    assert tracked.confirmed_balance_sat + tracked.unconfirmed_balance_sat == balance
+    assert tracked.transaction_count == len(harness.provider_history(address))
+
+
+async def test_a_full_sync_from_blockchair_stores_the_exact_history(harness: SyncHarness) -> None:
+    job = await harness.sync(NINE_HUNDRED)
+
+    assert job.status is JobStatus.SUCCEEDED
+    assert job.provider == "blockchair"
+    assert job.error is None
+    assert job.expected_transactions == len(harness.provider_history(NINE_HUNDRED))
+    assert job.fetched_transactions >= job.expected_transactions
+    await assert_synced_exactly(harness, NINE_HUNDRED)
+    # One page of up to 10,000, then one look at the newest end to catch late arrivals.
+    assert harness.simulator.admin.request_count("blockchair") == 2
+    assert harness.simulator.admin.request_count("esplora") == 0
+
+
+async def test_unconfirmed_and_shared_transactions_keep_each_address_s_amount(
+    harness: SyncHarness,
+) -> None:
+    for address in (WITH_MEMPOOL, SATOSHI, NEVER_USED):
+        assert (await harness.sync(address)).status is JobStatus.SUCCEEDED
+        await assert_synced_exactly(harness, address)
+
+    mempool = [row for row in await harness.stored_history(WITH_MEMPOOL) if row[1] is None]
+    assert len(mempool) == 3
+    shared = {txid for txid, _, _ in await harness.stored_history(WITH_MEMPOOL)} & {
+        txid for txid, _, _ in await harness.stored_history(SATOSHI)
+    }
+    assert shared, "the simulator seeds a transaction touching both addresses"
+    assert await harness.stored_history(NEVER_USED) == []
+
+
+@pytest.mark.parametrize("harness_overrides", [{"providers": "esplora"}])
+async def test_a_full_sync_from_esplora_stores_the_exact_history(harness: SyncHarness) -> None:
+    job = await harness.sync(NINE_HUNDRED)
+
+    assert job.status is JobStatus.SUCCEEDED
+    assert job.provider == "esplora"
+    await assert_synced_exactly(harness, NINE_HUNDRED)
+
+
+@pytest.mark.parametrize("harness_overrides", [{"blockchair_api_key": None}])
+async def test_keyless_blockchair_is_refused_and_the_sync_falls_back_to_esplora(
+    harness: SyncHarness,
+) -> None:
+    harness.simulator.admin.require_api_key("the-real-key")
+
+    job = await harness.sync(WITH_MEMPOOL)
+
+    assert job.status is JobStatus.SUCCEEDED
+    assert job.provider == "esplora"
+    await assert_synced_exactly(harness, WITH_MEMPOOL)
+    # The circuit stays open: the next sync does not knock on Blockchair again.
+    blockchair_calls = harness.simulator.admin.request_count("blockchair")
+    assert (await harness.sync(SATOSHI)).provider == "esplora"
+    assert harness.simulator.admin.request_count("blockchair") == blockchair_calls
+
+
+async def test_a_rejected_api_key_fails_the_job_and_says_so(harness: SyncHarness) -> None:
+    harness.simulator.admin.require_api_key("another-key")
+
+    job = await harness.sync(WITH_MEMPOOL)
+
+    assert job.status is JobStatus.FAILED
+    assert job.error is not None
+    assert "invalid or exhausted Blockchair API key" in job.error
+    tracked = await harness.tracked(WITH_MEMPOOL)
+    assert tracked.sync_status is SyncStatus.ERROR
+    assert tracked.last_sync_error == job.error
+    assert await harness.stored_history(WITH_MEMPOOL) == []
+
+
+async def test_an_unchanged_address_costs_one_call(harness: SyncHarness) -> None:
+    await harness.sync(NINE_HUNDRED)
+    harness.simulator.admin.reset_counters()
+
+    job = await harness.sync(NINE_HUNDRED)
+
+    assert job.status is JobStatus.SUCCEEDED
+    assert harness.simulator.admin.request_count() == 1
+    await assert_synced_exactly(harness, NINE_HUNDRED)
+
+
+@pytest.mark.parametrize("provider", ["blockchair", "esplora"])
+async def test_incremental_syncs_follow_every_change_of_the_chain(
+    harness: SyncHarness, provider: str
+) -> None:
+    harness.engine.providers = [p for p in harness.engine.providers if p.name == provider]
+    admin = harness.simulator.admin
+    await harness.sync(WITH_MEMPOOL)
+    await assert_synced_exactly(harness, WITH_MEMPOOL)
+
+    async def sync_and_compare(description: str) -> None:
+        job = await harness.sync(WITH_MEMPOOL)
+        assert job.status is JobStatus.SUCCEEDED, (description, job.error)
+        stored = await harness.stored_history(WITH_MEMPOOL)
+        assert stored == harness.provider_history(WITH_MEMPOOL), description
+        await assert_synced_exactly(harness, WITH_MEMPOOL)
+
+    admin.mine_block(address=WITH_MEMPOOL, amounts_sat=[12_345, -2_000])
+    await sync_and_compare("a new block paying the address")
+    admin.add_mempool_transaction(WITH_MEMPOOL, 77_000)
+    await sync_and_compare("a new mempool transaction")
+    admin.mine_block()
+    await sync_and_compare("mempool transactions mined")
+    doomed = admin.add_mempool_transaction(WITH_MEMPOOL, 5_000)
+    await sync_and_compare("one more mempool transaction")
+    admin.drop_mempool_transaction(doomed)
+    await sync_and_compare("a dropped mempool transaction")
+    admin.reorg(2)
+    await sync_and_compare("a two-block reorg")
+
+
+COMMON_FAULTS = [
+    ("500", {"kind": "error_status", "status": 500}),
+    ("503", {"kind": "error_status", "status": 503}),
+    ("429", {"kind": "error_status", "status": 429}),
+    ("html-429", {"kind": "html_429"}),
+    ("timeout", {"kind": "timeout", "delay_seconds": 5}),
+    ("dropped-connection", {"kind": "drop_connection"}),
+    ("malformed-json", {"kind": "malformed_json"}),
+]
+FAULTS = [
+    *(
+        pytest.param(provider, fault, id=f"{provider}-{name}")
+        for provider in ("blockchair", "esplora")
+        for name, fault in COMMON_FAULTS
+    ),
+    # Blockchair's soft limit; Esplora has no such status.
+    pytest.param("blockchair", {"kind": "error_status", "status": 435}, id="blockchair-435"),
+]
+
+
+@pytest.mark.parametrize(("provider", "fault"), FAULTS)
+async def test_a_passing_fault_is_retried_and_the_history_is_exact(
+    harness: SyncHarness, provider: str, fault: dict[str, Any]
+) -> None:
+    harness.engine.providers = [p for p in harness.engine.providers if p.name == provider]
+    harness.simulator.admin.inject_fault(provider, count=2, **fault)  # type: ignore[arg-type]
+
+    job = await harness.sync(NINE_HUNDRED)
+
+    assert job.status is JobStatus.SUCCEEDED, job.error
+    assert job.provider == provider
+    await assert_synced_exactly(harness, NINE_HUNDRED)
+
+
+@pytest.mark.parametrize("status", [500, 503])
+async def test_a_provider_that_keeps_failing_is_replaced_by_the_next(
+    harness: SyncHarness, status: int
+) -> None:
+    harness.simulator.admin.inject_fault("blockchair", "error_status", status=status, count=1000)
+
+    job = await harness.sync(NINE_HUNDRED)
+
+    assert job.status is JobStatus.SUCCEEDED, job.error
+    assert job.provider == "esplora"
+    await assert_synced_exactly(harness, NINE_HUNDRED)
+
+
+async def test_when_every_provider_fails_the_job_fails_naming_each_and_keeps_old_data(
+    harness: SyncHarness,
+) -> None:
+    await harness.sync(WITH_MEMPOOL)
+    before = await harness.stored_history(WITH_MEMPOOL)
+    harness.simulator.admin.add_mempool_transaction(WITH_MEMPOOL, 1_000)
+    harness.simulator.admin.inject_fault("blockchair", "error_status", status=500, count=1000)
+    harness.simulator.admin.inject_fault("esplora", "malformed_json", count=1000)
+
+    job = await harness.sync(WITH_MEMPOOL)
+
+    assert job.status is JobStatus.FAILED
+    assert job.error is not None
+    assert "blockchair" in job.error
+    assert "esplora" in job.error
+    assert await harness.stored_history(WITH_MEMPOOL) == before
+    tracked = await harness.tracked(WITH_MEMPOOL)
+    assert tracked.sync_status is SyncStatus.ERROR
+
+
+@pytest.mark.parametrize("harness_overrides", [{"blockchair_api_key": None}])
+@pytest.mark.parametrize("status", [430, 402])
+async def test_a_keyless_refusal_opens_the_circuit_and_esplora_takes_over(
+    harness: SyncHarness, status: int
+) -> None:
+    harness.simulator.admin.inject_fault("blockchair", "error_status", status=status)
+
+    job = await harness.sync(NINE_HUNDRED)
+
+    assert job.status is JobStatus.SUCCEEDED, job.error
+    assert job.provider == "esplora"
+    await assert_synced_exactly(harness, NINE_HUNDRED)
+    assert harness.simulator.admin.request_count("blockchair") == 1
+
+
+@pytest.mark.parametrize("harness_overrides", [{"blockchair_rate_limit": 5.0}])
+async def test_a_stopped_worker_hands_its_job_back_resumable(harness: SyncHarness) -> None:
+    big = "bc1qm34lsc65zpw79lxes69zkqmk6ee3ewf0j77s3h"
+    expected = harness.provider_history(big)
+    job = await harness.queue(big)
+    running = asyncio.create_task(harness.engine.run_job(job.id))
+    while True:
+        async with harness.sessions() as session:
+            progress = (await session.get_one(SyncJob, job.id)).fetched_transactions
+        if progress >= 20_000:
+            break
+        await asyncio.sleep(0.05)
+
+    running.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await running
+
+    async with harness.sessions() as session:
+        handed_back = await session.get_one(SyncJob, job.id)
+    assert handed_back.status is JobStatus.QUEUED
+    assert handed_back.claim_token is None
+    assert (await harness.tracked(big)).sync_resume_cursor is not None
+    calls_before = harness.simulator.admin.request_count("blockchair")
+
+    await harness.engine.run_job(job.id)
+
+    async with harness.sessions() as session:
+        finished = await session.get_one(SyncJob, job.id)
+    assert finished.status is JobStatus.SUCCEEDED
+    assert finished.attempts == 2
+    assert await harness.stored_history(big) == expected
+    assert harness.simulator.admin.request_count("blockchair") - calls_before < 16

@@ -1,0 +1,41 @@
+"""Every Redis key and queue name wallet-tracker uses."""
+
+from __future__ import annotations
+
+QUEUE_NAME = "wallet-tracker:queue"
+HEALTH_CHECK_KEY = f"{QUEUE_NAME}:health-check"
+SYNC_TASK = "sync_address"
+
+KEY_PREFIX = "wallet-tracker"
+
+
+def rate_limit_key(provider: str) -> str:
+    return f"{KEY_PREFIX}:rate-limit:{provider}"
+
+
+def circuit_key(provider: str) -> str:
+    return f"{KEY_PREFIX}:circuit:{provider}"
+
+
+def sync_arq_job_id(job_id: int, run: int = 0) -> str:
+    """arq's id for a run of a sync job; a re-queued run needs a new one (arq keeps old ids)."""
+    return f"sync-job:{job_id}" if run == 0 else f"sync-job:{job_id}:run-{run}"
+
+
+def sync_requests_key(account_id: int, minute: int) -> str:
+    """Counter of one account's sync requests in one clock minute."""
+    return f"{KEY_PREFIX}:sync-requests:{account_id}:{minute}"
+
+
+def job_channel(job_id: int) -> str:
+    """Pub/sub channel of one sync job's state changes."""
+    return f"{KEY_PREFIX}:job:{job_id}"
+
+
+def address_channel(address_id: int) -> str:
+    """Pub/sub channel announcing that an address's chain data changed."""
+    return f"{KEY_PREFIX}:address:{address_id}"
+
+
+# A hash of counters every worker adds to; each server's /metrics reads it.
+SHARED_METRICS_KEY = f"{KEY_PREFIX}:metrics"

@@ -1,0 +1,331 @@
+"""What a sync writes: job claims and progress, transaction pages, the finished summary."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import and_, case, delete, func, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from db.models import (
+    ChainTip,
+    JobStatus,
+    SyncJob,
+    SyncStatus,
+    TrackedAddress,
+    Transaction,
+    sort_key_for,
+    utc_now,
+)
+from db.session import SessionFactory
+from db.upsert import dialect_insert
+from workers.providers.base import AddressSummary, ProviderTransaction
+
+UPSERT_CHUNK_ROWS = 2_000
+
+
+class LostClaimError(Exception):
+    """Another run claimed this job (ours was presumed dead): stop without writing."""
+
+
+@dataclass(frozen=True)
+class ClaimedJob:
+    job_id: int
+    claim_token: str
+    address_id: int
+    address: str
+    previously_synced: bool
+    resume_cursor: str | None
+    attempts: int
+    row: SyncJob
+    """The job as this claim left it (RUNNING), for publishing."""
+
+
+@dataclass(frozen=True)
+class StoredTotals:
+    transaction_count: int
+    confirmed_transaction_count: int
+    balance_sat: int
+    confirmed_balance_sat: int
+
+
+async def claim_job(
+    sessions: SessionFactory, *, job_id: int, claim_token: str, stale_after: timedelta
+) -> ClaimedJob | None:
+    """Marks the job RUNNING for this run, if it is queued or its last run went silent."""
+    now = utc_now()
+    async with sessions.begin() as session:
+        claimed = await session.execute(
+            update(SyncJob)
+            .where(
+                SyncJob.id == job_id,
+                or_(
+                    SyncJob.status == JobStatus.QUEUED,
+                    and_(
+                        SyncJob.status == JobStatus.RUNNING,
+                        or_(
+                            SyncJob.heartbeat_at.is_(None), SyncJob.heartbeat_at < now - stale_after
+                        ),
+                    ),
+                ),
+            )
+            .values(
+                status=JobStatus.RUNNING,
+                claim_token=claim_token,
+                heartbeat_at=now,
+                started_at=func.coalesce(SyncJob.started_at, now),
+                attempts=SyncJob.attempts + 1,
+                error=None,
+            )
+            .returning(SyncJob)
+        )
+        row = claimed.scalar_one_or_none()
+        if row is None:
+            return None
+        address_id, attempts = row.address_id, row.attempts
+        tracked = await session.get_one(TrackedAddress, address_id)
+        tracked.sync_status = SyncStatus.SYNCING
+        return ClaimedJob(
+            job_id=job_id,
+            claim_token=claim_token,
+            address_id=address_id,
+            address=tracked.address,
+            previously_synced=tracked.last_synced_at is not None,
+            resume_cursor=tracked.sync_resume_cursor,
+            attempts=attempts,
+            row=row,
+        )
+
+
+async def _renew_claim(session: AsyncSession, job: ClaimedJob, **changes: object) -> SyncJob:
+    """Renews the heartbeat with `changes`, if this run still holds the job; the updated row."""
+    values = {"heartbeat_at": utc_now(), **{k: v for k, v in changes.items() if v is not None}}
+    renewed = await session.execute(
+        update(SyncJob)
+        .where(SyncJob.id == job.job_id, SyncJob.claim_token == job.claim_token)
+        .values(**values)
+        .returning(SyncJob)
+        .execution_options(populate_existing=True)
+    )
+    row = renewed.scalar_one_or_none()
+    if row is None:
+        raise LostClaimError(f"sync job {job.job_id} was claimed by another run")
+    return row
+
+
+async def save_page(
+    sessions: SessionFactory,
+    job: ClaimedJob,
+    transactions: Sequence[ProviderTransaction],
+    *,
+    sync_pass: int,
+    provider: str,
+    fetched_transactions: int,
+    expected_transactions: int | None,
+    resume_cursor: str | None,
+) -> SyncJob:
+    """One page in one database transaction: rows, progress and the resume point together."""
+    async with sessions.begin() as session:
+        row = await _renew_claim(
+            session,
+            job,
+            fetched_transactions=fetched_transactions,
+            expected_transactions=expected_transactions,
+            provider=provider,
+        )
+        await _upsert(session, job.address_id, transactions, sync_pass=sync_pass)
+        await session.execute(
+            update(TrackedAddress)
+            .where(TrackedAddress.id == job.address_id)
+            .values(sync_resume_cursor=resume_cursor)
+        )
+    return row
+
+
+async def _upsert(
+    session: AsyncSession,
+    address_id: int,
+    transactions: Sequence[ProviderTransaction],
+    *,
+    sync_pass: int,
+) -> None:
+    if not transactions:
+        return
+    first_seen = utc_now()
+    table = Transaction.__table__
+    insert = dialect_insert(session, table)  # type: ignore[arg-type]
+    excluded = insert.excluded
+    upsert = insert.on_conflict_do_update(
+        index_elements=["address_id", "txid"],
+        set_={
+            "block_height": excluded.block_height,
+            "sort_key": excluded.sort_key,
+            # An unconfirmed transaction keeps the time we first saw it.
+            "tx_time": case(
+                (excluded.block_height.is_(None), func.coalesce(table.c.tx_time, excluded.tx_time)),
+                else_=excluded.tx_time,
+            ),
+            "amount_sat": excluded.amount_sat,
+            "sync_pass": excluded.sync_pass,
+        },
+    )
+    connection = await session.connection()
+    for start in range(0, len(transactions), UPSERT_CHUNK_ROWS):
+        rows = [
+            {
+                "address_id": address_id,
+                "txid": tx.txid,
+                "block_height": tx.block_height,
+                "sort_key": sort_key_for(tx.block_height),
+                "tx_time": tx.time
+                if tx.time is not None or tx.block_height is not None
+                else first_seen,
+                "amount_sat": tx.amount_sat,
+                "sync_pass": sync_pass,
+            }
+            for tx in transactions[start : start + UPSERT_CHUNK_ROWS]
+        ]
+        await connection.execute(upsert, rows)
+
+
+async def known_heights(
+    sessions: SessionFactory, *, address_id: int, txids: Iterable[str]
+) -> dict[str, int | None]:
+    """Stored block heights (None: unconfirmed) of those of `txids` already stored."""
+    txid_list = list(txids)
+    if not txid_list:
+        return {}
+    async with sessions() as session:
+        rows = await session.execute(
+            select(Transaction.txid, Transaction.block_height).where(
+                Transaction.address_id == address_id, Transaction.txid.in_(txid_list)
+            )
+        )
+        return {txid: height for txid, height in rows}
+
+
+async def delete_unseen(
+    sessions: SessionFactory, job: ClaimedJob, *, sync_pass: int, above_height: int | None
+) -> int:
+    """Deletes rows this pass did not see: all of them, or only those above `above_height`.
+
+    Dropped mempool transactions and transactions of reorganised-away blocks go this way.
+    """
+    async with sessions.begin() as session:
+        await _renew_claim(session, job)
+        statement = delete(Transaction).where(
+            Transaction.address_id == job.address_id,
+            or_(Transaction.sync_pass.is_(None), Transaction.sync_pass != sync_pass),
+        )
+        if above_height is not None:
+            statement = statement.where(Transaction.sort_key > above_height)
+        result = await session.execute(statement)
+        return int(getattr(result, "rowcount", 0) or 0)
+
+
+async def stored_totals(sessions: SessionFactory, *, address_id: int) -> StoredTotals:
+    async with sessions() as session:
+        count, confirmed_count, balance, confirmed = (
+            await session.execute(
+                select(
+                    func.count(),
+                    func.count(Transaction.block_height),
+                    func.coalesce(func.sum(Transaction.amount_sat), 0),
+                    func.coalesce(
+                        func.sum(
+                            case(
+                                (Transaction.block_height.is_not(None), Transaction.amount_sat),
+                                else_=0,
+                            )
+                        ),
+                        0,
+                    ),
+                ).where(Transaction.address_id == address_id)
+            )
+        ).one()
+    return StoredTotals(
+        transaction_count=int(count),
+        confirmed_transaction_count=int(confirmed_count),
+        balance_sat=int(balance),
+        confirmed_balance_sat=int(confirmed),
+    )
+
+
+async def finish_success(
+    sessions: SessionFactory,
+    job: ClaimedJob,
+    *,
+    provider: str,
+    summary: AddressSummary,
+    totals: StoredTotals,
+    reorg_safe_height: int,
+) -> SyncJob:
+    now = utc_now()
+    async with sessions.begin() as session:
+        row = await _renew_claim(
+            session, job, provider=provider, status=JobStatus.SUCCEEDED, finished_at=now
+        )
+        row.claim_token = None
+        await session.execute(
+            update(TrackedAddress)
+            .where(TrackedAddress.id == job.address_id)
+            .values(
+                confirmed_balance_sat=totals.confirmed_balance_sat,
+                unconfirmed_balance_sat=totals.balance_sat - totals.confirmed_balance_sat,
+                total_received_sat=summary.total_received_sat,
+                total_sent_sat=summary.total_sent_sat,
+                transaction_count=totals.transaction_count,
+                sync_status=SyncStatus.SYNCED,
+                last_synced_at=now,
+                last_sync_error=None,
+                synced_height=reorg_safe_height,
+                sync_resume_cursor=None,
+            )
+        )
+        await _record_tip(session, summary.tip_height, now)
+    return row
+
+
+async def _record_tip(session: AsyncSession, height: int, now: datetime) -> None:
+    insert = dialect_insert(session, ChainTip)
+    await session.execute(
+        insert.values(chain="BITCOIN", height=height, updated_at=now).on_conflict_do_update(
+            index_elements=["chain"],
+            set_={
+                "height": func.max(ChainTip.height, insert.excluded.height)
+                if session.get_bind().dialect.name == "sqlite"
+                else func.greatest(ChainTip.height, insert.excluded.height),
+                "updated_at": now,
+            },
+        )
+    )
+
+
+async def release_claim(sessions: SessionFactory, job: ClaimedJob) -> SyncJob | None:
+    """Hands a stopped run's job back to the queue; its resume point stays on the address."""
+    async with sessions.begin() as session:
+        released = await session.execute(
+            update(SyncJob)
+            .where(SyncJob.id == job.job_id, SyncJob.claim_token == job.claim_token)
+            .values(status=JobStatus.QUEUED, claim_token=None, heartbeat_at=None)
+            .returning(SyncJob)
+        )
+        return released.scalar_one_or_none()
+
+
+async def finish_failure(sessions: SessionFactory, job: ClaimedJob, *, error: str) -> SyncJob:
+    """The job failed: the address keeps the data of earlier syncs and says why this one failed."""
+    now = utc_now()
+    async with sessions.begin() as session:
+        row = await _renew_claim(
+            session, job, status=JobStatus.FAILED, finished_at=now, error=error
+        )
+        row.claim_token = None
+        await session.execute(
+            update(TrackedAddress)
+            .where(TrackedAddress.id == job.address_id)
+            .values(sync_status=SyncStatus.ERROR, last_sync_error=error)
+        )
+    return row

@@ -1,0 +1,81 @@
+"""What every provider client returns, and the errors the sync engine acts on."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Protocol
+
+
+@dataclass(frozen=True, slots=True)
+class ProviderTransaction:
+    """One transaction as seen from one address: its net effect on that address."""
+
+    txid: str
+    block_height: int | None
+    time: datetime | None
+    amount_sat: int
+
+
+@dataclass(frozen=True)
+class AddressSummary:
+    balance_sat: int
+    """Confirmed plus unconfirmed."""
+    total_received_sat: int
+    total_sent_sat: int
+    transaction_count: int | None
+    """None when the provider does not say."""
+    tip_height: int
+    market_price_usd: str | None = None
+    """Decimal string of the price the provider quoted, when it quoted one."""
+
+
+@dataclass(frozen=True)
+class HistoryPage:
+    """A slice of an address's history, newest first."""
+
+    transactions: list[ProviderTransaction]
+    next_cursor: str | None
+    """Where the next (older) page starts; None at the end of the history."""
+    summary: AddressSummary | None = None
+    """Some providers return the summary with every page for free."""
+
+
+class Provider(Protocol):
+    name: str
+    pages_carry_summary: bool
+    """True when every page comes with the address summary (no separate call needed)."""
+
+    async def summary(self, address: str) -> AddressSummary: ...
+
+    async def page(self, address: str, cursor: str | None, *, page_size: int) -> HistoryPage:
+        """The page at `cursor` (None: the newest transactions, mempool first)."""
+        ...
+
+
+class ProviderError(Exception):
+    """A provider call that failed; subclasses say what the sync should do about it."""
+
+    def __init__(self, provider: str, message: str) -> None:
+        super().__init__(f"{provider}: {message}")
+        self.provider = provider
+
+
+class RateLimitedError(ProviderError):
+    """429/435: slow down and try again."""
+
+
+class TransientError(ProviderError):
+    """5xx, timeouts, dropped connections, malformed bodies: retry, then fall back."""
+
+
+class BlockedError(ProviderError):
+    """The provider refuses this client (430/434, or 402 without a key): use another one."""
+
+
+class ApiKeyRejectedError(ProviderError):
+    """402 with a key: the key is invalid or exhausted; retrying cannot help."""
+
+
+class AddressRejectedError(ProviderError):
+    """The provider says the address is invalid."""

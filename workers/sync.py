@@ -1,0 +1,356 @@
+"""The sync of one address: full or incremental, verified, falling back across providers."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+import secrets
+from collections.abc import Awaitable
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import TypeVar
+
+from db.models import SyncJob
+from db.session import SessionFactory
+from logs import log_context
+from workers import history_store
+from workers.circuit import BLOCKED_SECONDS, UNAVAILABLE_SECONDS, CircuitBreaker
+from workers.events import EventPublisher
+from workers.history_store import ClaimedJob, LostClaimError, StoredTotals
+from workers.metrics import SharedMetrics
+from workers.providers.base import (
+    AddressRejectedError,
+    AddressSummary,
+    ApiKeyRejectedError,
+    BlockedError,
+    Provider,
+    ProviderError,
+    ProviderTransaction,
+    RateLimitedError,
+    TransientError,
+)
+
+logger = logging.getLogger(__name__)
+
+WriteResultT = TypeVar("WriteResultT")
+
+FULL_PAGE_SIZE = 10_000
+INCREMENTAL_FIRST_PAGE_SIZE = 100
+# Transactions at least this many blocks deep are taken as final: incremental syncs stop there.
+REORG_SAFETY_DEPTH = 6
+# Runs of one job that may start; a job whose worker keeps dying must end, not loop forever.
+MAX_ATTEMPTS = 5
+
+
+class SyncMismatchError(Exception):
+    """The stored history disagrees with the provider's summary even after a full re-sync."""
+
+
+@dataclass
+class SyncEngine:
+    sessions: SessionFactory
+    providers: list[Provider]
+    circuit: CircuitBreaker
+    stale_after: timedelta
+    publisher: EventPublisher = field(default_factory=lambda: EventPublisher(None))
+    metrics: SharedMetrics = field(default_factory=lambda: SharedMetrics(None))
+
+    async def run_job(self, job_id: int) -> None:
+        """Runs a queued (or abandoned) job to SUCCEEDED or FAILED; does nothing otherwise."""
+        job = await history_store.claim_job(
+            self.sessions,
+            job_id=job_id,
+            claim_token=secrets.token_hex(16),
+            stale_after=self.stale_after,
+        )
+        if job is None:
+            logger.info("sync job %s is not runnable (finished or held by a live run)", job_id)
+            return
+        with log_context(job_id=job_id, address=job.address):
+            try:
+                await self._run(job)
+            except asyncio.CancelledError:
+                # The worker is shutting down: hand the job back at once, resumable.
+                await asyncio.shield(self._release(job))
+                raise
+
+    async def _release(self, job: ClaimedJob) -> None:
+        row = await history_store.release_claim(self.sessions, job)
+        if row is not None:
+            logger.info("sync job %s handed back to the queue, resumable", job.job_id)
+            await self.publisher.job_changed(row)
+
+    async def _run(self, job: ClaimedJob) -> None:
+        job_id = job.job_id
+        await self.publisher.job_changed(job.row)
+        if job.attempts > MAX_ATTEMPTS:
+            await self._fail(
+                job, f"gave up after {MAX_ATTEMPTS} runs that stopped without finishing"
+            )
+            return
+        try:
+            await self._run_claimed(job)
+        except LostClaimError:
+            logger.warning("sync job %s was taken over by another run; this run stops", job_id)
+        except Exception as error:
+            # A bug or an outage: record it on the job so users see it, then let arq log it.
+            logger.exception("sync job %s failed unexpectedly", job_id)
+            await self._fail(job, f"internal error: {type(error).__name__}: {error}")
+            raise
+
+    async def _fail(self, job: ClaimedJob, error: str) -> None:
+        await self._finished(await history_store.finish_failure(self.sessions, job, error=error))
+
+    async def _finished(self, row: SyncJob) -> None:
+        await self.publisher.job_changed(row)
+        started, finished = row.started_at, row.finished_at
+        seconds = (finished - started).total_seconds() if started and finished else 0.0
+        await self.metrics.job_finished(row.status.value.lower(), seconds)
+
+    async def _run_claimed(self, job: ClaimedJob) -> None:
+        failures: list[str] = []
+        for provider in self.providers:
+            open_reason = await self.circuit.open_reason(provider.name)
+            if open_reason is not None:
+                failures.append(f"{provider.name} skipped for now ({open_reason})")
+                continue
+            try:
+                with log_context(provider=provider.name):
+                    finished = await AddressSync(self.sessions, provider, job, self.publisher).run()
+                await self._finished(finished)
+                return
+            except BlockedError as error:
+                await self.circuit.open(provider.name, str(error), seconds=BLOCKED_SECONDS)
+                failures.append(str(error))
+            except (TransientError, RateLimitedError) as error:
+                await self.circuit.open(provider.name, str(error), seconds=UNAVAILABLE_SECONDS)
+                failures.append(str(error))
+            except (ApiKeyRejectedError, AddressRejectedError, SyncMismatchError) as error:
+                failures.append(str(error))
+                break
+            logger.warning(
+                "sync job %s: %s failed, trying the next provider", job.job_id, provider.name
+            )
+        await self._fail(job, "; ".join(failures) or "no provider is configured")
+
+
+@dataclass
+class _Resume:
+    """Where an interrupted full pass of one provider stood (stored on the address)."""
+
+    provider: str
+    cursor: str | None
+    sync_pass: int
+    fetched_transactions: int
+
+    def encode(self) -> str:
+        return json.dumps(self.__dict__)
+
+    @classmethod
+    def decode(cls, text: str | None, provider: str) -> _Resume | None:
+        if not text:
+            return None
+        try:
+            resume = cls(**json.loads(text))
+        except (ValueError, TypeError):
+            return None
+        return resume if resume.provider == provider else None
+
+
+class AddressSync:
+    """One provider's attempt at a job: incremental when possible, then verified."""
+
+    def __init__(
+        self,
+        sessions: SessionFactory,
+        provider: Provider,
+        job: ClaimedJob,
+        publisher: EventPublisher,
+    ) -> None:
+        self.sessions = sessions
+        self.provider = provider
+        self.job = job
+        self.publisher = publisher
+        self.fetched_transactions = 0
+        self.expected_transactions: int | None = None
+
+    async def run(self) -> SyncJob:
+        """Syncs and verifies; the finished (SUCCEEDED) job row."""
+        resume = _Resume.decode(self.job.resume_cursor, self.provider.name)
+        if self.job.previously_synced and resume is None:
+            summary = await self.incremental_pass(sync_pass=_new_pass_id())
+        else:
+            summary = await self.full_pass(resume)
+        totals = await history_store.stored_totals(self.sessions, address_id=self.job.address_id)
+        if _difference(summary, totals) is not None:
+            logger.warning(
+                "sync job %s: %s; running a full re-sync",
+                self.job.job_id,
+                _difference(summary, totals),
+            )
+            summary = await self.full_pass(None)
+            totals = await history_store.stored_totals(
+                self.sessions, address_id=self.job.address_id
+            )
+            difference = _difference(summary, totals)
+            if difference is not None:
+                raise SyncMismatchError(
+                    f"{self.provider.name}: stored history disagrees with the provider after a "
+                    f"full re-sync: {difference}"
+                )
+        finished = await _atomic(
+            history_store.finish_success(
+                self.sessions,
+                self.job,
+                provider=self.provider.name,
+                summary=summary,
+                totals=totals,
+                reorg_safe_height=summary.tip_height - REORG_SAFETY_DEPTH,
+            )
+        )
+        return finished
+
+    async def full_pass(self, resume: _Resume | None) -> AddressSummary:
+        """Every page from the newest end (or from where a crashed run stopped), then a sweep."""
+        if resume is None:
+            resume = _Resume(self.provider.name, None, _new_pass_id(), 0)
+        else:
+            logger.info(
+                "sync job %s resumes %s at %s", self.job.job_id, resume.provider, resume.cursor
+            )
+        self.fetched_transactions = resume.fetched_transactions
+        summary: AddressSummary | None = None
+        if resume.cursor is None and not self.provider.pages_carry_summary:
+            summary = await self.provider.summary(self.job.address)
+            self.expected_transactions = summary.transaction_count
+        cursor = resume.cursor
+        while True:
+            page = await self.provider.page(self.job.address, cursor, page_size=FULL_PAGE_SIZE)
+            if page.summary is not None:
+                summary = page.summary
+                self.expected_transactions = summary.transaction_count
+            self.fetched_transactions += len(page.transactions)
+            next_resume = _Resume(
+                self.provider.name, page.next_cursor, resume.sync_pass, self.fetched_transactions
+            )
+            await self._save(
+                page.transactions, resume.sync_pass, next_resume if page.next_cursor else None
+            )
+            if page.next_cursor is None:
+                break
+            cursor = page.next_cursor
+        # Transactions that arrived at the top while we paged are below no cursor: read them now.
+        summary = await self.incremental_pass(sync_pass=resume.sync_pass, sweep=False)
+        await _atomic(
+            history_store.delete_unseen(
+                self.sessions, self.job, sync_pass=resume.sync_pass, above_height=None
+            )
+        )
+        return summary
+
+    async def incremental_pass(self, *, sync_pass: int, sweep: bool = True) -> AddressSummary:
+        """Reads from the newest end until it meets stored history deep enough to be final.
+
+        Everything above that point is rewritten: mined transactions get their block, reorganised
+        ones their new block, and stored ones the provider no longer lists are deleted.
+        """
+        summary: AddressSummary | None = None
+        if not self.provider.pages_carry_summary:
+            summary = await self.provider.summary(self.job.address)
+        cursor: str | None = None
+        page_size = INCREMENTAL_FIRST_PAGE_SIZE
+        final_height: int | None = None
+        while True:
+            page = await self.provider.page(self.job.address, cursor, page_size=page_size)
+            if page.summary is not None:
+                summary = page.summary
+            assert summary is not None
+            self.expected_transactions = summary.transaction_count
+            stored = await history_store.known_heights(
+                self.sessions,
+                address_id=self.job.address_id,
+                txids=(tx.txid for tx in page.transactions),
+            )
+            safe_height = summary.tip_height - REORG_SAFETY_DEPTH
+            kept = []
+            for tx in page.transactions:
+                deep = tx.block_height is not None and tx.block_height <= safe_height
+                if deep and tx.txid in stored and stored[tx.txid] == tx.block_height:
+                    final_height = tx.block_height
+                    break
+                kept.append(tx)
+            self.fetched_transactions += len(kept)
+            await self._save(kept, sync_pass, resume=None)
+            if final_height is not None or page.next_cursor is None:
+                break
+            cursor = page.next_cursor
+            page_size = FULL_PAGE_SIZE
+        if sweep:
+            # Without a final point the whole history was read: everything unseen is gone.
+            await _atomic(
+                history_store.delete_unseen(
+                    self.sessions,
+                    self.job,
+                    sync_pass=sync_pass,
+                    above_height=final_height if final_height is not None else -1,
+                )
+            )
+        return summary
+
+    async def _save(
+        self, transactions: list[ProviderTransaction], sync_pass: int, resume: _Resume | None
+    ) -> None:
+        row = await _atomic(
+            history_store.save_page(
+                self.sessions,
+                self.job,
+                transactions,
+                sync_pass=sync_pass,
+                provider=self.provider.name,
+                fetched_transactions=self.fetched_transactions,
+                expected_transactions=self.expected_transactions,
+                resume_cursor=resume.encode() if resume is not None else None,
+            )
+        )
+        await self.publisher.job_changed(row, progress_only=True)
+
+
+async def _atomic(write: Awaitable[WriteResultT]) -> WriteResultT:
+    """Lets a database write finish even if the task is cancelled meanwhile (worker shutdown).
+
+    A write cut off mid-transaction could leave SQLite locked, and one still running while
+    the job is handed back would find its claim gone; so on cancellation this waits for the
+    write to end (whatever its outcome) before letting the cancellation through."""
+    task = asyncio.ensure_future(write)
+    try:
+        return await asyncio.shield(task)
+    except asyncio.CancelledError:
+        await asyncio.wait([task])
+        if not task.cancelled() and task.exception() is not None:
+            logger.info("a write interrupted by shutdown failed: %r", task.exception())
+        raise
+
+
+def _new_pass_id() -> int:
+    return secrets.randbits(62)
+
+
+def _difference(summary: AddressSummary, totals: StoredTotals) -> str | None:
+    problems = []
+    # Providers differ on whether the count includes mempool transactions: accept either.
+    counts = (totals.transaction_count, totals.confirmed_transaction_count)
+    if summary.transaction_count is not None and summary.transaction_count not in counts:
+        problems.append(
+            f"{totals.transaction_count} transactions stored, "
+            f"provider reports {summary.transaction_count}"
+        )
+    if summary.balance_sat != totals.balance_sat:
+        problems.append(
+            f"stored amounts sum to {totals.balance_sat} sat, "
+            f"provider balance is {summary.balance_sat} sat"
+        )
+    return "; ".join(problems) or None
+
+
+__all__ = ["ProviderError", "SyncEngine", "SyncMismatchError"]

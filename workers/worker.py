@@ -1,0 +1,115 @@
+"""arq worker set-up: inside the server process, or standalone via `arq workers.WorkerSettings`."""
+
+from __future__ import annotations
+
+from contextlib import AsyncExitStack
+from datetime import timedelta
+from typing import Any
+
+from arq import Worker
+from arq.connections import RedisSettings
+from arq.cron import cron
+from arq.worker import func
+
+from db.session import create_engine, create_session_factory
+from logs import configure_logging
+from settings import Settings, get_settings
+from workers.circuit import CircuitBreaker
+from workers.constants import HEALTH_CHECK_KEY, QUEUE_NAME
+from workers.events import EventPublisher
+from workers.metrics import SharedMetrics
+from workers.providers import open_providers, rates_per_second
+from workers.rate_limit import RedisRateLimiter
+from workers.sync import SyncEngine
+from workers.tasks import ping, refresh_tracked_addresses, requeue_stale_jobs, sync_address
+
+# A sync of the largest addresses through a slow provider can take hours; stale runs are
+# detected by heartbeat long before this.
+SYNC_TIMEOUT_SECONDS = 6 * 3600
+
+WORKER_FUNCTIONS = [
+    func(ping, keep_result=60),
+    # No stored result: arq would refuse a new job with the same id while one is kept.
+    func(sync_address, keep_result=0, timeout=SYNC_TIMEOUT_SECONDS, max_tries=3),
+]
+CRON_JOBS = [
+    cron(requeue_stale_jobs, second=set(range(0, 60, 10)), run_at_startup=True, keep_result=0),
+    cron(refresh_tracked_addresses, second=15, keep_result=0),
+]
+WORKER_OPTIONS: dict[str, Any] = {
+    "queue_name": QUEUE_NAME,
+    "health_check_key": HEALTH_CHECK_KEY,
+    "health_check_interval": 10,
+    "keep_result": 0,
+}
+
+
+async def startup(ctx: dict[str, Any]) -> None:
+    """Fills `ctx` for the tasks; the server passes its own settings and sessions in."""
+    if "settings" not in ctx:
+        # A standalone worker: log like the servers do (arq's CLI set up only its own logger).
+        settings = ctx["settings"] = get_settings()
+        configure_logging(level=settings.log_level, log_format=settings.log_format)
+    settings = ctx["settings"]
+    exits = ctx["exits"] = AsyncExitStack()
+    if "sessions" not in ctx:
+        engine = create_engine(settings.database_url)
+        exits.push_async_callback(engine.dispose)
+        ctx["sessions"] = create_session_factory(engine)
+    metrics = SharedMetrics(ctx["redis"])
+    limiter = RedisRateLimiter(ctx["redis"], rates_per_second(settings), metrics)
+    providers = await open_providers(settings, limiter=limiter, exits=exits, metrics=metrics)
+    ctx["sync_engine"] = SyncEngine(
+        sessions=ctx["sessions"],
+        providers=providers,
+        circuit=CircuitBreaker(ctx["redis"]),
+        stale_after=timedelta(seconds=settings.stale_job_timeout),
+        publisher=EventPublisher(ctx["redis"]),
+        metrics=metrics,
+    )
+
+
+async def shutdown(ctx: dict[str, Any]) -> None:
+    exits: AsyncExitStack | None = ctx.get("exits")
+    if exits is not None:
+        await exits.aclose()
+
+
+def create_in_process_worker(
+    redis_settings: RedisSettings, *, settings: Settings, sessions: Any
+) -> Worker:
+    """A worker the server's lifespan runs as a task; the server owns signals, not the worker."""
+    return Worker(
+        functions=WORKER_FUNCTIONS,
+        cron_jobs=CRON_JOBS,
+        redis_settings=redis_settings,
+        handle_signals=False,
+        on_startup=startup,
+        on_shutdown=shutdown,
+        ctx={"settings": settings, "sessions": sessions},
+        **WORKER_OPTIONS,
+    )
+
+
+def standalone_worker_settings() -> type:
+    """`WorkerSettings` for the arq CLI; standalone workers share the servers' REDIS_URL."""
+    redis_url = get_settings().redis_url
+    if redis_url is None:
+        raise SystemExit(
+            "REDIS_URL is not set. A separate worker process must share the servers' Redis "
+            "(the embedded one lives inside `make run`'s server): set REDIS_URL=redis://host:6379."
+        )
+    shared_redis = RedisSettings.from_dsn(redis_url)
+
+    class WorkerSettings:
+        functions = WORKER_FUNCTIONS
+        cron_jobs = CRON_JOBS
+        redis_settings = shared_redis
+        on_startup = startup
+        on_shutdown = shutdown
+        queue_name = WORKER_OPTIONS["queue_name"]
+        health_check_key = WORKER_OPTIONS["health_check_key"]
+        health_check_interval = WORKER_OPTIONS["health_check_interval"]
+        keep_result = WORKER_OPTIONS["keep_result"]
+
+    return WorkerSettings
