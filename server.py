@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+import argparse
 import asyncio
 import contextlib
 import logging
 import sys
 from collections.abc import AsyncIterator, Awaitable
 from dataclasses import dataclass
-from typing import Any
 
 import uvicorn
 from arq import ArqRedis, Worker, create_pool
@@ -21,19 +21,18 @@ from starlette.middleware.cors import CORSMiddleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route, WebSocketRoute
-from starlette.websockets import WebSocket
-from strawberry.asgi import GraphQL
 from strawberry.subscriptions import GRAPHQL_TRANSPORT_WS_PROTOCOL
 
 from body_limit import BodySizeLimit
+from client_limits import ClientRateLimit, ClientRateLimiter
 from db.migrate import upgrade_database
 from db.session import SessionFactory, create_engine, create_session_factory
+from graphql_view import WalletTrackerGraphQL
 from logs import RequestIdMiddleware, configure_logging
 from metrics import HttpMetricsMiddleware, SharedFigures, render
-from resolvers.accounts import Viewer, ensure_local_account
+from resolvers.accounts import Viewer, create_account, ensure_local_account
 from resolvers.live import LiveHub
 from schema import build_schema
-from schema.context import Context
 from settings import Settings, get_settings
 from workers.constants import QUEUE_NAME, SHARED_METRICS_KEY
 from workers.redis_server import RedisServer, start_redis
@@ -42,6 +41,8 @@ from workers.worker import create_in_process_worker
 logger = logging.getLogger("wallet_tracker")
 
 READINESS_TIMEOUT_SECONDS = 2.0
+# Paths whose requests count against each client's rate limit (health and metrics do not).
+RATE_LIMITED_PATHS = ("/graphql", "/export")
 WORKER_STOP_TIMEOUT_SECONDS = 10.0
 
 
@@ -55,28 +56,9 @@ class Runtime:
     redis: ArqRedis
     live: LiveHub
     local_viewer: Viewer
+    client_limiter: ClientRateLimiter
     worker: Worker | None
     worker_task: asyncio.Task[None] | None
-
-
-class WalletTrackerGraphQL(GraphQL[Context, None]):
-    def __init__(self, *args: Any, settings: Settings, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.settings = settings
-
-    async def get_context(
-        self, request: Request | WebSocket, response: Response | WebSocket
-    ) -> Context:
-        runtime: Runtime = request.app.state.runtime
-        return Context(
-            request=request,
-            response=response,
-            sessions=runtime.sessions,
-            viewer=runtime.local_viewer,
-            redis=runtime.redis,
-            live=runtime.live,
-            settings=self.settings,
-        )
 
 
 async def _start_runtime(settings: Settings) -> Runtime:
@@ -94,7 +76,20 @@ async def _start_runtime(settings: Settings) -> Runtime:
         )
         worker_task = asyncio.create_task(worker.async_run(), name="arq-worker")
         worker_task.add_done_callback(_report_worker_exit)
-    return Runtime(engine, sessions, redis_server, redis, live, local_viewer, worker, worker_task)
+    client_limiter = ClientRateLimiter(
+        redis, per_minute=settings.rate_limit_per_minute, burst=settings.rate_limit_burst
+    )
+    return Runtime(
+        engine,
+        sessions,
+        redis_server,
+        redis,
+        live,
+        local_viewer,
+        client_limiter,
+        worker,
+        worker_task,
+    )
 
 
 def _report_worker_exit(task: asyncio.Task[None]) -> None:
@@ -232,17 +227,45 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 expose_headers=["X-Request-ID"],
             ),
             Middleware(BodySizeLimit, max_bytes=settings.max_body_bytes),
+            Middleware(ClientRateLimit, paths=RATE_LIMITED_PATHS),
         ],
     )
 
 
-def main() -> None:
+def main(argv: list[str] | None = None) -> None:
+    """`python server.py` serves; `python -m server create-account NAME` makes an account."""
+    parser = argparse.ArgumentParser(prog="python -m server", description=__doc__)
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    commands.add_parser("serve", help="serve the API (the default)")
+    create = commands.add_parser(
+        "create-account", help="create an account and print its first API token on the last line"
+    )
+    create.add_argument("name", help="the account's name, unique on this server")
+    arguments = parser.parse_args(argv)
     settings = get_settings()
     configure_logging(level=settings.log_level, log_format=settings.log_format)
+    if arguments.command == "create-account":
+        sys.exit(asyncio.run(create_account_command(settings, arguments.name)))
     problems = settings.startup_problems()
     if problems:
         sys.exit("wallet-tracker refuses to start:\n- " + "\n- ".join(problems))
     serve(settings)
+
+
+async def create_account_command(settings: Settings, name: str) -> int:
+    await upgrade_database(settings.database_url)
+    engine = create_engine(settings.database_url)
+    try:
+        created = await create_account(create_session_factory(engine), name=name)
+    finally:
+        await engine.dispose()
+    if created.account is None or created.token is None:
+        for error in created.errors:
+            print(f"error: {error.message}", file=sys.stderr)
+        return 1
+    print(f"Created account {created.account.name!r}. Its API token, shown only this once:")
+    print(created.token.secret)
+    return 0
 
 
 def serve(settings: Settings) -> None:

@@ -29,7 +29,10 @@ class Settings(BaseSettings):
     port: int = 8000
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
     log_format: Literal["text", "json"] = "text"
-    auth: Literal["off"] = "off"
+    # "off": one implicit local account (loopback only); "token": Bearer API tokens.
+    auth: Literal["off", "token"] = "off"
+    # Lets anyone call `createAccount`; otherwise accounts come from `server.py create-account`.
+    allow_signup: bool = False
     # Run the arq worker inside the server process; turn off when separate workers run.
     run_worker: bool = True
     var_dir: Path = Path("./var")
@@ -43,6 +46,10 @@ class Settings(BaseSettings):
     # Per-account limits.
     max_wallets_per_account: int = Field(default=1000, ge=1)
     sync_requests_per_minute: int = Field(default=30, ge=1)
+    # Per client (API token, or IP address without one): requests and subscriptions per minute,
+    # and how many may come at once; 0 turns the limit off.
+    rate_limit_per_minute: int = Field(default=600, ge=0)
+    rate_limit_burst: int = Field(default=60, ge=1)
 
     # Providers, in the order they are tried.
     providers: str = "blockchair,esplora"
@@ -119,8 +126,8 @@ class Settings(BaseSettings):
         if self.auth == "off" and not self.listens_on_loopback_only:
             problems.append(
                 f"HOST={self.host} is not a loopback address and AUTH=off: anyone who can reach "
-                "this port would act as the local account. Listen on 127.0.0.1, or enable "
-                "authentication."
+                "this port would act as the local account. Listen on 127.0.0.1, or set "
+                "AUTH=token."
             )
         return problems
 

@@ -1,4 +1,4 @@
-"""SQLAlchemy models: accounts, tracked addresses and their chain data, wallets, sync jobs."""
+"""SQLAlchemy models: accounts and API tokens, tracked addresses, wallets, sync jobs."""
 
 from __future__ import annotations
 
@@ -82,6 +82,22 @@ class Account(Base):
     id: Mapped[int] = mapped_column(BigIntId, primary_key=True)
     name: Mapped[str] = mapped_column(String(100), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+
+
+class ApiToken(Base):
+    """A bearer token of an account; only its SHA-256 is stored, the secret is shown once."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(BigIntId, primary_key=True)
+    account_id: Mapped[int] = mapped_column(
+        BigIntId, ForeignKey("accounts.id", ondelete="CASCADE"), index=True
+    )
+    name: Mapped[str] = mapped_column(String(100))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class TrackedAddress(Base):

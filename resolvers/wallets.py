@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import unicodedata
 from dataclasses import dataclass, field
 
 from sqlalchemy import Select, delete, func, select
@@ -14,6 +13,7 @@ from resolvers.accounts import Viewer
 from resolvers.address_validation import InvalidAddressError, parse_bitcoin_address
 from resolvers.errors import BadRequestError, ErrorCode, InputError
 from resolvers.pagination import CursorCodec, Page, PageRequest, fetch_keyset_page
+from resolvers.text_input import clean_text
 
 
 @dataclass(frozen=True)
@@ -53,16 +53,7 @@ def _address_error(chain: Chain, address: str) -> tuple[str | None, InputError |
 
 def clean_label(label: str | None) -> tuple[str | None, InputError | None]:
     """Trimmed label, None when empty; an error when too long or holding control characters."""
-    if label is None:
-        return None, None
-    trimmed = label.strip()
-    if len(trimmed) > LABEL_MAX_LENGTH:
-        message = f"Label is {len(trimmed)} characters long; the maximum is {LABEL_MAX_LENGTH}."
-        return None, InputError(ErrorCode.INVALID_INPUT, message, ("label",))
-    if any(unicodedata.category(char) in ("Cc", "Cf", "Cs") for char in trimmed):
-        message = "Label must not contain control or invisible formatting characters."
-        return None, InputError(ErrorCode.INVALID_INPUT, message, ("label",))
-    return trimmed or None, None
+    return clean_text(label, field="label", max_length=LABEL_MAX_LENGTH)
 
 
 def _views_of(viewer: Viewer) -> Select[Wallet, TrackedAddress]:

@@ -16,7 +16,17 @@ from schema.protection import protection_extensions
 from schema.scalars import SCALAR_MAP
 from schema.subscriptions import Subscription
 from schema.transactions import Transaction
-from schema.viewer import ApiToken, Viewer
+from schema.viewer import (
+    ApiToken,
+    CreateAccountPayload,
+    CreateApiTokenPayload,
+    RevokeApiTokenPayload,
+    Viewer,
+    create_account,
+    create_api_token,
+    resolve_token,
+    revoke_api_token,
+)
 from schema.wallets import (
     AddWalletPayload,
     RemoveWalletPayload,
@@ -53,7 +63,9 @@ async def resolve_node(info: ContextInfo, id: strawberry.ID) -> Node | None:  # 
     if type_name == "SyncJob" and len(keys) == 1:
         job = await job_reads.get_job(sessions, viewer=viewer, job_id=keys[0])
         return SyncJob.from_row(job) if job is not None else None
-    # ApiToken ids and ids of unknown types name nothing this viewer can see.
+    if type_name == "ApiToken" and len(keys) == 1:
+        return await resolve_token(info, keys[0])
+    # Ids of unknown types name nothing this viewer can see.
     return None
 
 
@@ -81,6 +93,9 @@ class Mutation:
     remove_wallet: RemoveWalletPayload = strawberry.mutation(resolver=remove_wallet)
     update_wallet: UpdateWalletPayload = strawberry.mutation(resolver=update_wallet)
     sync_wallet: SyncWalletPayload = strawberry.mutation(resolver=sync_wallet)
+    create_account: CreateAccountPayload = strawberry.mutation(resolver=create_account)
+    create_api_token: CreateApiTokenPayload = strawberry.mutation(resolver=create_api_token)
+    revoke_api_token: RevokeApiTokenPayload = strawberry.mutation(resolver=revoke_api_token)
 
 
 def build_schema(*, introspection: bool = True) -> strawberry.Schema:

@@ -25,7 +25,11 @@ MAX_TOKENS = 2_000
 def _is_unexpected(error: GraphQLError) -> bool:
     """Bugs and outages are masked; client mistakes (bad input, invalid queries) stay readable."""
     original = error.original_error
-    return original is not None and not isinstance(original, BadRequestError | ValueError)
+    # A GraphQLError as the cause is graphql-core's own verdict on the input (say, a variable
+    # that is not a 32-bit Int): readable by design.
+    return original is not None and not isinstance(
+        original, BadRequestError | ValueError | GraphQLError
+    )
 
 
 class MaskUnexpectedErrors(MaskErrors):

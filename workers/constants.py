@@ -27,6 +27,11 @@ def sync_requests_key(account_id: int, minute: int) -> str:
     return f"{KEY_PREFIX}:sync-requests:{account_id}:{minute}"
 
 
+def client_rate_key(client: str) -> str:
+    """Rate-limit state of one API client (`token:<hash>` or `ip:<address>`)."""
+    return f"{KEY_PREFIX}:client-rate:{client}"
+
+
 def job_channel(job_id: int) -> str:
     """Pub/sub channel of one sync job's state changes."""
     return f"{KEY_PREFIX}:job:{job_id}"

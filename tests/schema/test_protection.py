@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -188,3 +189,68 @@ async def test_websockets_from_foreign_origins_are_refused(
         assert ok.subprotocol == PROTOCOL
     async with connect(url(live_server), **options) as same_origin_tool:
         assert same_origin_tool.subprotocol == PROTOCOL
+
+
+@pytest.mark.parametrize(
+    ("first", "expected"),
+    [
+        (2_147_483_647, "maximum page size of 500"),
+        (10**12, "non 32-bit signed integer"),
+        (-1, "`first`"),
+    ],
+)
+def test_huge_or_negative_page_sizes_are_clear_errors(
+    graphql: GraphQLClient, first: int, expected: str
+) -> None:
+    graphql.add_wallet(ADDRESS)
+    query = "query($f: Int) { wallets(first: $f) { edges { cursor } } }"
+    messages = graphql.error_messages(query, {"f": first})
+    assert any(expected in message for message in messages), messages
+    still_serving(graphql)
+
+
+@pytest.mark.parametrize(
+    "cursor", ["' OR 1=1 --", "'; DROP TABLE wallets; --", "\x00\x1b[2J", "🙂" * 50, "A" * 5000]
+)
+def test_garbage_and_injection_cursors_are_clear_errors(
+    graphql: GraphQLClient, cursor: str
+) -> None:
+    query = "query($c: String) { wallets(first: 5, after: $c) { edges { cursor } } }"
+    messages = graphql.error_messages(query, {"c": cursor})
+    assert any("Invalid cursor in `after`" in message for message in messages), messages
+    still_serving(graphql)
+
+
+def test_the_server_keeps_answering_others_while_it_is_flooded(
+    live_server: LiveServer, graphql: GraphQLClient
+) -> None:
+    alias_flood = "{ " + " ".join(f"a{n}: viewer {{ __typename }}" for n in range(10_000)) + " }"
+    big_body = b'{"query": "' + b"x" * 10_000_000 + b'"}'
+    stop = threading.Event()
+    refused: list[int] = []
+
+    def attack() -> None:
+        with httpx.Client(base_url=live_server.base_url, timeout=30) as client:
+            while not stop.is_set():
+                refused.append(client.post("/graphql", json={"query": alias_flood}).status_code)
+                refused.append(
+                    client.post(
+                        "/graphql", content=big_body, headers={"Content-Type": "application/json"}
+                    ).status_code
+                )
+
+    attackers = [threading.Thread(target=attack) for _ in range(2)]
+    for attacker in attackers:
+        attacker.start()
+    try:
+        # Every ordinary request is answered, each within the client's 5-second patience.
+        with GraphQLClient(live_server.base_url) as patient:
+            patient.http.timeout = httpx.Timeout(5.0)
+            for _ in range(20):
+                still_serving(patient)
+    finally:
+        stop.set()
+        for attacker in attackers:
+            attacker.join()
+    assert refused
+    assert set(refused) <= {200, 400, 413}

@@ -19,8 +19,9 @@ mutation AddWallet($address: String!, $label: String) {
 
 
 class GraphQLClient:
-    def __init__(self, base_url: str) -> None:
-        self.http = httpx.Client(base_url=base_url, timeout=30)
+    def __init__(self, base_url: str, *, token: str | None = None) -> None:
+        headers = {"Authorization": f"Bearer {token}"} if token is not None else {}
+        self.http = httpx.Client(base_url=base_url, timeout=30, headers=headers)
 
     def __enter__(self) -> GraphQLClient:
         return self

@@ -56,11 +56,15 @@ class GraphQLSocket:
 
 
 @asynccontextmanager
-async def graphql_socket(base_url: str, *, init: bool = True) -> AsyncIterator[GraphQLSocket]:
+async def graphql_socket(
+    base_url: str, *, init: bool = True, token: str | None = None
+) -> AsyncIterator[GraphQLSocket]:
+    """A socket at /graphql; with `init`, also initialised (with `token` in the payload)."""
     url = base_url.replace("http://", "ws://") + "/graphql"
     async with connect(url, subprotocols=[PROTOCOL]) as connection:  # type: ignore[list-item]
         socket = GraphQLSocket(connection)
         if init:
-            await socket.send({"type": "connection_init", "payload": {}})
+            payload = {"Authorization": f"Bearer {token}"} if token is not None else {}
+            await socket.send({"type": "connection_init", "payload": payload})
             assert await socket.receive() == {"type": "connection_ack"}
         yield socket

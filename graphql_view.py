@@ -1,0 +1,202 @@
+"""The GraphQL endpoint: Strawberry's ASGI view with authentication and per-client limits."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from graphql import FieldNode, GraphQLError, OperationDefinitionNode, OperationType, parse
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.websockets import WebSocket
+from strawberry.asgi import GraphQL
+from strawberry.http.typevars import RootValue
+from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
+    BaseGraphQLTransportWSHandler,
+)
+from strawberry.subscriptions.protocols.graphql_transport_ws.types import (
+    ConnectionInitMessage,
+    SubscribeMessage,
+)
+from strawberry.types.unset import UNSET, UnsetType
+
+from client_limits import Refusal, bearer_from_value, bearer_token, client_key, ip_key
+from resolvers.accounts import Viewer
+from resolvers.tokens import authenticate
+from schema.context import Context
+from settings import Settings
+
+if TYPE_CHECKING:
+    from server import Runtime
+
+# The only root fields an anonymous request may ask for, and only when sign-up is open.
+SIGN_UP_FIELDS = frozenset({"createAccount", "__typename"})
+# What `on_ws_connect` returns to send a plain `connection_ack`.
+PLAIN_ACK: UnsetType = UNSET
+
+
+class Unauthenticated(Exception):
+    """No token, or one that is not an active token of any account."""
+
+
+class TooManyRequests(Exception):
+    def __init__(self, refusal: Refusal) -> None:
+        super().__init__(refusal.message)
+        self.refusal = refusal
+
+
+class WalletTrackerGraphQL(GraphQL[Context, None]):
+    def __init__(self, *args: Any, settings: Settings, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.settings = settings
+        self.graphql_transport_ws_handler_class = AuthenticatingTransportWsHandler
+
+    async def get_context(
+        self, request: Request | WebSocket, response: Response | WebSocket
+    ) -> Context:
+        runtime: Runtime = request.app.state.runtime
+        context = Context(
+            request=request,
+            response=response,
+            sessions=runtime.sessions,
+            authenticated=None,
+            redis=runtime.redis,
+            live=runtime.live,
+            settings=self.settings,
+            limiter=runtime.client_limiter,
+            client=client_key(request.scope),
+        )
+        if self.settings.auth == "off":
+            context.authenticated = runtime.local_viewer
+        elif isinstance(request, Request):
+            token = bearer_token(request.headers)
+            if token is not None:
+                context.authenticated = await authenticated_viewer(context, token)
+        return context
+
+    async def run(self, request: Any, context: Any = UNSET, root_value: Any = UNSET) -> Any:
+        try:
+            return await super().run(request, context, root_value)
+        except Unauthenticated as error:
+            return JSONResponse(
+                {"errors": [{"message": str(error), "extensions": {"code": "UNAUTHENTICATED"}}]},
+                status_code=401,
+                headers={"WWW-Authenticate": 'Bearer realm="wallet-tracker"'},
+            )
+        except TooManyRequests as error:
+            return JSONResponse(
+                {"errors": [{"message": str(error), "extensions": {"code": "RATE_LIMITED"}}]},
+                status_code=429,
+                headers={"Retry-After": str(error.refusal.retry_after_seconds)},
+            )
+
+    async def execute_operation(self, *args: Any, **kwargs: Any) -> Any:
+        context: Context = kwargs["context"]
+        if context.authenticated is None and not (
+            self.settings.allow_signup and only_signs_up(kwargs["request_data"])
+        ):
+            raise Unauthenticated("Authentication required: send `Authorization: Bearer <token>`.")
+        return await super().execute_operation(*args, **kwargs)
+
+    async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:
+        if self.settings.auth == "off":
+            return PLAIN_ACK
+        token = _token_of(context.connection_params or {}) or bearer_token(context.request.headers)
+        if token is None:
+            raise Unauthenticated(
+                'Authentication required: send {"Authorization": "Bearer <token>"}'
+                " in the connection_init payload."
+            )
+        context.authenticated = await authenticated_viewer(context, token)
+        context.client = client_key_for_token(token)
+        return PLAIN_ACK
+
+
+class AuthenticatingTransportWsHandler(BaseGraphQLTransportWSHandler[Context, RootValue]):
+    """graphql-transport-ws with the token checked on `connection_init` (close 4401 when it
+    fails) and again, with the rate limit, on every `subscribe`."""
+
+    async def handle_connection_init(self, message: ConnectionInitMessage) -> None:
+        try:
+            await super().handle_connection_init(message)
+        except Unauthenticated as error:
+            await self.websocket.close(code=4401, reason=_close_reason(f"Unauthorized: {error}"))
+        except TooManyRequests as error:
+            await self.websocket.close(code=4429, reason=_close_reason(str(error)))
+
+    async def handle_subscribe(self, message: SubscribeMessage) -> None:
+        if self.connection_acknowledged:
+            context = self.context
+            refusal = await context.limiter.admit(context.client)
+            if refusal is not None:
+                error = GraphQLError(refusal.message, extensions={"code": "RATE_LIMITED"})
+                await self.send_message(
+                    {"id": message["id"], "type": "error", "payload": [error.formatted]}
+                )
+                return
+            if not await self._still_authenticated():
+                await self.websocket.close(code=4401, reason="Unauthorized: token revoked")
+                return
+        await super().handle_subscribe(message)
+
+    async def _still_authenticated(self) -> bool:
+        context = self.context
+        if context.settings.auth == "off":
+            return True
+        token = _token_of(context.connection_params or {}) or bearer_token(context.request.headers)
+        return token is not None and await authenticate(context.sessions, token) is not None
+
+
+async def authenticated_viewer(context: Context, token: str) -> Viewer:
+    """The viewer a token stands for; a failed attempt counts against the caller's IP address,
+    so guessing tokens is rate-limited too."""
+    owner = await authenticate(context.sessions, token)
+    if owner is not None:
+        return Viewer(account_id=owner.account_id)
+    refusal = await context.limiter.admit(ip_key(context.request.scope))
+    if refusal is not None:
+        raise TooManyRequests(refusal)
+    raise Unauthenticated("Invalid or revoked API token.")
+
+
+def client_key_for_token(token: str) -> str:
+    return client_key({"type": "http", "headers": [(b"authorization", f"Bearer {token}".encode())]})
+
+
+def only_signs_up(request_data: object) -> bool:
+    """Whether a request only creates an account (the one thing anonymous callers may do)."""
+    if isinstance(request_data, list):
+        return bool(request_data) and all(only_signs_up(item) for item in request_data)
+    query = getattr(request_data, "query", None)
+    if not isinstance(query, str):
+        return False
+    try:
+        document = parse(query)
+    except GraphQLError:
+        return False
+    wanted = getattr(request_data, "operation_name", None)
+    operations = [
+        definition
+        for definition in document.definitions
+        if isinstance(definition, OperationDefinitionNode)
+        and (wanted is None or (definition.name and definition.name.value == wanted))
+    ]
+    return len(operations) == 1 and _signs_up(operations[0])
+
+
+def _signs_up(operation: OperationDefinitionNode) -> bool:
+    return operation.operation == OperationType.MUTATION and all(
+        isinstance(selection, FieldNode) and selection.name.value in SIGN_UP_FIELDS
+        for selection in operation.selection_set.selections
+    )
+
+
+def _token_of(connection_params: dict[str, Any]) -> str | None:
+    for key, value in connection_params.items():
+        if isinstance(key, str) and key.lower() == "authorization":
+            return bearer_from_value(value)
+    return None
+
+
+def _close_reason(text: str) -> str:
+    # A close frame's reason is at most 123 bytes.
+    return text.encode()[:123].decode(errors="ignore")
