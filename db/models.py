@@ -150,6 +150,8 @@ class Transaction(Base):
         UniqueConstraint("address_id", "txid"),
         # Newest-first keyset pages scan this index backwards.
         Index("ix_transactions_page", "address_id", "sort_key", "id"),
+        # Flows and balance history sum amounts over time ranges from this index alone.
+        Index("ix_transactions_time", "address_id", "tx_time", "block_height", "amount_sat"),
     )
 
     id: Mapped[int] = mapped_column(BigIntId, primary_key=True)
@@ -199,10 +201,13 @@ class SyncJob(Base):
 
 
 class ChainTip(Base):
-    """The latest block height a sync saw on a chain; confirmations are counted from it."""
+    """What the latest sync learnt of a chain: the block height confirmations are counted
+    from, and the market price the provider quoted (a decimal string, exact as sent)."""
 
     __tablename__ = "chain_tips"
 
     chain: Mapped[Chain] = mapped_column(_enum_column(Chain), primary_key=True)
     height: Mapped[int] = mapped_column(Integer)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+    market_price_usd: Mapped[str | None] = mapped_column(String(40))
+    market_price_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

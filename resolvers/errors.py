@@ -23,4 +23,9 @@ class InputError:
 
 
 class BadRequestError(Exception):
-    """Malformed arguments of a query (cursor, id, page size): a top-level GraphQL error."""
+    """Malformed arguments of a query (cursor, id, page size): a top-level GraphQL error,
+    with `extensions.code` INVALID_INPUT (graphql-core copies `extensions` from the cause)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.extensions = {"code": ErrorCode.INVALID_INPUT.value}

@@ -218,6 +218,18 @@ def _not_tracked(canonical: str | None) -> InputError:
     return InputError(ErrorCode.NOT_FOUND, f"You do not track {canonical}.", ("address",))
 
 
+async def tracked_addresses(sessions: SessionFactory, *, viewer: Viewer) -> list[TrackedAddress]:
+    """The chain data of every address the viewer tracks (at most MAX_WALLETS_PER_ACCOUNT)."""
+    async with sessions() as session:
+        rows = await session.scalars(
+            select(TrackedAddress)
+            .join(Wallet, Wallet.address_id == TrackedAddress.id)
+            .where(Wallet.account_id == viewer.account_id)
+            .order_by(TrackedAddress.id)
+        )
+        return list(rows)
+
+
 async def list_wallets(
     sessions: SessionFactory, *, viewer: Viewer, request: PageRequest
 ) -> Page[WalletView]:

@@ -12,6 +12,7 @@ from resolvers import wallets as wallet_reads
 from schema.context import ContextInfo
 from schema.jobs import SyncJob
 from schema.node import Node, expect_global_id, from_global_id
+from schema.portfolio import Portfolio, resolve_portfolio
 from schema.protection import protection_extensions
 from schema.scalars import SCALAR_MAP
 from schema.subscriptions import Subscription
@@ -85,6 +86,9 @@ class Query:
     wallet: Wallet | None = strawberry.field(resolver=resolve_wallet)
     wallets: WalletConnection = strawberry.field(resolver=resolve_wallets)
     job: SyncJob | None = strawberry.field(resolver=resolve_job)
+    portfolio: Portfolio = strawberry.field(
+        resolver=resolve_portfolio, description="All of the viewer's wallets together."
+    )
 
 
 @strawberry.type

@@ -11,6 +11,7 @@ from db.models import Chain, SyncStatus
 from resolvers import jobs as job_reads
 from resolvers import transactions as transaction_reads
 from resolvers import wallets as wallet_writes
+from resolvers.balance_history import Interval
 from resolvers.pagination import page_request
 from resolvers.transactions import TransactionFilter
 from resolvers.wallets import WalletView
@@ -19,6 +20,14 @@ from schema.errors import UserError, user_errors
 from schema.jobs import SyncJob
 from schema.node import Node, to_global_id
 from schema.pagination import PageInfo, given
+from schema.portfolio import (
+    BalancePoint,
+    FiatValue,
+    Flows,
+    balance_history_of,
+    fiat_value_of,
+    flows_of,
+)
 from schema.scalars import BigInt
 from schema.transactions import TransactionConnection, TransactionFilterInput
 from workers.queue import request_sync
@@ -101,6 +110,37 @@ class Wallet(Node):
         tip = await transaction_reads.tip_height(sessions, chain=self.chain)
         return TransactionConnection.from_page(
             page, wallet=self, tip=tip, transaction_filter=filter_values
+        )
+
+    @strawberry.field
+    async def fiat_value(self, info: ContextInfo, currency: str | None = "USD") -> FiatValue | None:
+        return await fiat_value_of(info, self.balance, currency)
+
+    @strawberry.field(
+        description="Received, sent and net over a period (inclusive since, exclusive until)."
+    )
+    async def flows(
+        self,
+        info: ContextInfo,
+        since: datetime | None = strawberry.UNSET,
+        until: datetime | None = strawberry.UNSET,
+    ) -> Flows:
+        return await flows_of(info, [self.address_id], given(since), given(until))
+
+    @strawberry.field(
+        description=(
+            "At most 1,000 points; an interval too fine for the range is an error saying so."
+        )
+    )
+    async def balance_history(
+        self,
+        info: ContextInfo,
+        interval: Interval,
+        since: datetime | None = strawberry.UNSET,
+        until: datetime | None = strawberry.UNSET,
+    ) -> list[BalancePoint]:
+        return await balance_history_of(
+            info, [self.address_id], self.confirmed_balance, interval, given(since), given(until)
         )
 
     @strawberry.field(description="The most recent sync job of this wallet, if any.")

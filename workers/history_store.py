@@ -10,6 +10,7 @@ from sqlalchemy import and_, case, delete, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import (
+    Chain,
     ChainTip,
     JobStatus,
     SyncJob,
@@ -285,6 +286,12 @@ async def finish_success(
             )
         )
         await _record_tip(session, summary.tip_height, now)
+        if summary.market_price_usd is not None:
+            await session.execute(
+                update(ChainTip)
+                .where(ChainTip.chain == Chain.BITCOIN)
+                .values(market_price_usd=summary.market_price_usd, market_price_at=now)
+            )
     return row
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pytest
@@ -22,21 +21,6 @@ from graphql.utilities import value_from_ast_untyped
 from schema import schema as served_schema
 
 CONTRACT_PATH = Path(__file__).resolve().parents[3] / "shared" / "schema.graphql"
-
-# Definitions of the contract that later issues own. Each issue removes its entries as it lands;
-# the test fails if a pending entry is served already, so the list cannot go stale.
-PENDING = {
-    # Portfolio, flows, balance history, fiat value (issue 8)
-    "Query.portfolio",
-    "Wallet.fiatValue",
-    "Wallet.flows",
-    "Wallet.balanceHistory",
-    "Portfolio",
-    "Flows",
-    "FiatValue",
-    "BalancePoint",
-    "Interval",
-}
 
 
 @pytest.fixture(scope="module")
@@ -71,8 +55,6 @@ def _compare_fields(
 ) -> None:
     for field_name, contract_field in contract_fields.items():
         where = f"{path}.{field_name}"
-        if where in PENDING:
-            continue
         served_field = served_fields.get(field_name)
         if served_field is None:
             problems.append(f"{where} is missing")
@@ -102,8 +84,6 @@ def test_served_schema_contains_every_contract_definition_unchanged(
 ) -> None:
     problems: list[str] = []
     for name, contract_type in _contract_types(contract).items():
-        if name in PENDING:
-            continue
         served_type = served.type_map.get(name)
         if served_type is None:
             problems.append(f"type {name} is missing")
@@ -146,26 +126,8 @@ def test_served_schema_contains_every_contract_definition_unchanged(
     assert problems == []
 
 
-def test_graphql_core_finds_no_breaking_change_outside_the_pending_list(
+def test_graphql_core_finds_no_breaking_change(
     contract: GraphQLSchema, served: GraphQLSchema
 ) -> None:
-    pending_names = re.compile(
-        "|".join(rf"(?<![\w.]){re.escape(name)}(?![\w])" for name in sorted(PENDING))
-    )
-    changes = [
-        change.description
-        for change in find_breaking_changes(contract, served)
-        if not pending_names.search(change.description)
-    ]
+    changes = [change.description for change in find_breaking_changes(contract, served)]
     assert changes == []
-
-
-@pytest.mark.parametrize("pending", sorted(PENDING))
-def test_pending_definitions_are_not_served_yet(served: GraphQLSchema, pending: str) -> None:
-    type_name, _, field_name = pending.partition(".")
-    served_type = served.type_map.get(type_name)
-    if not field_name:
-        assert served_type is None, f"{pending} is served: remove it from PENDING"
-        return
-    assert isinstance(served_type, GraphQLObjectType)
-    assert field_name not in served_type.fields, f"{pending} is served: remove it from PENDING"

@@ -121,3 +121,21 @@ async def create_account(database_url: str, name: str) -> int:
         await engine.dispose()
     assert account_id is not None
     return int(account_id)
+
+
+async def _set_market_price(database_url: str, usd: str, at: datetime) -> None:
+    engine = create_engine(database_url)
+    try:
+        async with engine.begin() as connection:
+            await connection.execute(
+                update(ChainTip)
+                .where(ChainTip.chain == Chain.BITCOIN)
+                .values(market_price_usd=usd, market_price_at=at)
+            )
+    finally:
+        await engine.dispose()
+
+
+def set_market_price(database_url: str, usd: str, at: datetime) -> None:
+    """The price a sync would have stored (needs the chain tip row a seed with a tip makes)."""
+    asyncio.run(_set_market_price(database_url, usd, at))

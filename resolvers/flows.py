@@ -1,0 +1,85 @@
+"""Money in and out over a period, summed in the database.
+
+A portfolio counts each transaction once, with the sum of its amounts across the viewer's
+wallets: a move between two of them nets to its fee."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Select, case, func, select
+
+from db.models import Transaction
+from db.session import SessionFactory
+from resolvers.errors import BadRequestError
+
+
+@dataclass(frozen=True)
+class Flows:
+    received_sat: int
+    sent_sat: int
+    """Positive: what left."""
+    net_sat: int
+    transaction_count: int
+
+
+NO_FLOWS = Flows(received_sat=0, sent_sat=0, net_sat=0, transaction_count=0)
+
+
+def check_period(since: datetime | None, until: datetime | None) -> None:
+    if since is not None and until is not None and since >= until:
+        raise BadRequestError(
+            f"`since` ({since.isoformat()}) must be before `until` ({until.isoformat()})."
+        )
+
+
+async def flows(
+    sessions: SessionFactory,
+    *,
+    address_ids: list[int],
+    since: datetime | None = None,
+    until: datetime | None = None,
+) -> Flows:
+    """Flows of the addresses together, `since` inclusive and `until` exclusive; unconfirmed
+    transactions count at their first-seen time."""
+    check_period(since, until)
+    if not address_ids:
+        return NO_FLOWS
+    per_transaction = _amounts_per_transaction(address_ids, since, until).subquery()
+    amount = per_transaction.c.amount_sat
+    statement = select(
+        func.coalesce(func.sum(case((amount > 0, amount), else_=0)), 0),
+        func.coalesce(func.sum(case((amount < 0, -amount), else_=0)), 0),
+        func.coalesce(func.sum(amount), 0),
+        func.count(),
+    )
+    async with sessions() as session:
+        received, sent, net, count = (await session.execute(statement)).one()
+    return Flows(
+        received_sat=int(received),
+        sent_sat=int(sent),
+        net_sat=int(net),
+        transaction_count=int(count),
+    )
+
+
+def _amounts_per_transaction(
+    address_ids: list[int], since: datetime | None, until: datetime | None
+) -> Select[int]:
+    if len(address_ids) == 1:
+        # One wallet: one row per transaction already; no grouping needed.
+        statement = select(Transaction.amount_sat.label("amount_sat")).where(
+            Transaction.address_id == address_ids[0]
+        )
+    else:
+        statement = (
+            select(func.sum(Transaction.amount_sat).label("amount_sat"))
+            .where(Transaction.address_id.in_(address_ids))
+            .group_by(Transaction.txid)
+        )
+    if since is not None:
+        statement = statement.where(Transaction.tx_time >= since)
+    if until is not None:
+        statement = statement.where(Transaction.tx_time < until)
+    return statement

@@ -1,0 +1,145 @@
+"""`Portfolio`, and the money figures it shares with `Wallet`: flows, balance history, fiat."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import strawberry
+
+from db.models import Chain, utc_now
+from resolvers import balance_history as history_reads
+from resolvers import fiat
+from resolvers import flows as flow_reads
+from resolvers import wallets as wallet_reads
+from resolvers.balance_history import Interval
+from schema.context import ContextInfo
+from schema.pagination import given
+from schema.scalars import BigInt
+
+IntervalType = strawberry.enum(Interval, name="Interval")
+
+
+@strawberry.type(description="Balance at the end of one interval (UTC boundaries).")
+class BalancePoint:
+    at: datetime = strawberry.field(description="Start of the interval.")
+    balance: BigInt = strawberry.field(
+        description="Balance at the end of the interval, base units."
+    )
+
+
+@strawberry.type(
+    description=(
+        "Money in and out over a period. Transfers between the viewer's own wallets are not"
+        " flows of the portfolio."
+    )
+)
+class Flows:
+    received: BigInt
+    sent: BigInt
+    net: BigInt
+    transaction_count: int
+
+
+@strawberry.type(
+    description="A fiat value computed from the provider's market price at the time given."
+)
+class FiatValue:
+    currency: str
+    amount: str = strawberry.field(
+        description='Decimal string with two fraction digits, e.g. "1234.56".'
+    )
+    price_at: datetime
+
+
+async def fiat_value_of(
+    info: ContextInfo, amount_sat: int, currency: str | None
+) -> FiatValue | None:
+    currency = "USD" if currency is None else currency
+    price = await fiat.market_price(info.context.sessions, chain=Chain.BITCOIN, currency=currency)
+    if price is None:
+        return None
+    value = fiat.fiat_value(amount_sat, price)
+    return FiatValue(currency=value.currency, amount=value.amount, price_at=value.price_at)
+
+
+async def flows_of(
+    info: ContextInfo, address_ids: list[int], since: datetime | None, until: datetime | None
+) -> Flows:
+    found = await flow_reads.flows(
+        info.context.sessions, address_ids=address_ids, since=since, until=until
+    )
+    return Flows(
+        received=BigInt(found.received_sat),
+        sent=BigInt(found.sent_sat),
+        net=BigInt(found.net_sat),
+        transaction_count=found.transaction_count,
+    )
+
+
+async def balance_history_of(
+    info: ContextInfo,
+    address_ids: list[int],
+    confirmed_balance_sat: int,
+    interval: Interval,
+    since: datetime | None,
+    until: datetime | None,
+) -> list[BalancePoint]:
+    points = await history_reads.balance_history(
+        info.context.sessions,
+        address_ids=address_ids,
+        confirmed_balance_sat=confirmed_balance_sat,
+        interval=interval,
+        since=since,
+        until=until,
+        now=utc_now(),
+    )
+    return [BalancePoint(at=point.at, balance=BigInt(point.balance_sat)) for point in points]
+
+
+@strawberry.type
+class Portfolio:
+    wallet_count: int
+    balance: BigInt
+    confirmed_balance: BigInt
+    unconfirmed_balance: BigInt
+    address_ids: strawberry.Private[list[int]]
+
+    @strawberry.field
+    async def fiat_value(self, info: ContextInfo, currency: str | None = "USD") -> FiatValue | None:
+        return await fiat_value_of(info, self.balance, currency)
+
+    @strawberry.field
+    async def flows(
+        self,
+        info: ContextInfo,
+        since: datetime | None = strawberry.UNSET,
+        until: datetime | None = strawberry.UNSET,
+    ) -> Flows:
+        return await flows_of(info, self.address_ids, given(since), given(until))
+
+    @strawberry.field
+    async def balance_history(
+        self,
+        info: ContextInfo,
+        interval: Interval,
+        since: datetime | None = strawberry.UNSET,
+        until: datetime | None = strawberry.UNSET,
+    ) -> list[BalancePoint]:
+        return await balance_history_of(
+            info, self.address_ids, self.confirmed_balance, interval, given(since), given(until)
+        )
+
+
+async def resolve_portfolio(info: ContextInfo) -> Portfolio:
+    addresses = await wallet_reads.tracked_addresses(
+        info.context.sessions, viewer=info.context.viewer
+    )
+    confirmed = sum(address.confirmed_balance_sat for address in addresses)
+    unconfirmed = sum(address.unconfirmed_balance_sat for address in addresses)
+    return Portfolio(
+        wallet_count=len(addresses),
+        balance=BigInt(confirmed + unconfirmed),
+        confirmed_balance=BigInt(confirmed),
+        unconfirmed_balance=BigInt(unconfirmed),
+        address_ids=[address.id for address in addresses],
+    )
