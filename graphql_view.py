@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from graphql import FieldNode, GraphQLError, OperationDefinitionNode, OperationType, parse
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.http.typevars import RootValue
@@ -19,7 +19,14 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.types import (
 )
 from strawberry.types.unset import UNSET, UnsetType
 
-from client_limits import Refusal, bearer_from_value, bearer_token, client_key, ip_key
+from access import (
+    MISSING_TOKEN,
+    TooManyRequests,
+    Unauthenticated,
+    refusal_response,
+    token_viewer,
+)
+from client_limits import bearer_from_value, bearer_token, client_key
 from resolvers.accounts import Viewer
 from resolvers.tokens import authenticate
 from schema.context import Context
@@ -32,16 +39,6 @@ if TYPE_CHECKING:
 SIGN_UP_FIELDS = frozenset({"createAccount", "__typename"})
 # What `on_ws_connect` returns to send a plain `connection_ack`.
 PLAIN_ACK: UnsetType = UNSET
-
-
-class Unauthenticated(Exception):
-    """No token, or one that is not an active token of any account."""
-
-
-class TooManyRequests(Exception):
-    def __init__(self, refusal: Refusal) -> None:
-        super().__init__(refusal.message)
-        self.refusal = refusal
 
 
 class WalletTrackerGraphQL(GraphQL[Context, None]):
@@ -76,25 +73,15 @@ class WalletTrackerGraphQL(GraphQL[Context, None]):
     async def run(self, request: Any, context: Any = UNSET, root_value: Any = UNSET) -> Any:
         try:
             return await super().run(request, context, root_value)
-        except Unauthenticated as error:
-            return JSONResponse(
-                {"errors": [{"message": str(error), "extensions": {"code": "UNAUTHENTICATED"}}]},
-                status_code=401,
-                headers={"WWW-Authenticate": 'Bearer realm="wallet-tracker"'},
-            )
-        except TooManyRequests as error:
-            return JSONResponse(
-                {"errors": [{"message": str(error), "extensions": {"code": "RATE_LIMITED"}}]},
-                status_code=429,
-                headers={"Retry-After": str(error.refusal.retry_after_seconds)},
-            )
+        except (Unauthenticated, TooManyRequests) as error:
+            return refusal_response(error)
 
     async def execute_operation(self, *args: Any, **kwargs: Any) -> Any:
         context: Context = kwargs["context"]
         if context.authenticated is None and not (
             self.settings.allow_signup and only_signs_up(kwargs["request_data"])
         ):
-            raise Unauthenticated("Authentication required: send `Authorization: Bearer <token>`.")
+            raise Unauthenticated(MISSING_TOKEN)
         return await super().execute_operation(*args, **kwargs)
 
     async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:
@@ -147,15 +134,7 @@ class AuthenticatingTransportWsHandler(BaseGraphQLTransportWSHandler[Context, Ro
 
 
 async def authenticated_viewer(context: Context, token: str) -> Viewer:
-    """The viewer a token stands for; a failed attempt counts against the caller's IP address,
-    so guessing tokens is rate-limited too."""
-    owner = await authenticate(context.sessions, token)
-    if owner is not None:
-        return Viewer(account_id=owner.account_id)
-    refusal = await context.limiter.admit(ip_key(context.request.scope))
-    if refusal is not None:
-        raise TooManyRequests(refusal)
-    raise Unauthenticated("Invalid or revoked API token.")
+    return await token_viewer(context.sessions, context.limiter, context.request, token)
 
 
 def client_key_for_token(token: str) -> str:

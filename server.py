@@ -27,6 +27,7 @@ from body_limit import BodySizeLimit
 from client_limits import ClientRateLimit, ClientRateLimiter
 from db.migrate import upgrade_database
 from db.session import SessionFactory, create_engine, create_session_factory
+from exports import export_routes
 from graphql_view import WalletTrackerGraphQL
 from logs import RequestIdMiddleware, configure_logging
 from metrics import HttpMetricsMiddleware, SharedFigures, render
@@ -42,7 +43,7 @@ logger = logging.getLogger("wallet_tracker")
 
 READINESS_TIMEOUT_SECONDS = 2.0
 # Paths whose requests count against each client's rate limit (health and metrics do not).
-RATE_LIMITED_PATHS = ("/graphql", "/export")
+RATE_LIMITED_PATHS = ("/graphql", "/export", "/import")
 WORKER_STOP_TIMEOUT_SECONDS = 10.0
 
 
@@ -59,6 +60,7 @@ class Runtime:
     client_limiter: ClientRateLimiter
     worker: Worker | None
     worker_task: asyncio.Task[None] | None
+    settings: Settings
 
 
 async def _start_runtime(settings: Settings) -> Runtime:
@@ -89,6 +91,7 @@ async def _start_runtime(settings: Settings) -> Runtime:
         client_limiter,
         worker,
         worker_task,
+        settings,
     )
 
 
@@ -212,6 +215,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Route("/healthz", healthz),
         Route("/readyz", readyz),
         Route("/metrics", metrics_page),
+        *export_routes(),
     ]
     return Starlette(
         routes=routes,

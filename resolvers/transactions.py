@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import enum
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, select, tuple_
 
 from db.models import Chain, ChainTip, Transaction
 from db.session import SessionFactory
@@ -77,6 +78,33 @@ async def page_transactions(
             request=request,
             unpack_row=lambda row: row[0],
         )
+
+
+async def all_transactions(
+    sessions: SessionFactory, *, address_id: int, chunk_size: int = 5_000
+) -> AsyncIterator[list[Transaction]]:
+    """Every transaction of the address in page order, a chunk at a time (keyset, one short
+    read per chunk), so a whole history never sits in memory."""
+    after: tuple[int, int] | None = None
+    while True:
+        statement = (
+            select(Transaction)
+            .where(Transaction.address_id == address_id)
+            .order_by(Transaction.sort_key.desc(), Transaction.id.desc())
+            .limit(chunk_size)
+        )
+        if after is not None:
+            statement = statement.where(
+                tuple_(Transaction.sort_key, Transaction.id) < tuple_(*after)
+            )
+        async with sessions() as session:
+            chunk = list(await session.scalars(statement))
+        if not chunk:
+            return
+        yield chunk
+        if len(chunk) < chunk_size:
+            return
+        after = cursor_key(chunk[-1])
 
 
 async def count_transactions(
