@@ -123,6 +123,9 @@ class TrackedAddress(Base):
     synced_height: Mapped[int | None] = mapped_column(Integer)
     # Provider-specific position of an interrupted sync, so a retry resumes instead of restarting.
     sync_resume_cursor: Mapped[str | None] = mapped_column(Text)
+    # The earliest moment from which the transactions' running balances are stale (a sync
+    # wrote or removed rows there); NULL when all are exact. The end of a sync recomputes them.
+    balances_stale_from: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
 
 
@@ -150,8 +153,17 @@ class Transaction(Base):
         UniqueConstraint("address_id", "txid"),
         # Newest-first keyset pages scan this index backwards.
         Index("ix_transactions_page", "address_id", "sort_key", "id"),
-        # Flows and balance history sum amounts over time ranges from this index alone.
-        Index("ix_transactions_time", "address_id", "tx_time", "block_height", "amount_sat"),
+        # Flows sum amounts over time ranges, and balance history finds the running balance
+        # at a moment, from this index alone.
+        Index(
+            "ix_transactions_time",
+            "address_id",
+            "tx_time",
+            "id",
+            "block_height",
+            "amount_sat",
+            "balance_after_sat",
+        ),
     )
 
     id: Mapped[int] = mapped_column(BigIntId, primary_key=True)
@@ -162,6 +174,9 @@ class Transaction(Base):
     # Block time once confirmed; first-seen time while unconfirmed, when known.
     tx_time: Mapped[datetime | None] = mapped_column(UTCDateTime)
     amount_sat: Mapped[int] = mapped_column(BigInteger)
+    # The confirmed balance right after this transaction, in (tx_time, id) order; NULL while
+    # unconfirmed. Exact unless the address's `balances_stale_from` says otherwise.
+    balance_after_sat: Mapped[int | None] = mapped_column(BigInteger)
     # Set by every sync pass that saw the row; a full pass deletes rows it did not see.
     sync_pass: Mapped[int | None] = mapped_column(BigInteger)
 

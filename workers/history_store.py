@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import and_, case, delete, func, or_, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from db.models import (
     Chain,
@@ -170,9 +170,24 @@ async def _upsert(
             ),
             "amount_sat": excluded.amount_sat,
             "sync_pass": excluded.sync_pass,
+            "balance_after_sat": None,
         },
     )
     connection = await session.connection()
+    # Running balances go stale from the earliest time this page touches: its rows' new
+    # times, and the old times of the rows it re-writes (a reorg can move one either way).
+    page_times = [tx.time for tx in transactions if tx.time is not None]
+    old_first = await connection.scalar(
+        select(func.min(Transaction.tx_time)).where(
+            Transaction.address_id == address_id,
+            Transaction.txid.in_([tx.txid for tx in transactions]),
+        )
+    )
+    await _mark_balances_stale(
+        connection,
+        address_id,
+        min([*page_times, *([old_first] if old_first else [])], default=first_seen),
+    )
     for start in range(0, len(transactions), UPSERT_CHUNK_ROWS):
         rows = [
             {
@@ -222,8 +237,74 @@ async def delete_unseen(
         )
         if above_height is not None:
             statement = statement.where(Transaction.sort_key > above_height)
+        first_doomed = await session.scalar(
+            select(func.min(Transaction.tx_time)).where(statement.whereclause)  # type: ignore[arg-type]
+        )
+        if first_doomed is not None:
+            await _mark_balances_stale(await session.connection(), job.address_id, first_doomed)
         result = await session.execute(statement)
         return int(getattr(result, "rowcount", 0) or 0)
+
+
+async def _mark_balances_stale(
+    connection: AsyncConnection, address_id: int, stale_from: datetime
+) -> None:
+    """Running balances from `stale_from` on need recomputing (it only ever moves earlier)."""
+    await connection.execute(
+        update(TrackedAddress)
+        .where(
+            TrackedAddress.id == address_id,
+            or_(
+                TrackedAddress.balances_stale_from.is_(None),
+                TrackedAddress.balances_stale_from > stale_from,
+            ),
+        )
+        .values(balances_stale_from=stale_from)
+    )
+
+
+async def refresh_running_balances(session: AsyncSession, address_id: int) -> None:
+    """Recomputes `balance_after_sat` from the address's `balances_stale_from` on, with one
+    windowed UPDATE that starts from the last balance still exact."""
+    stale_from = await session.scalar(
+        select(TrackedAddress.balances_stale_from).where(TrackedAddress.id == address_id)
+    )
+    if stale_from is None:
+        return
+    confirmed = (
+        Transaction.address_id == address_id,
+        Transaction.block_height.is_not(None),
+        Transaction.tx_time.is_not(None),
+    )
+    base = await session.scalar(
+        select(Transaction.balance_after_sat)
+        .where(*confirmed, Transaction.tx_time < stale_from)
+        .order_by(Transaction.tx_time.desc(), Transaction.id.desc())
+        .limit(1)
+    )
+    running = (
+        select(
+            Transaction.id.label("id"),
+            (
+                (base or 0)
+                + func.sum(Transaction.amount_sat).over(
+                    order_by=(Transaction.tx_time, Transaction.id)
+                )
+            ).label("balance"),
+        )
+        .where(*confirmed, Transaction.tx_time >= stale_from)
+        .subquery()
+    )
+    await session.execute(
+        update(Transaction)
+        .where(Transaction.id == running.c.id)
+        .values(balance_after_sat=running.c.balance)
+    )
+    await session.execute(
+        update(TrackedAddress)
+        .where(TrackedAddress.id == address_id)
+        .values(balances_stale_from=None)
+    )
 
 
 async def stored_totals(sessions: SessionFactory, *, address_id: int) -> StoredTotals:
@@ -269,6 +350,7 @@ async def finish_success(
             session, job, provider=provider, status=JobStatus.SUCCEEDED, finished_at=now
         )
         row.claim_token = None
+        await refresh_running_balances(session, job.address_id)
         await session.execute(
             update(TrackedAddress)
             .where(TrackedAddress.id == job.address_id)

@@ -75,9 +75,28 @@ query($a: String!, $interval: Interval!, $since: DateTime, $until: DateTime) {
 
 @pytest.fixture
 def portfolio(graphql: GraphQLClient, database_url: str) -> GraphQLClient:
+    """The three wallets as a finished sync leaves them, running balances included."""
     for address, history in HISTORIES.items():
         assert graphql.add_wallet(address)["errors"] == []
         seed_transactions(database_url, address, history, tip_height=110 if address == A else None)
+    return graphql
+
+
+@pytest.fixture(params=["balanced", "mid-sync"])
+def any_portfolio(
+    request: pytest.FixtureRequest, graphql: GraphQLClient, database_url: str
+) -> GraphQLClient:
+    """The portfolio with running balances (read by index seeks), and as a sync still writing
+    leaves it, without them (summed per interval instead)."""
+    for address, history in HISTORIES.items():
+        assert graphql.add_wallet(address)["errors"] == []
+        seed_transactions(
+            database_url,
+            address,
+            history,
+            tip_height=110 if address == A else None,
+            running_balances=request.param == "balanced",
+        )
     return graphql
 
 
@@ -137,8 +156,10 @@ def test_wallet_flows_show_each_wallets_own_amounts(
     assert wallet["flows"] == expected
 
 
-def test_balance_history_by_day_matches_hand_computed_figures(portfolio: GraphQLClient) -> None:
-    points = portfolio.data(
+def test_balance_history_by_day_matches_hand_computed_figures(
+    any_portfolio: GraphQLClient,
+) -> None:
+    points = any_portfolio.data(
         HISTORY,
         {"interval": "DAY", "since": "2025-01-01T00:00:00Z", "until": "2025-01-08T00:00:00Z"},
     )["portfolio"]["balanceHistory"]
@@ -174,10 +195,10 @@ def recomputed(
 @pytest.mark.parametrize("interval", list(Interval))
 @pytest.mark.parametrize("address", [A, B, C])
 def test_balance_history_at_every_interval_matches_a_recomputation(
-    portfolio: GraphQLClient, interval: Interval, address: str
+    any_portfolio: GraphQLClient, interval: Interval, address: str
 ) -> None:
     since, until = at("2024-12-30 00:00:00"), at("2025-01-09 00:00:00")
-    wallet = portfolio.data(
+    wallet = any_portfolio.data(
         WALLET_HISTORY,
         {
             "a": address,
@@ -192,9 +213,11 @@ def test_balance_history_at_every_interval_matches_a_recomputation(
     assert served == recomputed(HISTORIES[address], interval, since, until)
 
 
-def test_without_until_the_last_point_is_the_confirmed_balance(portfolio: GraphQLClient) -> None:
+def test_without_until_the_last_point_is_the_confirmed_balance(
+    any_portfolio: GraphQLClient,
+) -> None:
     for address in (A, B, C):
-        wallet = portfolio.data(WALLET_HISTORY, {"a": address, "interval": "MONTH"})["wallet"]
+        wallet = any_portfolio.data(WALLET_HISTORY, {"a": address, "interval": "MONTH"})["wallet"]
         points = wallet["balanceHistory"]
         assert points[0]["at"].startswith("2025-01-01")
         assert points[-1]["balance"] == wallet["confirmedBalance"]

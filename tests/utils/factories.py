@@ -9,7 +9,8 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import insert, select, update
 
 from db.models import Account, Chain, ChainTip, TrackedAddress, Transaction, sort_key_for
-from db.session import create_engine
+from db.session import create_engine, create_session_factory
+from workers.history_store import refresh_running_balances
 
 GENESIS_TIME = datetime(2024, 1, 1, tzinfo=UTC)
 SEED_CHUNK = 2_000
@@ -55,7 +56,11 @@ def make_history(
 
 
 async def _seed(
-    database_url: str, address: str, history: list[SeededTransaction], tip_height: int | None
+    database_url: str,
+    address: str,
+    history: list[SeededTransaction],
+    tip_height: int | None,
+    running_balances: bool,
 ) -> None:
     engine = create_engine(database_url)
     try:
@@ -96,6 +101,15 @@ async def _seed(
                 await connection.execute(
                     insert(ChainTip).values(chain=Chain.BITCOIN, height=tip_height)
                 )
+        # As a sync leaves it: every running balance stale, then recomputed at its end.
+        async with create_session_factory(engine).begin() as session:
+            await session.execute(
+                update(TrackedAddress)
+                .where(TrackedAddress.id == address_id)
+                .values(balances_stale_from=GENESIS_TIME - timedelta(days=10_000))
+            )
+            if running_balances:
+                await refresh_running_balances(session, address_id)
     finally:
         await engine.dispose()
 
@@ -106,8 +120,10 @@ def seed_transactions(
     history: list[SeededTransaction],
     *,
     tip_height: int | None = None,
+    running_balances: bool = True,
 ) -> None:
-    asyncio.run(_seed(database_url, address, history, tip_height))
+    """The history as a finished sync stores it (without running balances: as mid-sync)."""
+    asyncio.run(_seed(database_url, address, history, tip_height, running_balances))
 
 
 async def create_account(database_url: str, name: str) -> int:

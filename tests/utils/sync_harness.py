@@ -57,6 +57,34 @@ def provider_history(simulator: RunningSimulator, address: str) -> list[HistoryR
     )
 
 
+async def running_balance_problems(sessions: SessionFactory, address: str) -> list[str]:
+    """Rows whose stored `balance_after_sat` is not the running sum of the confirmed amounts
+    in (time, id) order; unconfirmed rows must have none."""
+    async with sessions() as session:
+        rows = await session.execute(
+            select(
+                Transaction.txid,
+                Transaction.block_height,
+                Transaction.amount_sat,
+                Transaction.balance_after_sat,
+            )
+            .join(TrackedAddress, TrackedAddress.id == Transaction.address_id)
+            .where(TrackedAddress.address == address)
+            .order_by(Transaction.tx_time, Transaction.id)
+        )
+        problems = []
+        running = 0
+        for txid, height, amount, balance_after in rows:
+            if height is None:
+                if balance_after is not None:
+                    problems.append(f"unconfirmed {txid} has a running balance")
+                continue
+            running += amount
+            if balance_after != running:
+                problems.append(f"{txid}: balance after is {balance_after}, not {running}")
+        return problems
+
+
 @dataclass
 class SyncHarness:
     sessions: SessionFactory

@@ -11,7 +11,12 @@ import pytest
 from db.models import JobStatus, SyncJob, SyncStatus
 from db.session import SessionFactory
 from simulator.testing import RunningSimulator
-from tests.utils.sync_harness import SyncHarness, harness_settings, sync_harness
+from tests.utils.sync_harness import (
+    SyncHarness,
+    harness_settings,
+    running_balance_problems,
+    sync_harness,
+)
 from workers.redis_server import RedisServer
 
 NINE_HUNDRED = "12xQ9k5ousS8MqNsMBqHKtjAtCuKezm2Ju"
@@ -41,6 +46,7 @@ async def harness(
 
 async def assert_synced_exactly(harness: SyncHarness, address: str) -> None:
     assert await harness.stored_history(address) == harness.provider_history(address)
+    assert await running_balance_problems(harness.sessions, address) == []
     tracked = await harness.tracked(address)
     assert tracked.sync_status is SyncStatus.SYNCED
     assert tracked.last_sync_error is None

@@ -1,0 +1,93 @@
+"""Running balances (`balance_after_sat`) stay exact when a sync deletes or moves rows."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import insert, select, update
+
+from db.models import TrackedAddress, Transaction, sort_key_for
+from db.session import SessionFactory
+from simulator.testing import RunningSimulator
+from tests.utils.sync_harness import (
+    SyncHarness,
+    harness_settings,
+    running_balance_problems,
+    sync_harness,
+)
+from workers import history_store
+from workers.redis_server import RedisServer
+
+ADDRESS = "12xQ9k5ousS8MqNsMBqHKtjAtCuKezm2Ju"
+KEPT_PASS, BOGUS_PASS = 1, 2
+
+
+@pytest.fixture
+async def harness(
+    sessions: SessionFactory, redis_server: RedisServer, simulator: RunningSimulator
+) -> AsyncIterator[SyncHarness]:
+    async with sync_harness(
+        sessions=sessions,
+        redis_server=redis_server,
+        simulator=simulator,
+        settings=harness_settings(simulator),
+    ) as running:
+        yield running
+
+
+async def test_deleting_an_old_confirmed_row_rebalances_everything_after_it(
+    harness: SyncHarness,
+) -> None:
+    await harness.sync(ADDRESS)
+    address_id = (await harness.tracked(ADDRESS)).id
+    sessions = harness.sessions
+    async with sessions.begin() as session:
+        times = list(
+            await session.scalars(
+                select(Transaction.tx_time)
+                .where(Transaction.address_id == address_id, Transaction.block_height.is_not(None))
+                .order_by(Transaction.tx_time)
+            )
+        )
+        middle = times[len(times) // 2]
+        assert middle is not None
+        # A confirmed transaction the provider has since forgotten, in the middle of history,
+        # with every running balance made consistent with it.
+        await session.execute(
+            update(Transaction)
+            .where(Transaction.address_id == address_id)
+            .values(sync_pass=KEPT_PASS, balance_after_sat=None)
+        )
+        await session.execute(
+            update(TrackedAddress)
+            .where(TrackedAddress.id == address_id)
+            .values(balances_stale_from=times[0])
+        )
+        await session.execute(
+            insert(Transaction).values(
+                address_id=address_id,
+                txid="ee" * 32,
+                block_height=1,
+                sort_key=sort_key_for(1),
+                tx_time=middle - timedelta(seconds=1),
+                amount_sat=987_654,
+                sync_pass=BOGUS_PASS,
+            )
+        )
+        await history_store.refresh_running_balances(session, address_id)
+    assert await running_balance_problems(sessions, ADDRESS) == []
+
+    job = await harness.queue(ADDRESS)
+    claimed = await history_store.claim_job(
+        sessions, job_id=job.id, claim_token="t" * 32, stale_after=timedelta(minutes=1)
+    )
+    assert claimed is not None
+    deleted = await history_store.delete_unseen(
+        sessions, claimed, sync_pass=KEPT_PASS, above_height=None
+    )
+    assert deleted == 1
+    async with sessions.begin() as session:
+        await history_store.refresh_running_balances(session, address_id)
+    assert await running_balance_problems(sessions, ADDRESS) == []
