@@ -44,6 +44,7 @@ logger = logging.getLogger("wallet_tracker")
 READINESS_TIMEOUT_SECONDS = 2.0
 # Paths whose requests count against each client's rate limit (health and metrics do not).
 RATE_LIMITED_PATHS = ("/graphql", "/export", "/import")
+MAX_OPERATIONS_PER_SOCKET = 100
 WORKER_STOP_TIMEOUT_SECONDS = 10.0
 
 
@@ -207,6 +208,9 @@ def create_app(settings: Settings | None = None) -> Starlette:
         subscription_protocols=[GRAPHQL_TRANSPORT_WS_PROTOCOL],
         # Cross-origin websockets are refused unless their origin is listed.
         allowed_origins=settings.allowed_origins,
+        # Operations open at once on one websocket; each new one also counts against the
+        # client's rate limit.
+        max_subscriptions_per_connection=MAX_OPERATIONS_PER_SOCKET,
         settings=settings,
     )
     routes = [

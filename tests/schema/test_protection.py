@@ -14,9 +14,10 @@ from websockets.asyncio.client import connect
 from websockets.exceptions import InvalidStatus
 
 from schema.protection import MAX_ALIASES, MAX_DEPTH, MAX_TOKENS
+from server import MAX_OPERATIONS_PER_SOCKET
 from tests.conftest import LiveServer, make_settings
 from tests.utils.graphql import GraphQLClient
-from tests.utils.websocket import PROTOCOL
+from tests.utils.websocket import PROTOCOL, graphql_socket
 from workers.redis_server import RedisServer
 
 ADDRESS = "bc1qm34lsc65zpw79lxes69zkqmk6ee3ewf0j77s3h"
@@ -254,3 +255,31 @@ def test_the_server_keeps_answering_others_while_it_is_flooded(
             attacker.join()
     assert refused
     assert set(refused) <= {200, 400, 413}
+
+
+async def test_one_socket_holds_at_most_a_hundred_open_subscriptions(
+    database_url: str, redis_server: RedisServer, tmp_path: Path
+) -> None:
+    settings = make_settings(database_url, redis_server, tmp_path / "var", rate_limit_per_minute=0)
+    server = LiveServer(settings)
+    server.start()
+    try:
+        with GraphQLClient(server.base_url) as graphql:
+            graphql.add_wallet(ADDRESS)
+        query = "subscription($a: String!) { walletUpdates(address: $a) { address } }"
+        async with graphql_socket(server.base_url) as socket:
+            for number in range(MAX_OPERATIONS_PER_SOCKET):
+                await socket.subscribe(str(number), query, {"a": ADDRESS})
+                first = await socket.receive()
+                assert (first["id"], first["type"]) == (str(number), "next")
+            await socket.subscribe("one-too-many", query, {"a": ADDRESS})
+            refusal = await socket.receive()
+            assert (refusal["id"], refusal["type"]) == ("one-too-many", "error")
+            assert "Subscription limit reached" in refusal["payload"][0]["message"]
+            # Completing one frees a place.
+            await socket.send({"id": "0", "type": "complete"})
+            await socket.subscribe("in-its-place", query, {"a": ADDRESS})
+            accepted = await socket.receive()
+            assert (accepted["id"], accepted["type"]) == ("in-its-place", "next")
+    finally:
+        server.stop()
