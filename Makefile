@@ -3,8 +3,11 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
+# The browser tests drive Debian's Chromium; Playwright never downloads a browser of its own.
+CHROMIUM := /usr/bin/chromium
+BENCH_INSTALLED := $(VENV)/.installed-bench
 
-.PHONY: run demo test lint format typecheck pytest migrate worker clean
+.PHONY: run demo test lint format typecheck pytest chromium migrate worker bench clean
 
 $(INSTALLED): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "wallet-tracker needs Python 3.11 or newer (found " + sys.version.split()[0] + "); set PYTHON=python3.11")'
@@ -32,14 +35,32 @@ format: $(INSTALLED)
 typecheck: $(INSTALLED)
 	$(BIN)/mypy .
 
-pytest: $(INSTALLED)
+pytest: $(INSTALLED) chromium
 	$(BIN)/python -m pytest
+
+chromium:
+	@test -x $(CHROMIUM) || { \
+	  echo "Installing Debian's chromium package for the browser tests"; \
+	  if [ "$$(id -u)" = 0 ]; then sudo=; \
+	  elif command -v sudo >/dev/null; then sudo=sudo; \
+	  else echo "$(CHROMIUM) is missing and I am not root and have no sudo: install Debian's chromium package (apt-get install chromium), then run make again" >&2; exit 1; fi; \
+	  { $$sudo apt-get update && $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y chromium; } || \
+	  { echo "Could not install chromium with apt-get: install Debian's chromium package ($(CHROMIUM)), then run make again" >&2; exit 1; }; \
+	}
 
 migrate: $(INSTALLED)
 	$(BIN)/python -m db.migrate
 
 worker: $(INSTALLED)
 	$(BIN)/arq workers.WorkerSettings
+
+$(BENCH_INSTALLED): $(INSTALLED)
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+	touch $(BENCH_INSTALLED)
+
+# The benchmarks of BENCHMARKS.md, about ten minutes; BENCH_RUNS=1 for a quick look.
+bench: $(BENCH_INSTALLED)
+	$(BIN)/python -m bench
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

@@ -41,7 +41,8 @@ def add_sample_wallets(base_url: str) -> None:
             json={"query": ADD_WALLET, "variables": {"address": address, "label": label}},
         )
     print(f"\nDemo ready: {len(SAMPLE_WALLETS)} sample wallets are syncing.")
-    print(f"GraphiQL: {base_url}/graphql   (Ctrl-C stops everything)\n", flush=True)
+    print(f"Dashboard: {base_url}/   GraphiQL: {base_url}/graphql", flush=True)
+    print("(Ctrl-C stops everything)\n", flush=True)
 
 
 def main() -> None:

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from graphql import FieldNode, GraphQLError, OperationDefinitionNode, OperationType, parse
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import JSONResponse, Response
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.http.typevars import RootValue
@@ -31,6 +31,7 @@ from resolvers.accounts import Viewer
 from resolvers.tokens import authenticate
 from schema.context import Context
 from settings import Settings
+from web.pages import graphiql_page
 
 if TYPE_CHECKING:
     from server import Runtime
@@ -39,6 +40,16 @@ if TYPE_CHECKING:
 SIGN_UP_FIELDS = frozenset({"createAccount", "__typename"})
 # What `on_ws_connect` returns to send a plain `connection_ack`.
 PLAIN_ACK: UnsetType = UNSET
+
+
+SUBSCRIPTIONS_NEED_A_SOCKET = (
+    "Subscriptions run over a websocket at /graphql (protocol graphql-transport-ws);"
+    " plain HTTP serves queries and mutations."
+)
+
+
+class SubscriptionOverHttp(Exception):
+    """A subscription sent as a plain HTTP request, which cannot carry its events."""
 
 
 class WalletTrackerGraphQL(GraphQL[Context, None]):
@@ -70,11 +81,27 @@ class WalletTrackerGraphQL(GraphQL[Context, None]):
                 context.authenticated = await authenticated_viewer(context, token)
         return context
 
+    async def render_graphql_ide(self, request: Request) -> Response:
+        # Strawberry's page loads GraphiQL from a CDN; ours serves every asset itself.
+        return graphiql_page()
+
     async def run(self, request: Any, context: Any = UNSET, root_value: Any = UNSET) -> Any:
         try:
             return await super().run(request, context, root_value)
         except (Unauthenticated, TooManyRequests) as error:
             return refusal_response(error)
+        except SubscriptionOverHttp:
+            return JSONResponse(
+                {
+                    "errors": [
+                        {
+                            "message": SUBSCRIPTIONS_NEED_A_SOCKET,
+                            "extensions": {"code": "BAD_REQUEST"},
+                        }
+                    ]
+                },
+                status_code=400,
+            )
 
     async def execute_operation(self, *args: Any, **kwargs: Any) -> Any:
         context: Context = kwargs["context"]
@@ -82,6 +109,8 @@ class WalletTrackerGraphQL(GraphQL[Context, None]):
             self.settings.allow_signup and only_signs_up(kwargs["request_data"])
         ):
             raise Unauthenticated(MISSING_TOKEN)
+        if subscribes_over_plain_http(kwargs["request_data"]):
+            raise SubscriptionOverHttp
         return await super().execute_operation(*args, **kwargs)
 
     async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:
@@ -145,13 +174,30 @@ def only_signs_up(request_data: object) -> bool:
     """Whether a request only creates an account (the one thing anonymous callers may do)."""
     if isinstance(request_data, list):
         return bool(request_data) and all(only_signs_up(item) for item in request_data)
+    operation = _selected_operation(request_data)
+    return operation is not None and _signs_up(operation)
+
+
+def subscribes_over_plain_http(request_data: object) -> bool:
+    """Whether a plain (not streaming) HTTP request asks for a subscription."""
+    if isinstance(request_data, list):
+        return any(subscribes_over_plain_http(item) for item in request_data)
+    query = getattr(request_data, "query", None)
+    if getattr(request_data, "protocol", "http") != "http" or "subscription" not in str(query):
+        return False
+    operation = _selected_operation(request_data)
+    return operation is not None and operation.operation == OperationType.SUBSCRIPTION
+
+
+def _selected_operation(request_data: object) -> OperationDefinitionNode | None:
+    """The operation a request runs: the one named, or the only one; None when unclear."""
     query = getattr(request_data, "query", None)
     if not isinstance(query, str):
-        return False
+        return None
     try:
         document = parse(query)
     except GraphQLError:
-        return False
+        return None
     wanted = getattr(request_data, "operation_name", None)
     operations = [
         definition
@@ -159,7 +205,7 @@ def only_signs_up(request_data: object) -> bool:
         if isinstance(definition, OperationDefinitionNode)
         and (wanted is None or (definition.name and definition.name.value == wanted))
     ]
-    return len(operations) == 1 and _signs_up(operations[0])
+    return operations[0] if len(operations) == 1 else None
 
 
 def _signs_up(operation: OperationDefinitionNode) -> bool:

@@ -1,4 +1,4 @@
-"""The wallet-tracker ASGI app (GraphQL, health routes); `python server.py` runs everything."""
+"""The wallet-tracker ASGI app (GraphQL, dashboard, health); `python server.py` runs everything."""
 
 from __future__ import annotations
 
@@ -35,6 +35,7 @@ from resolvers.accounts import Viewer, create_account, ensure_local_account
 from resolvers.live import LiveHub
 from schema import build_schema
 from settings import Settings, get_settings
+from web.pages import web_routes
 from workers.constants import QUEUE_NAME, SHARED_METRICS_KEY
 from workers.redis_server import RedisServer, start_redis
 from workers.worker import create_in_process_worker
@@ -220,6 +221,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         Route("/readyz", readyz),
         Route("/metrics", metrics_page),
         *export_routes(),
+        *web_routes(settings),
     ]
     return Starlette(
         routes=routes,

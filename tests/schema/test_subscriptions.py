@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from redis.asyncio import Redis
 from websockets.exceptions import ConnectionClosed
@@ -204,3 +205,32 @@ async def test_stopping_the_server_closes_open_subscriptions_with_a_close_code(
     assert closed.value.rcvd is not None
     assert closed.value.rcvd.code in (1001, 1012)
     assert server.process.returncode == 0, output
+
+
+def test_a_subscription_over_plain_http_is_a_clear_400(live_server: LiveServer) -> None:
+    with GraphQLClient(live_server.base_url) as graphql:
+        graphql.add_wallet(SMALL_ADDRESS)
+    for body in (
+        {"query": WALLET_UPDATES, "variables": {"address": SMALL_ADDRESS}},
+        {
+            "query": "query Q { __typename } "
+            + WALLET_UPDATES.replace("subscription", "subscription W"),
+            "operationName": "W",
+            "variables": {"address": SMALL_ADDRESS},
+        },
+    ):
+        response = httpx.post(f"{live_server.base_url}/graphql", json=body)
+        assert response.status_code == 400, response.text
+        [error] = response.json()["errors"]
+        assert "over a websocket" in error["message"]
+        assert error["extensions"]["code"] == "BAD_REQUEST"
+    # A query that merely mentions the word is served as usual.
+    ok = httpx.post(
+        f"{live_server.base_url}/graphql",
+        json={
+            "query": "query subscription($a: String!) { wallet(address: $a) { address } }",
+            "variables": {"a": SMALL_ADDRESS},
+        },
+    )
+    assert ok.status_code == 200
+    assert ok.json()["data"]["wallet"]["address"] == SMALL_ADDRESS

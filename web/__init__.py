@@ -1,0 +1,1 @@
+"""The browser side of wallet-tracker: the dashboard at `/` and the offline GraphiQL page."""

@@ -1,0 +1,65 @@
+// The GraphQL operations the dashboard sends (see shared/schema.graphql).
+
+const JOB_FIELDS = "id status progress fetchedTransactions expectedTransactions error";
+const WALLET_FIELDS = `id address label balance confirmedBalance unconfirmedBalance
+  transactionCount syncStatus lastSyncedAt lastSyncError latestJob { ${JOB_FIELDS} }`;
+const ERROR_FIELDS = "errors { code field message }";
+
+export const WALLETS = `query Wallets($after: String) {
+  wallets(first: 500, after: $after) {
+    totalCount
+    edges { node { ${WALLET_FIELDS} } }
+    pageInfo { hasNextPage endCursor }
+  }
+}`;
+
+export const WALLET = `query Wallet($address: String!) {
+  wallet(address: $address) { ${WALLET_FIELDS} }
+}`;
+
+export const ADD_WALLET = `mutation AddWallet($address: String!, $label: String) {
+  addWallet(input: {address: $address, label: $label}) {
+    wallet { ${WALLET_FIELDS} }
+    job { ${JOB_FIELDS} }
+    ${ERROR_FIELDS}
+  }
+}`;
+
+export const UPDATE_WALLET = `mutation UpdateWallet($address: String!, $label: String) {
+  updateWallet(input: {address: $address, label: $label}) {
+    wallet { ${WALLET_FIELDS} }
+    ${ERROR_FIELDS}
+  }
+}`;
+
+export const REMOVE_WALLET = `mutation RemoveWallet($address: String!) {
+  removeWallet(input: {address: $address}) { removedAddress ${ERROR_FIELDS} }
+}`;
+
+export const SYNC_WALLET = `mutation SyncWallet($address: String!) {
+  syncWallet(input: {address: $address}) { job { ${JOB_FIELDS} } ${ERROR_FIELDS} }
+}`;
+
+export const TRANSACTIONS = `query Transactions($address: String!, $first: Int, $after: String,
+    $last: Int, $before: String, $filter: TransactionFilter) {
+  wallet(address: $address) {
+    transactions(first: $first, after: $after, last: $last, before: $before, filter: $filter) {
+      totalCount
+      edges { node { id txid blockHeight timestamp amount direction confirmations } }
+      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
+    }
+  }
+}`;
+
+export const BALANCE_HISTORY = `query BalanceHistory($address: String!, $interval: Interval!,
+    $since: DateTime) {
+  wallet(address: $address) { balanceHistory(interval: $interval, since: $since) { at balance } }
+}`;
+
+export const WALLET_UPDATES = `subscription WalletUpdates($address: String!) {
+  walletUpdates(address: $address) { ${WALLET_FIELDS} }
+}`;
+
+export const JOB_UPDATES = `subscription JobUpdates($id: ID!) {
+  jobUpdates(id: $id) { ${JOB_FIELDS} }
+}`;

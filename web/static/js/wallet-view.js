@@ -1,0 +1,398 @@
+// One wallet: its figures, a balance chart, and its transactions paged with cursors, all live.
+
+import { balanceChart } from "./chart.js";
+import { h, replaceChildren } from "./dom.js";
+import { formatBtc, formatCount, formatTime, isoUtc, shorten } from "./format.js";
+import { BALANCE_HISTORY, TRANSACTIONS, WALLET, WALLET_UPDATES } from "./queries.js";
+import { walletName } from "./wallets-view.js";
+import { JobProgress, isRunning, statusBadge, syncNow, syncedAt } from "./widgets.js";
+
+const PAGE_SIZE = 25;
+const EXPLORER_TX_URL = "https://mempool.space/tx/";
+// Many updates arrive while a sync runs: re-read the page and chart at most this often.
+const REFRESH_DELAY_MS = 500;
+const DAY_MS = 86_400_000;
+const INTERVALS = {
+  MONTH: { text: "Monthly, all time", name: "month", days: null },
+  WEEK: { text: "Weekly, last 2 years", name: "week", days: 730 },
+  DAY: { text: "Daily, last 90 days", name: "day", days: 90 },
+};
+const DIRECTIONS = { "": "All", RECEIVED: "Received", SENT: "Sent", SELF: "Self" };
+
+export class WalletView {
+  constructor(api, root, address) {
+    this.api = api;
+    this.root = root;
+    this.address = address;
+    this.wallet = null;
+    this.closed = false;
+    this.unsubscribe = null;
+    this.refreshTimer = null;
+    this.page = { args: { first: PAGE_SIZE }, start: 0, filter: {} };
+    this.interval = "MONTH";
+  }
+
+  open() {
+    this.heading = h("h1", { tabindex: "-1" }, shorten(this.address));
+    this.addressLine = h("p", { class: "full-address" }, this.address);
+    this.figures = h("dl", { class: "figures" });
+    this.message = h("p", { class: "status-message", role: "status" });
+    this.progress = new JobProgress(this.api, "Sync progress", { onEnd: () => this.refreshSoon() });
+    this.syncButton = h("button", { type: "button", onClick: () => this.sync() }, "Sync now");
+    this.chartHolder = h("div", { class: "chart-holder", "aria-live": "polite" });
+    this.transactionsBody = h("tbody");
+    this.transactionsTable = h(
+      "table",
+      { class: "transactions-table" },
+      h("caption", { class: "visually-hidden" }, "Transactions, newest first"),
+      h(
+        "thead",
+        {},
+        h(
+          "tr",
+          {},
+          h("th", { scope: "col" }, "Transaction"),
+          h("th", { scope: "col" }, "Time (UTC)"),
+          h("th", { scope: "col", class: "amount" }, "Amount"),
+          h("th", { scope: "col", class: "number" }, "Confirmations"),
+        ),
+      ),
+      this.transactionsBody,
+    );
+    this.noTransactions = h("p", { class: "empty", hidden: true });
+    this.pageText = h("p", { class: "page-text", "aria-live": "polite" });
+    this.newerButton = h("button", { type: "button", class: "secondary", onClick: () => this.newer() }, "← Newer");
+    this.olderButton = h("button", { type: "button", class: "secondary", onClick: () => this.older() }, "Older →");
+    this.filterError = h("p", { class: "field-error", role: "alert" });
+    replaceChildren(
+      this.root,
+      h("p", { class: "back" }, h("a", { href: "#/" }, "← All wallets")),
+      this.heading,
+      this.addressLine,
+      h(
+        "section",
+        { class: "panel summary", "aria-label": "Summary" },
+        this.figures,
+        h("div", { class: "summary-actions" }, this.syncButton, this.progress.element),
+        this.message,
+      ),
+      h(
+        "section",
+        { class: "panel", "aria-labelledby": "chart-heading" },
+        h(
+          "div",
+          { class: "section-head" },
+          h("h2", { id: "chart-heading" }, "Balance over time"),
+          h(
+            "label",
+            { class: "inline-field" },
+            "Interval ",
+            h(
+              "select",
+              { id: "chart-interval", onChange: (event) => this.changeInterval(event.target.value) },
+              Object.entries(INTERVALS).map(([value, interval]) =>
+                h("option", { value, selected: value === this.interval }, interval.text),
+              ),
+            ),
+          ),
+        ),
+        this.chartHolder,
+      ),
+      h(
+        "section",
+        { class: "panel", "aria-labelledby": "transactions-heading" },
+        h("h2", { id: "transactions-heading" }, "Transactions"),
+        this.filterForm(),
+        this.filterError,
+        h("div", { class: "table-scroll" }, this.transactionsTable),
+        this.noTransactions,
+        h("div", { class: "pager" }, this.newerButton, this.pageText, this.olderButton),
+      ),
+    );
+    this.loadSummary();
+  }
+
+  close() {
+    this.closed = true;
+    clearTimeout(this.refreshTimer);
+    this.unsubscribe?.();
+    this.progress.stop();
+  }
+
+  async loadSummary() {
+    let wallet;
+    try {
+      wallet = (await this.api.request(WALLET, { address: this.address })).wallet;
+    } catch (error) {
+      this.say(`Could not load this wallet: ${error.message}`, true);
+      return;
+    }
+    if (this.closed) return;
+    if (!wallet) {
+      replaceChildren(
+        this.root,
+        h("p", { class: "back" }, h("a", { href: "#/" }, "← All wallets")),
+        h("h1", {}, "Wallet not found"),
+        h("p", {}, `You do not track ${this.address}.`),
+      );
+      return;
+    }
+    this.show(wallet);
+    this.unsubscribe = this.api.subscribe(WALLET_UPDATES, { address: this.address }, {
+      next: (data) => this.onUpdate(data.walletUpdates),
+      error: (error) => this.say(`Live updates stopped: ${error.message}`, true),
+    });
+    this.loadTransactions();
+    this.loadChart();
+  }
+
+  show(wallet) {
+    this.wallet = wallet;
+    replaceChildren(this.heading, walletName(wallet));
+    document.title = `${walletName(wallet)} · wallet-tracker`;
+    const figure = (term, ...value) =>
+      h("div", { class: "figure" }, h("dt", {}, term), h("dd", {}, ...value));
+    replaceChildren(
+      this.figures,
+      figure("Balance", h("strong", { class: "amount", id: "wallet-balance" }, formatBtc(wallet.balance))),
+      figure("Confirmed", h("span", { class: "amount" }, formatBtc(wallet.confirmedBalance))),
+      figure("Unconfirmed", h("span", { class: "amount" }, formatBtc(wallet.unconfirmedBalance))),
+      figure("Transactions", formatCount(wallet.transactionCount)),
+      figure(
+        "Status",
+        statusBadge(wallet.syncStatus),
+        wallet.syncStatus === "ERROR" ? h("span", { class: "sync-error" }, wallet.lastSyncError) : null,
+      ),
+      figure("Last synced", syncedAt(wallet.lastSyncedAt)),
+    );
+    if (isRunning(wallet.latestJob)) this.progress.watch(wallet.latestJob);
+  }
+
+  onUpdate(wallet) {
+    const before = this.wallet;
+    this.show(wallet);
+    const changed =
+      !before ||
+      before.balance !== wallet.balance ||
+      before.transactionCount !== wallet.transactionCount ||
+      before.syncStatus !== wallet.syncStatus ||
+      before.lastSyncedAt !== wallet.lastSyncedAt;
+    if (changed) this.refreshSoon();
+  }
+
+  refreshSoon() {
+    clearTimeout(this.refreshTimer);
+    this.refreshTimer = setTimeout(() => {
+      if (this.closed) return;
+      this.loadTransactions();
+      this.loadChart();
+    }, REFRESH_DELAY_MS);
+  }
+
+  say(message, isError = false) {
+    this.message.classList.toggle("error", isError);
+    replaceChildren(this.message, message);
+  }
+
+  sync() {
+    return syncNow({
+      api: this.api,
+      address: this.address,
+      button: this.syncButton,
+      say: (text, isError) => this.say(text, isError),
+      progress: this.progress,
+    });
+  }
+
+  // Transactions
+
+  filterForm() {
+    const direction = h(
+      "select",
+      { id: "filter-direction", name: "direction" },
+      Object.entries(DIRECTIONS).map(([value, text]) => h("option", { value }, text)),
+    );
+    const since = h("input", { id: "filter-since", name: "since", type: "date" });
+    const until = h("input", { id: "filter-until", name: "until", type: "date" });
+    const field = (id, text, input) => h("div", { class: "field" }, h("label", { for: id }, text), input);
+    return h(
+      "form",
+      {
+        class: "filter-form",
+        onSubmit: (event) => {
+          event.preventDefault();
+          this.applyFilter(direction.value, since.value, until.value, [since, until]);
+        },
+        onReset: () => {
+          setTimeout(() => this.applyFilter("", "", "", [since, until]));
+        },
+      },
+      field("filter-direction", "Direction", direction),
+      field("filter-since", "From (UTC)", since),
+      field("filter-until", "To (UTC, inclusive)", until),
+      h("div", { class: "filter-buttons" },
+        h("button", { type: "submit" }, "Apply"),
+        h("button", { type: "reset", class: "secondary" }, "Clear"),
+      ),
+    );
+  }
+
+  applyFilter(direction, since, until, dateInputs) {
+    for (const input of dateInputs) input.removeAttribute("aria-invalid");
+    replaceChildren(this.filterError, "");
+    if (since && until && since > until) {
+      replaceChildren(this.filterError, "The “From” date must not be after the “To” date.");
+      dateInputs[0].setAttribute("aria-invalid", "true");
+      dateInputs[0].focus();
+      return;
+    }
+    const filter = {};
+    if (direction) filter.direction = direction;
+    if (since) filter.since = `${since}T00:00:00+00:00`;
+    if (until) {
+      // The API's `until` is exclusive: the day after the chosen one.
+      filter.until = isoUtc(new Date(Date.parse(`${until}T00:00:00Z`) + DAY_MS));
+    }
+    this.page = { args: { first: PAGE_SIZE }, start: 0, filter };
+    this.loadTransactions();
+  }
+
+  older() {
+    const info = this.page.pageInfo;
+    if (!info?.endCursor) return;
+    this.page = {
+      ...this.page,
+      args: { first: PAGE_SIZE, after: info.endCursor },
+      start: this.page.start + this.page.count,
+    };
+    this.loadTransactions();
+  }
+
+  newer() {
+    const info = this.page.pageInfo;
+    const start = Math.max(0, this.page.start - PAGE_SIZE);
+    const args = start === 0 || !info?.startCursor
+      ? { first: PAGE_SIZE }
+      : { last: PAGE_SIZE, before: info.startCursor };
+    this.page = { ...this.page, args, start };
+    this.loadTransactions();
+  }
+
+  async loadTransactions() {
+    const page = this.page;
+    let connection;
+    try {
+      const data = await this.api.request(TRANSACTIONS, {
+        address: this.address,
+        filter: page.filter,
+        ...page.args,
+      });
+      connection = data.wallet?.transactions;
+    } catch (error) {
+      replaceChildren(this.filterError, `Could not load transactions: ${error.message}`);
+      return;
+    }
+    if (this.closed || page !== this.page || !connection) return;
+    replaceChildren(this.filterError, "");
+    const nodes = connection.edges.map((edge) => edge.node);
+    page.count = nodes.length;
+    page.total = connection.totalCount;
+    page.pageInfo = connection.pageInfo;
+    replaceChildren(this.transactionsBody, nodes.map(transactionRow));
+    this.transactionsTable.hidden = nodes.length === 0;
+    this.noTransactions.hidden = nodes.length > 0;
+    replaceChildren(
+      this.noTransactions,
+      Object.keys(page.filter).length ? "No transactions match the filter." : "No transactions yet.",
+    );
+    replaceChildren(
+      this.pageText,
+      nodes.length
+        ? `${formatCount(page.start + 1)}–${formatCount(page.start + nodes.length)} of ${formatCount(page.total)}`
+        : "",
+    );
+    const forward = "first" in page.args;
+    this.newerButton.disabled = page.start === 0 && (forward || !connection.pageInfo.hasPreviousPage);
+    this.olderButton.disabled = forward
+      ? !connection.pageInfo.hasNextPage
+      : page.start + nodes.length >= page.total;
+  }
+
+  // Chart
+
+  changeInterval(interval) {
+    this.interval = interval;
+    this.loadChart();
+  }
+
+  async loadChart() {
+    const interval = this.interval;
+    const { days, name } = INTERVALS[interval];
+    const since = days === null ? null : isoUtc(new Date(Date.now() - days * DAY_MS));
+    let points;
+    try {
+      const data = await this.api.request(BALANCE_HISTORY, { address: this.address, interval, since });
+      points = data.wallet?.balanceHistory ?? [];
+    } catch (error) {
+      if (this.closed || interval !== this.interval) return;
+      replaceChildren(this.chartHolder, chartUnavailable(error));
+      return;
+    }
+    if (this.closed || interval !== this.interval) return;
+    replaceChildren(
+      this.chartHolder,
+      points.length ? balanceChart(points, name) : h("p", { class: "empty" }, "No balance history yet."),
+    );
+  }
+}
+
+function chartUnavailable(error) {
+  const reason = /Cannot query field .balanceHistory./.test(error.message)
+    ? "this server does not report balance history yet."
+    : error.message;
+  return h("p", { class: "chart-unavailable", role: "note" }, `Chart unavailable: ${reason}`);
+}
+
+function transactionRow(transaction) {
+  const unconfirmed = transaction.blockHeight === null;
+  const amount = BigInt(transaction.amount);
+  return h(
+    "tr",
+    { class: unconfirmed ? "unconfirmed" : null, "data-txid": transaction.txid },
+    h(
+      "td",
+      { "data-label": "Transaction" },
+      h(
+        "a",
+        {
+          class: "txid",
+          href: EXPLORER_TX_URL + transaction.txid,
+          target: "_blank",
+          rel: "noopener noreferrer",
+          title: transaction.txid,
+          "aria-label": `Transaction ${transaction.txid} in a block explorer (opens in a new tab)`,
+        },
+        shorten(transaction.txid, 8),
+      ),
+    ),
+    h("td", { "data-label": "Time (UTC)" }, formatTime(transaction.timestamp).replace(" UTC", "")),
+    h(
+      "td",
+      {
+        class: `amount ${amount > 0n ? "positive" : amount < 0n ? "negative" : ""}`,
+        "data-label": "Amount",
+      },
+      formatBtc(transaction.amount, { signed: true }),
+    ),
+    h(
+      "td",
+      { class: "number", "data-label": "Confirmations" },
+      unconfirmed
+        ? h("span", { class: "badge badge-unconfirmed" }, "Unconfirmed")
+        : [
+            formatCount(transaction.confirmations),
+            h("span", { class: "narrow-only" }, transaction.confirmations === 1 ? " confirmation" : " confirmations"),
+          ],
+    ),
+  );
+}

@@ -1,0 +1,134 @@
+// Pieces both pages use: the sync status badge, the live progress bar of a sync job.
+
+import { h, replaceChildren } from "./dom.js";
+import { formatAge, formatCount, formatTime } from "./format.js";
+import { JOB_UPDATES, SYNC_WALLET } from "./queries.js";
+
+const STATUS_TEXT = { PENDING: "Pending", SYNCING: "Syncing", SYNCED: "Synced", ERROR: "Error" };
+const RUNNING = new Set(["QUEUED", "RUNNING"]);
+// How long a finished job's full bar stays up before it gives way to the status badge.
+const FINISHED_BAR_MS = 4000;
+
+// "Sync now" for one wallet: asks for a sync and shows its progress, or says why not.
+export async function syncNow({ api, address, button, say, progress }) {
+  say("");
+  button.disabled = true;
+  try {
+    const payload = (await api.request(SYNC_WALLET, { address })).syncWallet;
+    if (payload.errors.length) say(payload.errors[0].message, true);
+    else progress.watch(payload.job);
+  } catch (error) {
+    say(error.message, true);
+  } finally {
+    button.disabled = false;
+  }
+}
+
+export function statusBadge(syncStatus) {
+  return h(
+    "span",
+    { class: `badge badge-${syncStatus.toLowerCase()}` },
+    STATUS_TEXT[syncStatus] ?? syncStatus,
+  );
+}
+
+export function syncedAt(iso) {
+  if (!iso) return h("span", { class: "muted" }, "never");
+  return h("time", { datetime: iso, title: formatTime(iso) }, formatAge(iso));
+}
+
+export function isRunning(job) {
+  return Boolean(job && RUNNING.has(job.status));
+}
+
+/** A progress bar that follows one sync job over `jobUpdates` until it ends. */
+export class JobProgress {
+  constructor(api, label, { onEnd = () => {} } = {}) {
+    this.api = api;
+    this.onEnd = onEnd;
+    this.jobId = null;
+    this.unsubscribe = null;
+    this.hideTimer = null;
+    this.fill = h("div", { class: "progress-fill" });
+    this.bar = h(
+      "div",
+      {
+        class: "progress",
+        role: "progressbar",
+        "aria-label": label,
+        "aria-valuemin": "0",
+        "aria-valuemax": "100",
+      },
+      this.fill,
+    );
+    this.text = h("span", { class: "progress-text" });
+    this.element = h("div", { class: "job-progress", hidden: true }, this.bar, this.text);
+  }
+
+  /** Starts following `job` (unless it already does); a finished job shows a full bar. */
+  watch(job) {
+    if (!job || job.id === this.jobId) return;
+    this.stop();
+    this.jobId = job.id;
+    this.show(job);
+    this.unsubscribe = this.api.subscribe(JOB_UPDATES, { id: job.id }, {
+      next: (data) => this.show(data.jobUpdates),
+      error: (error) => this.showError(error.message),
+      complete: () => {
+        this.unsubscribe = null;
+      },
+    });
+  }
+
+  show(job) {
+    clearTimeout(this.hideTimer);
+    this.element.hidden = false;
+    const done = job.status === "SUCCEEDED";
+    const percent = done ? 100 : job.progress == null ? null : Math.floor(job.progress * 100);
+    this.element.classList.toggle("indeterminate", percent === null);
+    this.element.classList.toggle("failed", job.status === "FAILED" || job.status === "CANCELLED");
+    this.fill.style.width = `${percent ?? 100}%`;
+    if (percent === null) this.bar.removeAttribute("aria-valuenow");
+    else this.bar.setAttribute("aria-valuenow", String(percent));
+    this.bar.setAttribute("aria-valuetext", describe(job, percent));
+    replaceChildren(this.text, describe(job, percent));
+    if (!RUNNING.has(job.status)) {
+      this.onEnd(job);
+      this.hideTimer = setTimeout(() => {
+        if (!this.element.classList.contains("failed")) this.element.hidden = true;
+      }, FINISHED_BAR_MS);
+    }
+  }
+
+  showError(message) {
+    this.element.hidden = false;
+    this.element.classList.add("failed");
+    replaceChildren(this.text, `Progress unavailable: ${message}`);
+  }
+
+  stop() {
+    clearTimeout(this.hideTimer);
+    this.unsubscribe?.();
+    this.unsubscribe = null;
+    this.jobId = null;
+  }
+}
+
+function describe(job, percent) {
+  const fetched = formatCount(job.fetchedTransactions ?? 0);
+  const expected = job.expectedTransactions == null ? null : formatCount(job.expectedTransactions);
+  const counted = expected === null ? `${fetched} transactions` : `${fetched} of ${expected} transactions`;
+  const share = percent === null ? "" : ` (${percent}%)`;
+  switch (job.status) {
+    case "QUEUED":
+      return "Queued";
+    case "RUNNING":
+      return `Syncing: ${counted}${share}`;
+    case "SUCCEEDED":
+      return `Done: 100%`;
+    case "FAILED":
+      return `Failed: ${job.error ?? "unknown error"}`;
+    default:
+      return job.status.charAt(0) + job.status.slice(1).toLowerCase();
+  }
+}
