@@ -58,7 +58,7 @@ $(BENCH_INSTALLED): $(INSTALLED)
 	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
 	touch $(BENCH_INSTALLED)
 
-# The benchmarks of BENCHMARKS.md, about ten minutes; BENCH_RUNS=1 for a quick look.
+# The benchmarks of BENCHMARKS.md, about five minutes; BENCH_RUNS=1 for a quick look.
 bench: $(BENCH_INSTALLED)
 	$(BIN)/python -m bench
 

@@ -11,6 +11,7 @@ from db.models import Chain
 from resolvers import jobs as job_reads
 from resolvers import wallets as wallet_reads
 from resolvers.errors import BadRequestError
+from resolvers.live import Inbox
 from schema.context import ContextInfo
 from schema.jobs import SyncJob
 from schema.node import expect_global_id
@@ -41,7 +42,12 @@ class Subscription:
             current = SyncJob.from_row(row)
             yield current
             while not current.is_finished:
-                update = SyncJob.from_state(json.loads(await inbox.get()))
+                # Behind by several changes (a busy server): only the newest state is sent, so
+                # a backlog costs one message, not one per change it missed.
+                update = max(
+                    (SyncJob.from_state(json.loads(state)) for state in await _newest(inbox)),
+                    key=SyncJob.order_key,
+                )
                 if update.order_key() > current.order_key():
                     current = update
                     yield current
@@ -69,3 +75,8 @@ class Subscription:
                 yield Wallet.from_view(view)
                 await inbox.get()
                 inbox.drain()  # one fresh read covers every change that piled up
+
+
+async def _newest(inbox: Inbox) -> list[str]:
+    """The next message and any others already waiting behind it."""
+    return [await inbox.get(), *inbox.drain()]

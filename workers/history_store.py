@@ -6,7 +6,20 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, case, delete, func, or_, select, update
+from sqlalchemy import (
+    ColumnElement,
+    String,
+    and_,
+    any_,
+    bindparam,
+    case,
+    delete,
+    func,
+    or_,
+    select,
+    update,
+)
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
 from db.models import (
@@ -25,6 +38,7 @@ from db.upsert import dialect_insert
 from workers.providers.base import AddressSummary, ProviderTransaction
 
 UPSERT_CHUNK_ROWS = 2_000
+REFRESH_CHUNK_ROWS = 20_000
 
 
 class LostClaimError(Exception):
@@ -180,7 +194,7 @@ async def _upsert(
     old_first = await connection.scalar(
         select(func.min(Transaction.tx_time)).where(
             Transaction.address_id == address_id,
-            Transaction.txid.in_([tx.txid for tx in transactions]),
+            _txid_among([tx.txid for tx in transactions], connection.dialect.name),
         )
     )
     await _mark_balances_stale(
@@ -206,6 +220,17 @@ async def _upsert(
         await connection.execute(upsert, rows)
 
 
+def _txid_among(txids: list[str], dialect: str) -> ColumnElement[bool]:
+    """`txid IN (...)` for a page of up to 10,000 txids.
+
+    PostgreSQL gets them as one array parameter, which it hashes; as 10,000 parameters it
+    compared each row with every one of them (a 156k-row sync took minutes instead of
+    seconds)."""
+    if dialect == "postgresql":
+        return Transaction.txid == any_(bindparam("txids", txids, type_=ARRAY(String)))
+    return Transaction.txid.in_(txids)
+
+
 async def known_heights(
     sessions: SessionFactory, *, address_id: int, txids: Iterable[str]
 ) -> dict[str, int | None]:
@@ -216,7 +241,8 @@ async def known_heights(
     async with sessions() as session:
         rows = await session.execute(
             select(Transaction.txid, Transaction.block_height).where(
-                Transaction.address_id == address_id, Transaction.txid.in_(txid_list)
+                Transaction.address_id == address_id,
+                _txid_among(txid_list, session.get_bind().dialect.name),
             )
         )
         return {txid: height for txid, height in rows}
@@ -264,8 +290,12 @@ async def _mark_balances_stale(
 
 
 async def refresh_running_balances(session: AsyncSession, address_id: int) -> None:
-    """Recomputes `balance_after_sat` from the address's `balances_stale_from` on, with one
-    windowed UPDATE that starts from the last balance still exact."""
+    """Recomputes `balance_after_sat` from the address's `balances_stale_from` on, with
+    windowed UPDATEs that start from the last balance still exact.
+
+    They go `REFRESH_CHUNK_ROWS` rows at a time, each carrying on from the balance the one
+    before ended with: a database holds a windowed UPDATE's rows in memory, and all 156,000
+    of one address at once took the worker's peak memory from 95 to 174 MB."""
     stale_from = await session.scalar(
         select(TrackedAddress.balances_stale_from).where(TrackedAddress.id == address_id)
     )
@@ -282,28 +312,67 @@ async def refresh_running_balances(session: AsyncSession, address_id: int) -> No
         .order_by(Transaction.tx_time.desc(), Transaction.id.desc())
         .limit(1)
     )
-    running = (
-        select(
-            Transaction.id.label("id"),
-            (
-                (base or 0)
-                + func.sum(Transaction.amount_sat).over(
-                    order_by=(Transaction.tx_time, Transaction.id)
-                )
-            ).label("balance"),
+    in_order = (Transaction.tx_time, Transaction.id)
+    after: tuple[datetime, int] | None = None
+    while True:
+        remaining = [*confirmed, Transaction.tx_time >= stale_from]
+        if after is not None:
+            remaining.append(_after(*after))
+        last = (
+            await session.execute(
+                select(*in_order)
+                .where(*remaining)
+                .order_by(*in_order)
+                .offset(REFRESH_CHUNK_ROWS - 1)
+                .limit(1)
+            )
+        ).first()
+        end: tuple[datetime, int] | None = None
+        if last is not None:
+            assert last.tx_time is not None, "confirmed rows have a time"
+            end = (last.tx_time, last.id)
+        chunk = remaining if end is None else [*remaining, _up_to(*end)]
+        running = (
+            select(
+                Transaction.id.label("id"),
+                ((base or 0) + func.sum(Transaction.amount_sat).over(order_by=in_order)).label(
+                    "balance"
+                ),
+            )
+            .where(*chunk)
+            .subquery()
         )
-        .where(*confirmed, Transaction.tx_time >= stale_from)
-        .subquery()
-    )
-    await session.execute(
-        update(Transaction)
-        .where(Transaction.id == running.c.id)
-        .values(balance_after_sat=running.c.balance)
-    )
+        await session.execute(
+            update(Transaction)
+            .where(Transaction.id == running.c.id)
+            .values(balance_after_sat=running.c.balance)
+        )
+        if end is None:
+            break
+        after = end
+        base = await session.scalar(
+            select(Transaction.balance_after_sat).where(Transaction.id == end[1])
+        )
     await session.execute(
         update(TrackedAddress)
         .where(TrackedAddress.id == address_id)
         .values(balances_stale_from=None)
+    )
+
+
+def _after(tx_time: datetime, row_id: int) -> ColumnElement[bool]:
+    """Rows after (tx_time, id) in running-balance order, as a range of the time index."""
+    return and_(
+        Transaction.tx_time >= tx_time,
+        or_(Transaction.tx_time > tx_time, Transaction.id > row_id),
+    )
+
+
+def _up_to(tx_time: datetime, row_id: int) -> ColumnElement[bool]:
+    """Rows up to (tx_time, id) inclusive in running-balance order."""
+    return and_(
+        Transaction.tx_time <= tx_time,
+        or_(Transaction.tx_time < tx_time, Transaction.id <= row_id),
     )
 
 

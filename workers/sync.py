@@ -280,7 +280,8 @@ class AddressSync:
                     final_height = tx.block_height
                     break
                 kept.append(tx)
-            self.fetched_transactions += len(kept)
+            # Rows a full pass just stored are re-read here, not fetched anew.
+            self.fetched_transactions += sum(1 for tx in kept if tx.txid not in stored)
             await self._save(kept, sync_pass, resume=None)
             if final_height is not None or page.next_cursor is None:
                 break

@@ -55,6 +55,7 @@ def test_a_new_wallet_is_synced_and_shows_its_exact_balance_and_history(
     assert job["progress"] == 1.0
     assert job["provider"] == "blockchair"
     history = provider_history(simulator, ADDRESS)
+    assert job["fetchedTransactions"] == len(history)
     wallet = syncing_graphql.data(WALLET, {"address": ADDRESS})["wallet"]
     assert wallet["syncStatus"] == "SYNCED"
     assert wallet["lastSyncedAt"] is not None

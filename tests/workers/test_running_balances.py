@@ -91,3 +91,12 @@ async def test_deleting_an_old_confirmed_row_rebalances_everything_after_it(
     async with sessions.begin() as session:
         await history_store.refresh_running_balances(session, address_id)
     assert await running_balance_problems(sessions, ADDRESS) == []
+
+
+async def test_running_balances_are_exact_across_refresh_chunks(
+    harness: SyncHarness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Chunks of 7 rows: boundaries fall inside blocks, between transactions sharing a time.
+    monkeypatch.setattr(history_store, "REFRESH_CHUNK_ROWS", 7)
+    await harness.sync(ADDRESS)
+    assert await running_balance_problems(harness.sessions, ADDRESS) == []

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, datetime
 from typing import Any
 
 import httpx
+import orjson
 
 from workers.providers.base import (
     AddressRejectedError,
@@ -71,7 +71,7 @@ class EsploraProvider:
             response = await client.get(path)
             _raise_for_status(response, what)
             try:
-                return json.loads(response.content)
+                return orjson.loads(response.content)
             except ValueError:
                 raise TransientError(NAME, f"{what}: body is not JSON") from None
 
