@@ -44,27 +44,44 @@ async def token_viewer(
     raise Unauthenticated("Invalid or revoked API token.")
 
 
-async def request_viewer(request: HTTPConnection) -> Viewer:
-    """The viewer of a plain HTTP request; Unauthenticated when it has no valid token."""
+async def optional_viewer(request: HTTPConnection) -> Viewer | None:
+    """The viewer of a request: the local account with AUTH=off; with AUTH=token, the owner of
+    its bearer token, or None without one. A token that is not valid is refused."""
     runtime: Runtime = request.app.state.runtime
     if runtime.settings.auth == "off":
         return runtime.local_viewer
     token = bearer_token(request.headers)
     if token is None:
-        raise Unauthenticated(MISSING_TOKEN)
+        return None
     return await token_viewer(runtime.sessions, runtime.client_limiter, request, token)
+
+
+async def request_viewer(request: HTTPConnection) -> Viewer:
+    """The viewer of a plain HTTP request; Unauthenticated when it has no valid token."""
+    viewer = await optional_viewer(request)
+    if viewer is None:
+        raise Unauthenticated(MISSING_TOKEN)
+    return viewer
 
 
 def refusal_response(error: Unauthenticated | TooManyRequests) -> JSONResponse:
     """401 with `WWW-Authenticate`, or 429 with `Retry-After`; no data either way."""
     if isinstance(error, TooManyRequests):
-        return JSONResponse(
-            {"errors": [{"message": str(error), "extensions": {"code": "RATE_LIMITED"}}]},
-            status_code=429,
-            headers={"Retry-After": str(error.refusal.retry_after_seconds)},
-        )
-    return JSONResponse(
-        {"errors": [{"message": str(error), "extensions": {"code": "UNAUTHENTICATED"}}]},
-        status_code=401,
-        headers={"WWW-Authenticate": 'Bearer realm="wallet-tracker"'},
-    )
+        retry_after = {"Retry-After": str(error.refusal.retry_after_seconds)}
+        return error_response(429, str(error), "RATE_LIMITED", headers=retry_after)
+    challenge = {"WWW-Authenticate": 'Bearer realm="wallet-tracker"'}
+    return error_response(401, str(error), "UNAUTHENTICATED", headers=challenge)
+
+
+def error_response(
+    status: int,
+    message: str,
+    code: str,
+    *,
+    headers: dict[str, str] | None = None,
+    extra: dict[str, object] | None = None,
+) -> JSONResponse:
+    """A refusal outside GraphQL execution, shaped like a GraphQL error: `{"errors": [...]}`."""
+    extensions = {"code": code, **(extra or {})}
+    body = {"errors": [{"message": message, "extensions": extensions}]}
+    return JSONResponse(body, status_code=status, headers=headers)

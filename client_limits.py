@@ -88,9 +88,11 @@ def bearer_from_value(value: object) -> str | None:
 def client_key(scope: Scope) -> str:
     """Who a request counts against: its bearer token (hashed), or else its IP address."""
     token = bearer_token(Headers(scope=scope))
-    if token is not None:
-        return "token:" + hashlib.sha256(token.encode()).hexdigest()[:32]
-    return ip_key(scope)
+    return token_key(token) if token is not None else ip_key(scope)
+
+
+def token_key(token: str) -> str:
+    return "token:" + hashlib.sha256(token.encode()).hexdigest()[:32]
 
 
 def ip_key(scope: Scope) -> str:

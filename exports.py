@@ -11,7 +11,13 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
-from access import TooManyRequests, Unauthenticated, refusal_response, request_viewer
+from access import (
+    TooManyRequests,
+    Unauthenticated,
+    error_response,
+    refusal_response,
+    request_viewer,
+)
 from db.models import Chain, Transaction
 from db.session import SessionFactory
 from resolvers import labels as label_files
@@ -128,8 +134,7 @@ def _error(
     code: ErrorCode = ErrorCode.INVALID_INPUT,
     extra: dict[str, object] | None = None,
 ) -> JSONResponse:
-    extensions = {"code": code.value, **(extra or {})}
-    return JSONResponse({"errors": [{"message": message, "extensions": extensions}]}, status)
+    return error_response(status, message, code.value, extra=extra)
 
 
 def export_routes() -> list[Route]:

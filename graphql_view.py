@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 from graphql import FieldNode, GraphQLError, OperationDefinitionNode, OperationType, parse
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
 from strawberry.http.typevars import RootValue
@@ -23,11 +23,12 @@ from access import (
     MISSING_TOKEN,
     TooManyRequests,
     Unauthenticated,
+    error_response,
+    optional_viewer,
     refusal_response,
     token_viewer,
 )
-from client_limits import bearer_from_value, bearer_token, client_key
-from resolvers.accounts import Viewer
+from client_limits import bearer_from_value, bearer_token, client_key, token_key
 from resolvers.tokens import authenticate
 from schema.context import Context
 from settings import Settings
@@ -76,9 +77,8 @@ class WalletTrackerGraphQL(GraphQL[Context, None]):
         if self.settings.auth == "off":
             context.authenticated = runtime.local_viewer
         elif isinstance(request, Request):
-            token = bearer_token(request.headers)
-            if token is not None:
-                context.authenticated = await authenticated_viewer(context, token)
+            # Without a token only sign-up may run: `execute_operation` decides, once parsed.
+            context.authenticated = await optional_viewer(request)
         return context
 
     async def render_graphql_ide(self, request: Request) -> Response:
@@ -91,17 +91,7 @@ class WalletTrackerGraphQL(GraphQL[Context, None]):
         except (Unauthenticated, TooManyRequests) as error:
             return refusal_response(error)
         except SubscriptionOverHttp:
-            return JSONResponse(
-                {
-                    "errors": [
-                        {
-                            "message": SUBSCRIPTIONS_NEED_A_SOCKET,
-                            "extensions": {"code": "BAD_REQUEST"},
-                        }
-                    ]
-                },
-                status_code=400,
-            )
+            return error_response(400, SUBSCRIPTIONS_NEED_A_SOCKET, "BAD_REQUEST")
 
     async def execute_operation(self, *args: Any, **kwargs: Any) -> Any:
         context: Context = kwargs["context"]
@@ -116,14 +106,16 @@ class WalletTrackerGraphQL(GraphQL[Context, None]):
     async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:
         if self.settings.auth == "off":
             return PLAIN_ACK
-        token = _token_of(context.connection_params or {}) or bearer_token(context.request.headers)
+        token = socket_token(context)
         if token is None:
             raise Unauthenticated(
                 'Authentication required: send {"Authorization": "Bearer <token>"}'
                 " in the connection_init payload."
             )
-        context.authenticated = await authenticated_viewer(context, token)
-        context.client = client_key_for_token(token)
+        context.authenticated = await token_viewer(
+            context.sessions, context.limiter, context.request, token
+        )
+        context.client = token_key(token)
         return PLAIN_ACK
 
 
@@ -158,16 +150,16 @@ class AuthenticatingTransportWsHandler(BaseGraphQLTransportWSHandler[Context, Ro
         context = self.context
         if context.settings.auth == "off":
             return True
-        token = _token_of(context.connection_params or {}) or bearer_token(context.request.headers)
+        token = socket_token(context)
         return token is not None and await authenticate(context.sessions, token) is not None
 
 
-async def authenticated_viewer(context: Context, token: str) -> Viewer:
-    return await token_viewer(context.sessions, context.limiter, context.request, token)
-
-
-def client_key_for_token(token: str) -> str:
-    return client_key({"type": "http", "headers": [(b"authorization", f"Bearer {token}".encode())]})
+def socket_token(context: Context) -> str | None:
+    """A websocket's token: from its `connection_init` payload, else its handshake headers."""
+    for key, value in (context.connection_params or {}).items():
+        if isinstance(key, str) and key.lower() == "authorization":
+            return bearer_from_value(value)
+    return bearer_token(context.request.headers)
 
 
 def only_signs_up(request_data: object) -> bool:
@@ -213,13 +205,6 @@ def _signs_up(operation: OperationDefinitionNode) -> bool:
         isinstance(selection, FieldNode) and selection.name.value in SIGN_UP_FIELDS
         for selection in operation.selection_set.selections
     )
-
-
-def _token_of(connection_params: dict[str, Any]) -> str | None:
-    for key, value in connection_params.items():
-        if isinstance(key, str) and key.lower() == "authorization":
-            return bearer_from_value(value)
-    return None
 
 
 def _close_reason(text: str) -> str:

@@ -16,10 +16,10 @@ from bench.system import (
     BenchContext,
     job_seconds,
     open_sessions,
-    queue_sync,
     wait_for_job,
-    worker_process,
 )
+from tests.utils.processes import WorkerProcess
+from tests.utils.sync_harness import queue_sync
 
 SMALL_COUNT = 15_000
 MAX_RSS_BYTES = 200 * 2**20
@@ -54,7 +54,7 @@ async def sync_in_worker(
     await bench.arq_redis.flushdb()
     environment = bench.worker_environment(database_url)
     async with open_sessions(database_url) as sessions:
-        with worker_process(environment, bench.path(f"{name}.log")) as worker:
+        with WorkerProcess(environment, bench.path(f"{name}.log")) as worker:
             job_id = await queue_sync(sessions, bench.arq_redis, address)
             job = await wait_for_job(sessions, job_id, within_seconds=SYNC_TIMEOUT_SECONDS)
             peak_rss = worker.peak_rss_bytes()

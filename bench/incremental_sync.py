@@ -9,10 +9,10 @@ from bench.system import (
     BenchContext,
     job_seconds,
     open_sessions,
-    queue_sync,
     wait_for_job,
-    worker_process,
 )
+from tests.utils.processes import WorkerProcess
+from tests.utils.sync_harness import queue_sync
 
 MAX_CALLS = 2
 MAX_SECONDS = 0.100
@@ -27,7 +27,7 @@ async def run(bench: BenchContext) -> list[Row]:
     figures: dict[str, list[tuple[float, int]]] = {"unchanged": [], "one new block": []}
     environment = bench.worker_environment(database_url)
     async with open_sessions(database_url) as sessions:
-        with worker_process(environment, bench.path("incremental.log")):
+        with WorkerProcess(environment, bench.path("incremental.log")):
             # A long-running worker is the steady state: its first job (new connections, cold
             # statement caches, the full sync's WAL to checkpoint) is not timed.
             job_id = await queue_sync(sessions, bench.arq_redis, BIG_ADDRESS)

@@ -5,7 +5,9 @@ from __future__ import annotations
 from contextlib import ExitStack
 
 from bench.report import Row, median
-from bench.system import BenchContext, open_sessions, queue_sync, wait_for_jobs, worker_process
+from bench.system import BenchContext, open_sessions, wait_for_jobs
+from tests.utils.processes import WorkerProcess
+from tests.utils.sync_harness import queue_sync
 
 ADDRESSES = 40
 TRANSACTIONS_EACH = 30
@@ -36,7 +38,7 @@ async def run(bench: BenchContext) -> list[Row]:
                 with ExitStack() as workers:
                     for index in range(WORKERS):
                         log = bench.path(f"rate-limit-{number}-worker-{index}.log")
-                        workers.enter_context(worker_process(environment, log))
+                        workers.enter_context(WorkerProcess(environment, log))
                     job_ids = [
                         await queue_sync(sessions, bench.arq_redis, address)
                         for address in addresses

@@ -27,11 +27,8 @@ from sqlalchemy import select
 from sqlalchemy.engine import make_url
 
 from db.migrate import upgrade_database
-from db.models import Chain, JobStatus, SyncJob, TrackedAddress
+from db.models import JobStatus, SyncJob
 from db.session import SessionFactory, create_engine, create_session_factory
-from resolvers.accounts import ensure_local_account
-from resolvers.wallets import add_wallet
-from workers.queue import request_sync
 from workers.redis_server import RedisServer
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
@@ -127,47 +124,6 @@ class SimulatorProcess:
         body = self._post("/addresses", {"count": count, "transactions_each": transactions_each})
         addresses: list[str] = body["addresses"]
         return addresses
-
-
-class WorkerProcess:
-    """`arq workers.WorkerSettings`, a standalone worker as deployed at scale."""
-
-    def __init__(self, environment: dict[str, str], log_path: Path) -> None:
-        self._log = log_path.open("ab")
-        arq = Path(sys.executable).with_name("arq")
-        self.process = subprocess.Popen(
-            [str(arq), "workers.WorkerSettings"],
-            cwd=PROJECT_ROOT,
-            env={**os.environ, **environment},
-            stdout=self._log,
-            stderr=subprocess.STDOUT,
-        )
-
-    def peak_rss_bytes(self) -> int:
-        """The most resident memory the process has used so far (VmHWM)."""
-        for line in Path(f"/proc/{self.process.pid}/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) * 1024
-        raise RuntimeError("no VmHWM in /proc status")
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        self._log.close()
-
-
-@contextmanager
-def worker_process(environment: dict[str, str], log_path: Path) -> Iterator[WorkerProcess]:
-    worker = WorkerProcess(environment, log_path)
-    try:
-        yield worker
-    finally:
-        worker.stop()
 
 
 class ServerProcess:
@@ -348,19 +304,6 @@ async def open_sessions(database_url: str) -> AsyncIterator[SessionFactory]:
 
 async def open_arq(redis_server: RedisServer) -> ArqRedis:
     return await create_pool(redis_server.arq_settings)
-
-
-async def queue_sync(sessions: SessionFactory, redis: ArqRedis, address: str) -> int:
-    """Tracks `address` for the local account and asks for a sync; the job id."""
-    viewer = await ensure_local_account(sessions)
-    await add_wallet(sessions, viewer=viewer, chain=Chain.BITCOIN, address=address, label=None)
-    async with sessions() as session:
-        address_id = await session.scalar(
-            select(TrackedAddress.id).where(TrackedAddress.address == address)
-        )
-    assert address_id is not None
-    job = await request_sync(sessions, redis, address_id=address_id, requested_by_account_id=None)
-    return job.id
 
 
 async def wait_for_jobs(

@@ -93,11 +93,10 @@ async def apply_labels(
         )
         wallet_ids = {address: wallet_id for address, wallet_id in tracked}
         for record in records:
-            reason = _skip_reason(record, wallet_ids)
-            if reason is not None:
+            wallet_id, reason = _target(record, wallet_ids)
+            if wallet_id is None:
                 report.skipped.append(SkippedLine(record.line, reason))
                 continue
-            wallet_id = wallet_ids[canonical_address(Chain.BITCOIN, record.ref)]
             await session.execute(
                 update(Wallet).where(Wallet.id == wallet_id).values(label=record.label)
             )
@@ -105,18 +104,19 @@ async def apply_labels(
     return report
 
 
-def _skip_reason(record: LabelRecord, wallet_ids: dict[str, int]) -> str | None:
+def _target(record: LabelRecord, wallet_ids: dict[str, int]) -> tuple[int | None, str]:
+    """The id of the viewer's wallet a record labels, or None and why it is skipped."""
     if record.type != "addr":
-        return f'type "{record.type}" is not a wallet label'
+        return None, f'type "{record.type}" is not a wallet label'
     if record.label is None:
-        return "no label"
+        return None, "no label"
     try:
         address = canonical_address(Chain.BITCOIN, record.ref)
     except InvalidAddressError as error:
-        return f"not a valid bitcoin address: {error}"
+        return None, f"not a valid bitcoin address: {error}"
     if address not in wallet_ids:
-        return "address not tracked by this account"
-    return None
+        return None, "address not tracked by this account"
+    return wallet_ids[address], ""
 
 
 async def export_labels(sessions: SessionFactory, *, viewer: Viewer) -> list[str]:

@@ -154,6 +154,21 @@ def test_anonymous_requests_may_only_sign_up(open_server: LiveServer) -> None:
     assert sign_up(open_server.base_url, "m").startswith("wt_")
 
 
+def create_account_command(
+    environment: dict[str, str], name: str
+) -> subprocess.CompletedProcess[str]:
+    """`python -m server create-account NAME`, as an operator runs it."""
+    return subprocess.run(
+        [sys.executable, "-m", "server", "create-account", name],
+        cwd=PROJECT_ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+
+
 def test_with_sign_up_closed_accounts_come_from_the_command(
     closed_server: LiveServer, database_url: str, tmp_path: Path
 ) -> None:
@@ -164,15 +179,7 @@ def test_with_sign_up_closed_accounts_come_from_the_command(
     assert refused.status_code == 401
 
     environment = {**os.environ, "DATABASE_URL": database_url, "VAR_DIR": str(tmp_path / "var")}
-    created = subprocess.run(
-        [sys.executable, "-m", "server", "create-account", "carol"],
-        cwd=PROJECT_ROOT,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    created = create_account_command(environment, "carol")
     assert created.returncode == 0, created.stderr
     token = created.stdout.strip().splitlines()[-1]
     assert token.startswith("wt_")
@@ -184,15 +191,7 @@ def test_with_sign_up_closed_accounts_come_from_the_command(
     assert error["code"] == "FORBIDDEN"
     assert "create-account" in error["message"]
 
-    again = subprocess.run(
-        [sys.executable, "-m", "server", "create-account", "carol"],
-        cwd=PROJECT_ROOT,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    again = create_account_command(environment, "carol")
     assert again.returncode == 1
     assert "already exists" in again.stderr
 

@@ -85,6 +85,19 @@ async def running_balance_problems(sessions: SessionFactory, address: str) -> li
         return problems
 
 
+async def queue_sync(sessions: SessionFactory, redis: ArqRedis, address: str) -> int:
+    """Tracks `address` for the local account and asks for a sync; the job id."""
+    viewer = await ensure_local_account(sessions)
+    await add_wallet(sessions, viewer=viewer, chain=Chain.BITCOIN, address=address, label=None)
+    async with sessions() as session:
+        address_id = await session.scalar(
+            select(TrackedAddress.id).where(TrackedAddress.address == address)
+        )
+    assert address_id is not None
+    job = await request_sync(sessions, redis, address_id=address_id, requested_by_account_id=None)
+    return job.id
+
+
 @dataclass
 class SyncHarness:
     sessions: SessionFactory

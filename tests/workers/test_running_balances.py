@@ -2,39 +2,20 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import insert, select, update
 
 from db.models import TrackedAddress, Transaction, sort_key_for
-from db.session import SessionFactory
-from simulator.testing import RunningSimulator
 from tests.utils.sync_harness import (
     SyncHarness,
-    harness_settings,
     running_balance_problems,
-    sync_harness,
 )
 from workers import history_store
-from workers.redis_server import RedisServer
 
 ADDRESS = "12xQ9k5ousS8MqNsMBqHKtjAtCuKezm2Ju"
 KEPT_PASS, BOGUS_PASS = 1, 2
-
-
-@pytest.fixture
-async def harness(
-    sessions: SessionFactory, redis_server: RedisServer, simulator: RunningSimulator
-) -> AsyncIterator[SyncHarness]:
-    async with sync_harness(
-        sessions=sessions,
-        redis_server=redis_server,
-        simulator=simulator,
-        settings=harness_settings(simulator),
-    ) as running:
-        yield running
 
 
 async def test_deleting_an_old_confirmed_row_rebalances_everything_after_it(

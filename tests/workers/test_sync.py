@@ -3,45 +3,20 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 from typing import Any
 
 import pytest
 
 from db.models import JobStatus, SyncJob, SyncStatus
-from db.session import SessionFactory
-from simulator.testing import RunningSimulator
 from tests.utils.sync_harness import (
     SyncHarness,
-    harness_settings,
     running_balance_problems,
-    sync_harness,
 )
-from workers.redis_server import RedisServer
 
 NINE_HUNDRED = "12xQ9k5ousS8MqNsMBqHKtjAtCuKezm2Ju"
 WITH_MEMPOOL = "3J98t1WpEZ73CNmQviecrnyiWrnqRhWNLy"
 NEVER_USED = "bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq"
 SATOSHI = "1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa"
-
-
-@pytest.fixture
-def harness_overrides() -> dict[str, Any]:
-    return {}
-
-
-@pytest.fixture
-async def harness(
-    sessions: SessionFactory,
-    redis_server: RedisServer,
-    simulator: RunningSimulator,
-    harness_overrides: dict[str, Any],
-) -> AsyncIterator[SyncHarness]:
-    settings = harness_settings(simulator, **harness_overrides)
-    async with sync_harness(
-        sessions=sessions, redis_server=redis_server, simulator=simulator, settings=settings
-    ) as running:
-        yield running
 
 
 async def assert_synced_exactly(harness: SyncHarness, address: str) -> None:

@@ -3,36 +3,18 @@
 from __future__ import annotations
 
 import secrets
-from collections.abc import AsyncIterator
 from datetime import timedelta
 from typing import Any
 
-import pytest
 from sqlalchemy import func, select, update
 
 from db.models import JobStatus, SyncJob, TrackedAddress, Transaction, sort_key_for, utc_now
-from db.session import SessionFactory
-from simulator.testing import RunningSimulator
-from tests.utils.sync_harness import SyncHarness, harness_settings, sync_harness
+from tests.utils.sync_harness import SyncHarness, harness_settings
 from workers.constants import QUEUE_NAME
-from workers.redis_server import RedisServer
 from workers.tasks import refresh_tracked_addresses, requeue_stale_jobs
 
 ADDRESS = "12xQ9k5ousS8MqNsMBqHKtjAtCuKezm2Ju"
 OTHER = "3J98t1WpEZ73CNmQviecrnyiWrnqRhWNLy"
-
-
-@pytest.fixture
-async def harness(
-    sessions: SessionFactory, redis_server: RedisServer, simulator: RunningSimulator
-) -> AsyncIterator[SyncHarness]:
-    async with sync_harness(
-        sessions=sessions,
-        redis_server=redis_server,
-        simulator=simulator,
-        settings=harness_settings(simulator),
-    ) as running:
-        yield running
 
 
 def task_context(harness: SyncHarness, **settings: Any) -> dict[str, Any]:

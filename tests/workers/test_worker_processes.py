@@ -9,16 +9,12 @@ from pathlib import Path
 
 import pytest
 from arq import ArqRedis, create_pool
-from sqlalchemy import select
 
-from db.models import Chain, JobStatus, SyncJob, TrackedAddress
+from db.models import JobStatus, SyncJob
 from db.session import SessionFactory
-from resolvers.accounts import ensure_local_account
-from resolvers.wallets import add_wallet
 from simulator.testing import RunningSimulator
 from tests.utils.processes import WorkerProcess, worker_environment
-from tests.utils.sync_harness import provider_history, stored_history
-from workers.queue import request_sync
+from tests.utils.sync_harness import provider_history, queue_sync, stored_history
 from workers.redis_server import RedisServer
 
 BIG_ADDRESS = "bc1qm34lsc65zpw79lxes69zkqmk6ee3ewf0j77s3h"
@@ -31,18 +27,6 @@ async def arq_redis(redis_server: RedisServer) -> AsyncIterator[ArqRedis]:
     redis = await create_pool(redis_server.arq_settings)
     yield redis
     await redis.aclose()
-
-
-async def queue_sync(sessions: SessionFactory, redis: ArqRedis, address: str) -> int:
-    viewer = await ensure_local_account(sessions)
-    await add_wallet(sessions, viewer=viewer, chain=Chain.BITCOIN, address=address, label=None)
-    async with sessions() as session:
-        address_id = await session.scalar(
-            select(TrackedAddress.id).where(TrackedAddress.address == address)
-        )
-    assert address_id is not None
-    job = await request_sync(sessions, redis, address_id=address_id, requested_by_account_id=None)
-    return job.id
 
 
 async def wait_for_job(
