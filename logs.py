@@ -5,14 +5,11 @@ from __future__ import annotations
 import json
 import logging
 import re
-import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import Any
-
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 CONTEXT_FIELDS = ("request_id", "job_id", "address", "provider")
 _context: dict[str, ContextVar[str | None]] = {
@@ -102,30 +99,3 @@ def configure_logging(*, level: str, log_format: str) -> None:
         logger = logging.getLogger(name)
         logger.handlers[:] = []
         logger.propagate = True
-
-
-_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{1,64}")
-
-
-class RequestIdMiddleware:
-    """Every request gets an id (the client's X-Request-ID when sane), logged and echoed."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] not in ("http", "websocket"):
-            await self.app(scope, receive, send)
-            return
-        given = dict(scope.get("headers", ())).get(b"x-request-id", b"").decode("latin-1")
-        request_id = given if _REQUEST_ID.fullmatch(given) else uuid.uuid4().hex
-
-        async def send_with_id(message: Message) -> None:
-            if message["type"] == "http.response.start":
-                headers = list(message.get("headers", []))
-                headers.append((b"x-request-id", request_id.encode()))
-                message = {**message, "headers": headers}
-            await send(message)
-
-        with log_context(request_id=request_id):
-            await self.app(scope, receive, send_with_id)

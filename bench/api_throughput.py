@@ -35,8 +35,6 @@ async def in_process_rate(sessions: SessionFactory, settings: Settings) -> float
         redis=cast("Any", None),
         live=cast("Any", None),
         settings=settings,
-        limiter=cast("Any", None),
-        client="bench",
     )
     variables = {"address": BIG_ADDRESS}
     first = await schema.execute(

@@ -1,4 +1,4 @@
-"""Accounts, and the viewer a request acts as."""
+"""Accounts: sign-up, the local account of AUTH=off, and the command that creates one."""
 
 from __future__ import annotations
 
@@ -12,15 +12,11 @@ from db.upsert import dialect_insert
 from resolvers.errors import ErrorCode, InputError
 from resolvers.text_input import clean_text
 from resolvers.tokens import NewToken, add_token
+from resolvers.viewer import Viewer
 
 LOCAL_ACCOUNT_NAME = "local"
 ACCOUNT_NAME_MAX_LENGTH = 100
 FIRST_TOKEN_NAME = "first token"
-
-
-@dataclass(frozen=True)
-class Viewer:
-    account_id: int
 
 
 @dataclass(frozen=True)

@@ -10,8 +10,8 @@ from sqlalchemy import exists, or_, select
 
 from db.models import Chain, SyncJob, Wallet
 from db.session import SessionFactory
-from resolvers.accounts import Viewer
 from resolvers.errors import ErrorCode, InputError
+from resolvers.viewer import Viewer
 from resolvers.wallets import find_wallet
 from workers.constants import sync_requests_key
 from workers.queue import request_sync
@@ -44,7 +44,7 @@ async def sync_wallet(
         )
         return SyncResult(errors=[InputError(ErrorCode.LIMIT_EXCEEDED, message, ("address",))])
     job = await request_sync(
-        sessions, redis, address_id=view.address.id, requested_by_account_id=viewer.account_id
+        sessions, redis, address_id=view.tracked.id, requested_by_account_id=viewer.account_id
     )
     return SyncResult(job=job)
 

@@ -9,9 +9,9 @@ from sqlalchemy import select, update
 
 from db.models import LABEL_MAX_LENGTH, Chain, TrackedAddress, Wallet
 from db.session import SessionFactory
-from resolvers.accounts import Viewer
 from resolvers.address_validation import InvalidAddressError
 from resolvers.text_input import clean_text
+from resolvers.viewer import Viewer
 from resolvers.wallets import canonical_address
 
 MAX_IMPORT_LINES = 10_000

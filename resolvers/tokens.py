@@ -17,7 +17,7 @@ from resolvers.errors import ErrorCode, InputError
 from resolvers.text_input import clean_text
 
 if TYPE_CHECKING:
-    from resolvers.accounts import Viewer
+    from resolvers.viewer import Viewer
 
 TOKEN_PREFIX = "wt_"
 TOKEN_NAME_MAX_LENGTH = 100

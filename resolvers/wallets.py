@@ -4,16 +4,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from arq import ArqRedis
 from sqlalchemy import Select, delete, func, select
 
-from db.models import LABEL_MAX_LENGTH, Chain, TrackedAddress, Wallet
+from db.models import LABEL_MAX_LENGTH, Chain, SyncJob, TrackedAddress, Wallet
 from db.session import SessionFactory
 from db.upsert import dialect_insert
-from resolvers.accounts import Viewer
 from resolvers.address_validation import InvalidAddressError, parse_bitcoin_address
 from resolvers.errors import BadRequestError, ErrorCode, InputError
 from resolvers.pagination import CursorCodec, Page, PageRequest, fetch_keyset_page
 from resolvers.text_input import clean_text
+from resolvers.viewer import Viewer
+from workers.queue import record_sync_job, send_job
 
 
 @dataclass(frozen=True)
@@ -21,12 +23,21 @@ class WalletView:
     """A wallet row with the chain data of its address."""
 
     wallet: Wallet
-    address: TrackedAddress
+    # The address row the wallet watches (shared by every account that tracks it).
+    tracked: TrackedAddress
 
 
 @dataclass
 class WalletResult:
     wallet: WalletView | None = None
+    errors: list[InputError] = field(default_factory=list)
+
+
+@dataclass
+class AddedWallet:
+    wallet: WalletView | None = None
+    # The new wallet's first sync (or its address's job already under way).
+    job: SyncJob | None = None
     errors: list[InputError] = field(default_factory=list)
 
 
@@ -70,23 +81,26 @@ def wallet_cursors(viewer: Viewer) -> CursorCodec:
 
 async def add_wallet(
     sessions: SessionFactory,
+    redis: ArqRedis,
     *,
     viewer: Viewer,
     chain: Chain,
     address: str,
     label: str | None,
     max_wallets: int | None = None,
-) -> WalletResult:
+) -> AddedWallet:
+    """A new wallet and its first sync job, written in one transaction (no wallet is ever left
+    without its job), then the job is sent to the workers."""
     canonical, address_error = _address_error(chain, address)
     cleaned_label, label_error = clean_label(label)
     errors = [error for error in (address_error, label_error) if error is not None]
     if errors or canonical is None:
-        return WalletResult(errors=errors)
+        return AddedWallet(errors=errors)
     if max_wallets is not None and await count_wallets(sessions, viewer=viewer) >= max_wallets:
         message = (
             f"You already track {max_wallets} wallets, the most one account may; remove one first."
         )
-        return WalletResult(errors=[InputError(ErrorCode.LIMIT_EXCEEDED, message, ("address",))])
+        return AddedWallet(errors=[InputError(ErrorCode.LIMIT_EXCEEDED, message, ("address",))])
     async with sessions.begin() as session:
         insert_address = dialect_insert(session, TrackedAddress)
         await session.execute(
@@ -107,11 +121,17 @@ async def add_wallet(
             .on_conflict_do_nothing(index_elements=["account_id", "address_id"])
             .returning(Wallet.id)
         )
-    if wallet_id is None:
-        message = f"You already track {canonical}."
-        return WalletResult(errors=[InputError(ErrorCode.ALREADY_TRACKED, message, ("address",))])
+        if wallet_id is None:
+            message = f"You already track {canonical}."
+            error = InputError(ErrorCode.ALREADY_TRACKED, message, ("address",))
+            return AddedWallet(errors=[error])
+        assert address_id is not None
+        job = await record_sync_job(
+            session, address_id=address_id, requested_by_account_id=viewer.account_id
+        )
+    await send_job(redis, job)
     view = await get_wallet_by_id(sessions, viewer=viewer, wallet_id=wallet_id)
-    return WalletResult(wallet=view)
+    return AddedWallet(wallet=view, job=job)
 
 
 async def find_wallet(

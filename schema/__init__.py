@@ -5,12 +5,12 @@ from __future__ import annotations
 import strawberry
 from strawberry.schema.config import StrawberryConfig
 
-from metrics import GraphQLMetrics
 from resolvers import jobs as job_reads
 from resolvers import transactions as transaction_reads
 from resolvers import wallets as wallet_reads
 from schema.context import ContextInfo
 from schema.jobs import SyncJob
+from schema.metrics import GraphQLMetrics
 from schema.node import Node, expect_global_id, from_global_id
 from schema.portfolio import Portfolio, resolve_portfolio
 from schema.protection import protection_extensions
@@ -55,11 +55,11 @@ async def resolve_node(info: ContextInfo, id: strawberry.ID) -> Node | None:  # 
         if view is None:
             return None
         row = await transaction_reads.get_transaction(
-            sessions, address_id=view.address.id, transaction_id=keys[1]
+            sessions, address_id=view.tracked.id, transaction_id=keys[1]
         )
         if row is None:
             return None
-        tip = await transaction_reads.tip_height(sessions, chain=view.address.chain)
+        tip = await transaction_reads.tip_height(sessions, chain=view.tracked.chain)
         return Transaction.from_row(row, wallet=Wallet.from_view(view), tip=tip)
     if type_name == "SyncJob" and len(keys) == 1:
         job = await job_reads.get_job(sessions, viewer=viewer, job_id=keys[0])

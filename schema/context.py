@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from contextlib import AbstractAsyncContextManager
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, TypeAlias
+from typing import TYPE_CHECKING, Any, Protocol, TypeAlias
 
 from strawberry.types import Info
 
@@ -13,11 +14,23 @@ if TYPE_CHECKING:
     from starlette.responses import Response
     from starlette.websockets import WebSocket
 
-    from client_limits import ClientRateLimiter
     from db.session import SessionFactory
-    from resolvers.accounts import Viewer
-    from resolvers.live import LiveHub
+    from resolvers.viewer import Viewer
     from settings import Settings
+
+
+class Messages(Protocol):
+    """One subscriber's messages of a channel, newest kept when it falls behind."""
+
+    async def get(self) -> str: ...
+
+    def drain(self) -> list[str]: ...
+
+
+class LiveUpdates(Protocol):
+    """The server's relay of the workers' pub/sub channels (`api.live.LiveHub`)."""
+
+    def listen(self, channel: str) -> AbstractAsyncContextManager[Messages]: ...
 
 
 @dataclass
@@ -28,11 +41,8 @@ class Context:
     # None until the request has authenticated (only `createAccount` runs without a viewer).
     authenticated: Viewer | None
     redis: ArqRedis
-    live: LiveHub
+    live: LiveUpdates
     settings: Settings
-    limiter: ClientRateLimiter
-    # Who the request counts against for rate limits: `token:<hash>` or `ip:<address>`.
-    client: str
     # The websocket `connection_init` payload, set by Strawberry.
     connection_params: dict[str, Any] | None = None
 

@@ -6,7 +6,7 @@ import strawberry
 
 from resolvers.errors import ErrorCode, InputError
 
-ErrorCodeType = strawberry.enum(ErrorCode, name="ErrorCode")
+strawberry.enum(ErrorCode, name="ErrorCode")  # registers the enum class for GraphQL
 
 
 @strawberry.type

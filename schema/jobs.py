@@ -16,7 +16,7 @@ from schema.node import Node, to_global_id
 if TYPE_CHECKING:
     from schema.wallets import Wallet
 
-JobStatusType = strawberry.enum(JobStatus, name="JobStatus")
+strawberry.enum(JobStatus, name="JobStatus")  # registers the enum class for GraphQL
 FINISHED_STATUSES = (JobStatus.SUCCEEDED, JobStatus.FAILED, JobStatus.CANCELLED)
 STATUS_ORDER = {
     JobStatus.QUEUED: 0,

@@ -16,7 +16,7 @@ from schema.context import ContextInfo
 from schema.pagination import given
 from schema.scalars import BigInt
 
-IntervalType = strawberry.enum(Interval, name="Interval")
+strawberry.enum(Interval, name="Interval")  # registers the enum class for GraphQL
 
 
 @strawberry.type(description="Balance at the end of one interval (UTC boundaries).")

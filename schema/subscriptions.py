@@ -11,8 +11,7 @@ from db.models import Chain
 from resolvers import jobs as job_reads
 from resolvers import wallets as wallet_reads
 from resolvers.errors import BadRequestError
-from resolvers.live import Inbox
-from schema.context import ContextInfo
+from schema.context import ContextInfo, Messages
 from schema.jobs import SyncJob
 from schema.node import expect_global_id
 from schema.wallets import Wallet
@@ -65,7 +64,7 @@ class Subscription:
         )
         if found is None:
             raise BadRequestError(f"You do not track {address.strip()}.")
-        async with context.live.listen(address_channel(found.address.id)) as inbox:
+        async with context.live.listen(address_channel(found.tracked.id)) as inbox:
             while True:
                 view = await wallet_reads.get_wallet_by_id(
                     context.sessions, viewer=context.viewer, wallet_id=found.wallet.id
@@ -77,6 +76,6 @@ class Subscription:
                 inbox.drain()  # one fresh read covers every change that piled up
 
 
-async def _newest(inbox: Inbox) -> list[str]:
+async def _newest(inbox: Messages) -> list[str]:
     """The next message and any others already waiting behind it."""
     return [await inbox.get(), *inbox.drain()]

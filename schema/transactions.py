@@ -19,7 +19,7 @@ from schema.scalars import BigInt
 if TYPE_CHECKING:
     from schema.wallets import Wallet
 
-DirectionType = strawberry.enum(Direction, name="Direction")
+strawberry.enum(Direction, name="Direction")  # registers the enum class for GraphQL
 
 
 @strawberry.input(name="TransactionFilter")

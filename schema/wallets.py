@@ -10,7 +10,7 @@ import strawberry
 from db.models import Chain, SyncStatus
 from resolvers import jobs as job_reads
 from resolvers import transactions as transaction_reads
-from resolvers import wallets as wallet_writes
+from resolvers import wallets as wallet_resolvers
 from resolvers.balance_history import Interval
 from resolvers.pagination import page_request
 from resolvers.transactions import TransactionFilter
@@ -30,10 +30,9 @@ from schema.portfolio import (
 )
 from schema.scalars import BigInt
 from schema.transactions import TransactionConnection, TransactionFilterInput
-from workers.queue import request_sync
 
-ChainType = strawberry.enum(Chain, name="Chain")
-SyncStatusType = strawberry.enum(SyncStatus, name="SyncStatus")
+strawberry.enum(Chain, name="Chain")  # registers the enum class for GraphQL
+strawberry.enum(SyncStatus, name="SyncStatus")  # registers the enum class for GraphQL
 
 
 @strawberry.type
@@ -59,7 +58,7 @@ class Wallet(Node):
 
     @classmethod
     def from_view(cls, view: WalletView) -> Wallet:
-        chain_data = view.address
+        chain_data = view.tracked
         return cls(
             id=to_global_id("Wallet", view.wallet.id),
             address=chain_data.address,
@@ -162,11 +161,13 @@ class WalletConnection:
 
     @strawberry.field
     async def total_count(self, info: ContextInfo) -> int:
-        return await wallet_writes.count_wallets(info.context.sessions, viewer=info.context.viewer)
+        return await wallet_resolvers.count_wallets(
+            info.context.sessions, viewer=info.context.viewer
+        )
 
 
 async def resolve_wallet(info: ContextInfo, address: str) -> Wallet | None:
-    view = await wallet_writes.get_wallet(
+    view = await wallet_resolvers.get_wallet(
         info.context.sessions, viewer=info.context.viewer, chain=Chain.BITCOIN, address=address
     )
     return Wallet.from_view(view) if view is not None else None
@@ -180,7 +181,7 @@ async def resolve_wallets(
     before: str | None = strawberry.UNSET,
 ) -> WalletConnection:
     viewer = info.context.viewer
-    codec = wallet_writes.wallet_cursors(viewer)
+    codec = wallet_resolvers.wallet_cursors(viewer)
     request = page_request(
         first=given(first),
         after=given(after),
@@ -188,7 +189,9 @@ async def resolve_wallets(
         before=given(before),
         codec=codec,
     )
-    page = await wallet_writes.list_wallets(info.context.sessions, viewer=viewer, request=request)
+    page = await wallet_resolvers.list_wallets(
+        info.context.sessions, viewer=viewer, request=request
+    )
     edges = [
         WalletEdge(cursor=codec.encode((view.wallet.id,)), node=Wallet.from_view(view))
         for view in page.rows
@@ -244,29 +247,24 @@ class UpdateWalletPayload:
 
 
 async def add_wallet(info: ContextInfo, input: AddWalletInput) -> AddWalletPayload:  # noqa: A002
-    result = await wallet_writes.add_wallet(
+    result = await wallet_resolvers.add_wallet(
         info.context.sessions,
+        info.context.redis,
         viewer=info.context.viewer,
         chain=input.chain or Chain.BITCOIN,
         address=input.address,
         label=given(input.label),
         max_wallets=info.context.settings.max_wallets_per_account,
     )
-    if result.wallet is None:
+    if result.wallet is None or result.job is None:
         return AddWalletPayload(wallet=None, job=None, errors=user_errors(result.errors))
-    job = await request_sync(
-        info.context.sessions,
-        info.context.redis,
-        address_id=result.wallet.address.id,
-        requested_by_account_id=info.context.viewer.account_id,
-    )
     return AddWalletPayload(
-        wallet=Wallet.from_view(result.wallet), job=SyncJob.from_row(job), errors=[]
+        wallet=Wallet.from_view(result.wallet), job=SyncJob.from_row(result.job), errors=[]
     )
 
 
 async def remove_wallet(info: ContextInfo, input: RemoveWalletInput) -> RemoveWalletPayload:  # noqa: A002
-    result = await wallet_writes.remove_wallet(
+    result = await wallet_resolvers.remove_wallet(
         info.context.sessions,
         viewer=info.context.viewer,
         chain=Chain.BITCOIN,
@@ -278,7 +276,7 @@ async def remove_wallet(info: ContextInfo, input: RemoveWalletInput) -> RemoveWa
 
 
 async def update_wallet(info: ContextInfo, input: UpdateWalletInput) -> UpdateWalletPayload:  # noqa: A002
-    result = await wallet_writes.update_wallet(
+    result = await wallet_resolvers.update_wallet(
         info.context.sessions,
         viewer=info.context.viewer,
         chain=Chain.BITCOIN,

@@ -17,6 +17,7 @@ import asyncpg
 import pytest
 import redis
 import uvicorn
+from arq import ArqRedis, create_pool
 from sqlalchemy.engine import make_url
 
 from db.migrate import upgrade_database
@@ -174,6 +175,14 @@ async def sessions(database_url: str) -> AsyncIterator[SessionFactory]:
     engine = create_engine(database_url)
     yield create_session_factory(engine)
     await engine.dispose()
+
+
+@pytest.fixture
+async def arq_redis(redis_server: RedisServer) -> AsyncIterator[ArqRedis]:
+    """A connection to the test Redis, as the server and workers open it."""
+    redis = await create_pool(redis_server.arq_settings)
+    yield redis
+    await redis.aclose()
 
 
 @pytest.fixture(autouse=True)

@@ -8,6 +8,7 @@ from datetime import datetime
 from arq import ArqRedis
 from redis.exceptions import RedisError
 from sqlalchemy import and_, exists, or_, select, text
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import (
     ACTIVE_JOB_PREDICATE,
@@ -33,31 +34,48 @@ async def request_sync(
 ) -> SyncJob:
     """The address's queued or running job, or a new queued one; enqueued for the workers."""
     async with sessions.begin() as session:
-        insert = dialect_insert(session, SyncJob)
-        await session.execute(
-            insert.values(
-                address_id=address_id,
-                requested_by_account_id=requested_by_account_id,
-                status=JobStatus.QUEUED,
-            ).on_conflict_do_nothing(
-                index_elements=["address_id"],
-                index_where=text(ACTIVE_JOB_PREDICATE),
-            )
+        job = await record_sync_job(
+            session, address_id=address_id, requested_by_account_id=requested_by_account_id
         )
-        job = await session.scalar(
-            select(SyncJob).where(
-                SyncJob.address_id == address_id, SyncJob.status.in_(ACTIVE_JOB_STATUSES)
-            )
-        )
-    assert job is not None, "an active job exists after the insert"
-    if job.status is JobStatus.QUEUED:
-        # arq ignores a second enqueue of a job id it still holds, so this is safe to repeat.
-        try:
-            await enqueue(redis, job.id)
-        except (RedisError, OSError):
-            # The job is safe in SQL as QUEUED; the periodic stale-job check sends it again.
-            logger.exception("could not enqueue sync job %s; it will be re-sent", job.id)
+    await send_job(redis, job)
     return job
+
+
+async def record_sync_job(
+    session: AsyncSession, *, address_id: int, requested_by_account_id: int | None
+) -> SyncJob:
+    """Inside the caller's transaction: the address's active job, inserted as QUEUED if it has
+    none. Send it with `send_job` once the transaction has committed."""
+    insert = dialect_insert(session, SyncJob)
+    await session.execute(
+        insert.values(
+            address_id=address_id,
+            requested_by_account_id=requested_by_account_id,
+            status=JobStatus.QUEUED,
+        ).on_conflict_do_nothing(
+            index_elements=["address_id"],
+            index_where=text(ACTIVE_JOB_PREDICATE),
+        )
+    )
+    job = await session.scalar(
+        select(SyncJob).where(
+            SyncJob.address_id == address_id, SyncJob.status.in_(ACTIVE_JOB_STATUSES)
+        )
+    )
+    assert job is not None, "an active job exists after the insert"
+    return job
+
+
+async def send_job(redis: ArqRedis, job: SyncJob) -> None:
+    """Hands a committed QUEUED job to the workers; a job already running needs nothing."""
+    if job.status is not JobStatus.QUEUED:
+        return
+    # arq ignores a second enqueue of a job id it still holds, so this is safe to repeat.
+    try:
+        await enqueue(redis, job.id)
+    except (RedisError, OSError):
+        # The job is safe in SQL as QUEUED; the periodic stale-job check sends it again.
+        logger.exception("could not enqueue sync job %s; it will be re-sent", job.id)
 
 
 async def enqueue(redis: ArqRedis, job_id: int, *, run: int = 0) -> None:

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from arq import ArqRedis
 from sqlalchemy import func, select
 
 from db.models import Chain, TrackedAddress, Transaction, sort_key_for
 from db.session import SessionFactory
-from resolvers.accounts import Viewer, ensure_local_account
+from resolvers.accounts import ensure_local_account
+from resolvers.viewer import Viewer
 from resolvers.wallets import add_wallet, get_wallet, remove_wallet, update_wallet
 from tests.utils.factories import create_account
 
@@ -24,21 +26,21 @@ async def _two_viewers(database_url: str, sessions: SessionFactory) -> tuple[Vie
 
 
 async def test_two_accounts_share_one_address_but_not_labels(
-    database_url: str, sessions: SessionFactory
+    database_url: str, sessions: SessionFactory, arq_redis: ArqRedis
 ) -> None:
     alice, bob = await _two_viewers(database_url, sessions)
 
     alice_add = await add_wallet(
-        sessions, viewer=alice, chain=Chain.BITCOIN, address=SHARED, label="Alice's"
+        sessions, arq_redis, viewer=alice, chain=Chain.BITCOIN, address=SHARED, label="Alice's"
     )
     bob_add = await add_wallet(
-        sessions, viewer=bob, chain=Chain.BITCOIN, address=SHARED.upper(), label="Bob's"
+        sessions, arq_redis, viewer=bob, chain=Chain.BITCOIN, address=SHARED.upper(), label="Bob's"
     )
 
     assert alice_add.errors == bob_add.errors == []
     assert alice_add.wallet is not None
     assert bob_add.wallet is not None
-    assert alice_add.wallet.address.id == bob_add.wallet.address.id
+    assert alice_add.wallet.tracked.id == bob_add.wallet.tracked.id
     assert alice_add.wallet.wallet.id != bob_add.wallet.wallet.id
     async with sessions() as session:
         assert await session.scalar(select(func.count()).select_from(TrackedAddress)) == 1
@@ -52,12 +54,16 @@ async def test_two_accounts_share_one_address_but_not_labels(
 
 
 async def test_removing_a_wallet_leaves_other_views_and_shared_transactions(
-    database_url: str, sessions: SessionFactory
+    database_url: str, sessions: SessionFactory, arq_redis: ArqRedis
 ) -> None:
     alice, bob = await _two_viewers(database_url, sessions)
     for viewer in (alice, bob):
-        await add_wallet(sessions, viewer=viewer, chain=Chain.BITCOIN, address=SHARED, label=None)
-    await add_wallet(sessions, viewer=alice, chain=Chain.BITCOIN, address=OTHER, label=None)
+        await add_wallet(
+            sessions, arq_redis, viewer=viewer, chain=Chain.BITCOIN, address=SHARED, label=None
+        )
+    await add_wallet(
+        sessions, arq_redis, viewer=alice, chain=Chain.BITCOIN, address=OTHER, label=None
+    )
     async with sessions.begin() as session:
         address_ids: dict[str, int] = dict(
             (await session.execute(select(TrackedAddress.address, TrackedAddress.id))).all()
@@ -103,14 +109,16 @@ async def test_removing_a_wallet_leaves_other_views_and_shared_transactions(
 
 
 async def test_removing_the_last_view_keeps_the_synced_data_for_a_later_re_add(
-    sessions: SessionFactory,
+    sessions: SessionFactory, arq_redis: ArqRedis
 ) -> None:
     viewer = await ensure_local_account(sessions)
-    await add_wallet(sessions, viewer=viewer, chain=Chain.BITCOIN, address=SHARED, label="x")
+    await add_wallet(
+        sessions, arq_redis, viewer=viewer, chain=Chain.BITCOIN, address=SHARED, label="x"
+    )
     await remove_wallet(sessions, viewer=viewer, chain=Chain.BITCOIN, address=SHARED)
 
     again = await add_wallet(
-        sessions, viewer=viewer, chain=Chain.BITCOIN, address=SHARED, label=None
+        sessions, arq_redis, viewer=viewer, chain=Chain.BITCOIN, address=SHARED, label=None
     )
 
     assert again.wallet is not None

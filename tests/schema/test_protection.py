@@ -13,8 +13,8 @@ import pytest
 from websockets.asyncio.client import connect
 from websockets.exceptions import InvalidStatus
 
+from api.graphql_view import MAX_OPERATIONS_PER_SOCKET
 from schema.protection import MAX_ALIASES, MAX_DEPTH, MAX_TOKENS
-from server import MAX_OPERATIONS_PER_SOCKET
 from tests.conftest import LiveServer, make_settings
 from tests.utils.graphql import GraphQLClient
 from tests.utils.websocket import PROTOCOL, graphql_socket

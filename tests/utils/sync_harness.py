@@ -13,7 +13,8 @@ from sqlalchemy import select
 
 from db.models import Chain, SyncJob, TrackedAddress, Transaction
 from db.session import SessionFactory
-from resolvers.accounts import Viewer, ensure_local_account
+from resolvers.accounts import ensure_local_account
+from resolvers.viewer import Viewer
 from resolvers.wallets import add_wallet
 from settings import Settings
 from simulator.testing import RunningSimulator
@@ -88,7 +89,9 @@ async def running_balance_problems(sessions: SessionFactory, address: str) -> li
 async def queue_sync(sessions: SessionFactory, redis: ArqRedis, address: str) -> int:
     """Tracks `address` for the local account and asks for a sync; the job id."""
     viewer = await ensure_local_account(sessions)
-    await add_wallet(sessions, viewer=viewer, chain=Chain.BITCOIN, address=address, label=None)
+    await add_wallet(
+        sessions, redis, viewer=viewer, chain=Chain.BITCOIN, address=address, label=None
+    )
     async with sessions() as session:
         address_id = await session.scalar(
             select(TrackedAddress.id).where(TrackedAddress.address == address)
@@ -116,7 +119,12 @@ class SyncHarness:
     async def queue(self, address: str) -> SyncJob:
         """Tracks the address if needed and asks for a sync (the queued or running job)."""
         await add_wallet(
-            self.sessions, viewer=self.viewer, chain=Chain.BITCOIN, address=address, label=None
+            self.sessions,
+            self.redis,
+            viewer=self.viewer,
+            chain=Chain.BITCOIN,
+            address=address,
+            label=None,
         )
         async with self.sessions() as session:
             address_id = await session.scalar(

@@ -1,4 +1,5 @@
-"""Relays the workers' pub/sub messages to this process's subscribers over one Redis connection."""
+"""The live relay: the workers' pub/sub messages, fanned out to this server process's
+subscribers over one Redis connection."""
 
 from __future__ import annotations
 

@@ -1,17 +1,20 @@
-"""Prometheus metrics: this process's HTTP and GraphQL figures, plus the workers' shared ones."""
+"""`GET /metrics`: this process's HTTP and GraphQL figures, plus the workers' shared ones, as
+Prometheus text."""
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from typing import Any
 
-from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, generate_latest
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, HistogramMetricFamily
 from prometheus_client.registry import Collector
-from starlette.types import ASGIApp, Message, Receive, Scope, Send
-from strawberry.extensions import SchemaExtension
+from starlette.requests import Request
+from starlette.responses import Response
 
+from api.runtime import runtime_of
+from schema.metrics import GRAPHQL_REGISTRY
+from workers.constants import QUEUE_NAME, SHARED_METRICS_KEY
 from workers.metrics import JOB_SECONDS_BUCKETS
 
 PROCESS_REGISTRY = CollectorRegistry()
@@ -23,61 +26,6 @@ HTTP_REQUESTS = Counter(
     ["route", "method", "status"],
     registry=PROCESS_REGISTRY,
 )
-GRAPHQL_OPERATIONS = Counter(
-    "wallet_tracker_graphql_operations",
-    "GraphQL operations by name, type and outcome (ok or error).",
-    ["operation", "type", "outcome"],
-    registry=PROCESS_REGISTRY,
-)
-GRAPHQL_SECONDS = Histogram(
-    "wallet_tracker_graphql_operation_seconds",
-    "Time to execute a GraphQL query or mutation.",
-    ["operation", "type"],
-    registry=PROCESS_REGISTRY,
-)
-
-
-class HttpMetricsMiddleware:
-    """Counts every HTTP response by route (known routes only, to bound the label set)."""
-
-    def __init__(self, app: ASGIApp) -> None:
-        self.app = app
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http":
-            await self.app(scope, receive, send)
-            return
-        path = scope["path"]
-        route = path if path in KNOWN_ROUTES else "/" if path == "/" else "other"
-        status = 500
-
-        async def counting_send(message: Message) -> None:
-            nonlocal status
-            if message["type"] == "http.response.start":
-                status = message["status"]
-            await send(message)
-
-        try:
-            await self.app(scope, receive, counting_send)
-        finally:
-            HTTP_REQUESTS.labels(route, scope["method"], str(status)).inc()
-
-
-class GraphQLMetrics(SchemaExtension):
-    """Counts and times each operation; subscriptions are counted, not timed."""
-
-    def on_operation(self) -> Iterator[None]:
-        started = time.perf_counter()
-        yield
-        context = self.execution_context
-        operation = context.operation_name or "anonymous"
-        # Without a parsed document (a syntax error, too many tokens) there is no type to read.
-        kind = context.operation_type.value if context.graphql_document else "invalid"
-        result = context.result
-        failed = bool(getattr(result, "errors", None))
-        GRAPHQL_OPERATIONS.labels(operation, kind, "error" if failed else "ok").inc()
-        if kind != "subscription":
-            GRAPHQL_SECONDS.labels(operation, kind).observe(time.perf_counter() - started)
 
 
 class SharedFigures(Collector):
@@ -148,4 +96,24 @@ class SharedFigures(Collector):
 def render(shared: SharedFigures) -> bytes:
     registry = CollectorRegistry()
     registry.register(shared)
-    return generate_latest(PROCESS_REGISTRY) + generate_latest(registry)
+    return (
+        generate_latest(PROCESS_REGISTRY)
+        + generate_latest(GRAPHQL_REGISTRY)
+        + generate_latest(registry)
+    )
+
+
+async def metrics_page(request: Request) -> Response:
+    """Prometheus text: this process's HTTP/GraphQL figures and the workers' shared counters."""
+    runtime = runtime_of(request)
+    shared: dict[bytes, bytes] = await runtime.redis.hgetall(SHARED_METRICS_KEY)  # type: ignore[misc]
+    figures = SharedFigures(
+        {_text(field): float(value) for field, value in shared.items()},
+        queue_depth=await runtime.redis.zcard(QUEUE_NAME),
+        open_subscriptions=runtime.live.open_subscriptions,
+    )
+    return Response(render(figures), media_type=CONTENT_TYPE_LATEST)
+
+
+def _text(value: bytes | str) -> str:
+    return value.decode() if isinstance(value, bytes) else value

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from dataclasses import dataclass
+from typing import Any
 
 from graphql import FieldNode, GraphQLError, OperationDefinitionNode, OperationType, parse
 from starlette.requests import Request
@@ -19,26 +20,19 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.types import (
 )
 from strawberry.types.unset import UNSET, UnsetType
 
-from access import (
-    MISSING_TOKEN,
-    TooManyRequests,
-    Unauthenticated,
-    error_response,
-    optional_viewer,
-    refusal_response,
-    token_viewer,
-)
-from client_limits import bearer_from_value, bearer_token, client_key, token_key
+from api.access import optional_viewer, token_viewer
+from api.client_limits import bearer_from_value, bearer_token, client_key, token_key
+from api.errors import BadRequest, TooManyRequests, Unauthenticated
+from api.runtime import runtime_of
 from resolvers.tokens import authenticate
 from schema.context import Context
 from settings import Settings
 from web.pages import graphiql_page
 
-if TYPE_CHECKING:
-    from server import Runtime
-
 # The only root fields an anonymous request may ask for, and only when sign-up is open.
 SIGN_UP_FIELDS = frozenset({"createAccount", "__typename"})
+# Operations open at once on one websocket; each new one also counts against the client's limit.
+MAX_OPERATIONS_PER_SOCKET = 100
 # What `on_ws_connect` returns to send a plain `connection_ack`.
 PLAIN_ACK: UnsetType = UNSET
 
@@ -49,11 +43,15 @@ SUBSCRIPTIONS_NEED_A_SOCKET = (
 )
 
 
-class SubscriptionOverHttp(Exception):
-    """A subscription sent as a plain HTTP request, which cannot carry its events."""
+@dataclass
+class ApiContext(Context):
+    """The resolvers' context, plus what only the HTTP edge reads: the client's rate limit."""
+
+    # Who the request counts against for rate limits: `token:<hash>` or `ip:<address>`.
+    client: str = ""
 
 
-class WalletTrackerGraphQL(GraphQL[Context, None]):
+class WalletTrackerGraphQL(GraphQL[ApiContext, None]):
     def __init__(self, *args: Any, settings: Settings, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.settings = settings
@@ -61,9 +59,9 @@ class WalletTrackerGraphQL(GraphQL[Context, None]):
 
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
-    ) -> Context:
-        runtime: Runtime = request.app.state.runtime
-        context = Context(
+    ) -> ApiContext:
+        runtime = runtime_of(request)
+        context = ApiContext(
             request=request,
             response=response,
             sessions=runtime.sessions,
@@ -71,7 +69,6 @@ class WalletTrackerGraphQL(GraphQL[Context, None]):
             redis=runtime.redis,
             live=runtime.live,
             settings=self.settings,
-            limiter=runtime.client_limiter,
             client=client_key(request.scope),
         )
         if self.settings.auth == "off":
@@ -85,25 +82,18 @@ class WalletTrackerGraphQL(GraphQL[Context, None]):
         # Strawberry's page loads GraphiQL from a CDN; ours serves every asset itself.
         return graphiql_page()
 
-    async def run(self, request: Any, context: Any = UNSET, root_value: Any = UNSET) -> Any:
-        try:
-            return await super().run(request, context, root_value)
-        except (Unauthenticated, TooManyRequests) as error:
-            return refusal_response(error)
-        except SubscriptionOverHttp:
-            return error_response(400, SUBSCRIPTIONS_NEED_A_SOCKET, "BAD_REQUEST")
-
     async def execute_operation(self, *args: Any, **kwargs: Any) -> Any:
-        context: Context = kwargs["context"]
+        # Refusals raised here propagate out of Strawberry's view to the app's error handlers.
+        context: ApiContext = kwargs["context"]
         if context.authenticated is None and not (
             self.settings.allow_signup and only_signs_up(kwargs["request_data"])
         ):
-            raise Unauthenticated(MISSING_TOKEN)
+            raise Unauthenticated
         if subscribes_over_plain_http(kwargs["request_data"]):
-            raise SubscriptionOverHttp
+            raise BadRequest(SUBSCRIPTIONS_NEED_A_SOCKET)
         return await super().execute_operation(*args, **kwargs)
 
-    async def on_ws_connect(self, context: Context) -> UnsetType | dict[str, object] | None:
+    async def on_ws_connect(self, context: ApiContext) -> UnsetType | dict[str, object] | None:
         if self.settings.auth == "off":
             return PLAIN_ACK
         token = socket_token(context)
@@ -112,14 +102,15 @@ class WalletTrackerGraphQL(GraphQL[Context, None]):
                 'Authentication required: send {"Authorization": "Bearer <token>"}'
                 " in the connection_init payload."
             )
+        runtime = runtime_of(context.request)
         context.authenticated = await token_viewer(
-            context.sessions, context.limiter, context.request, token
+            runtime.sessions, runtime.client_limiter, context.request, token
         )
         context.client = token_key(token)
         return PLAIN_ACK
 
 
-class AuthenticatingTransportWsHandler(BaseGraphQLTransportWSHandler[Context, RootValue]):
+class AuthenticatingTransportWsHandler(BaseGraphQLTransportWSHandler[ApiContext, RootValue]):
     """graphql-transport-ws with the token checked on `connection_init` (close 4401 when it
     fails) and again, with the rate limit, on every `subscribe`."""
 
@@ -134,7 +125,7 @@ class AuthenticatingTransportWsHandler(BaseGraphQLTransportWSHandler[Context, Ro
     async def handle_subscribe(self, message: SubscribeMessage) -> None:
         if self.connection_acknowledged:
             context = self.context
-            refusal = await context.limiter.admit(context.client)
+            refusal = await runtime_of(context.request).client_limiter.admit(context.client)
             if refusal is not None:
                 error = GraphQLError(refusal.message, extensions={"code": "RATE_LIMITED"})
                 await self.send_message(
@@ -154,7 +145,7 @@ class AuthenticatingTransportWsHandler(BaseGraphQLTransportWSHandler[Context, Ro
         return token is not None and await authenticate(context.sessions, token) is not None
 
 
-def socket_token(context: Context) -> str | None:
+def socket_token(context: ApiContext) -> str | None:
     """A websocket's token: from its `connection_init` payload, else its handshake headers."""
     for key, value in (context.connection_params or {}).items():
         if isinstance(key, str) and key.lower() == "authorization":

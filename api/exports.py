@@ -11,13 +11,9 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
-from access import (
-    TooManyRequests,
-    Unauthenticated,
-    error_response,
-    refusal_response,
-    request_viewer,
-)
+from api.access import request_viewer
+from api.errors import BadRequest, NotFound
+from api.runtime import runtime_of
 from db.models import Chain, Transaction
 from db.session import SessionFactory
 from resolvers import labels as label_files
@@ -37,24 +33,24 @@ SATOSHI_PER_BTC = 100_000_000
 
 
 async def transactions_csv(request: Request) -> Response:
-    try:
-        viewer = await request_viewer(request)
-    except (Unauthenticated, TooManyRequests) as error:
-        return refusal_response(error)
+    viewer = await request_viewer(request)
     address = request.query_params.get("address")
     if not address:
-        return _error(400, "Say which wallet: /export/transactions.csv?address=<address>.")
-    sessions = request.app.state.runtime.sessions
+        raise BadRequest(
+            "Say which wallet: /export/transactions.csv?address=<address>.",
+            code=ErrorCode.INVALID_INPUT.value,
+        )
+    sessions = runtime_of(request).sessions
     view, problem = await wallet_reads.find_wallet(
         sessions, viewer=viewer, chain=Chain.BITCOIN, address=address
     )
     if view is None:
         assert problem is not None
-        status = 400 if problem.code is ErrorCode.INVALID_ADDRESS else 404
-        return _error(status, problem.message, problem.code)
-    canonical = view.address.address
+        refusal = BadRequest if problem.code is ErrorCode.INVALID_ADDRESS else NotFound
+        raise refusal(problem.message, code=problem.code.value)
+    canonical = view.tracked.address
     return StreamingResponse(
-        _csv_chunks(sessions, address_id=view.address.id),
+        _csv_chunks(sessions, address_id=view.tracked.id),
         media_type="text/csv; charset=utf-8",
         headers={"Content-Disposition": f'attachment; filename="transactions-{canonical}.csv"'},
     )
@@ -91,11 +87,8 @@ def _csv_text(rows: list[list[object]]) -> str:
 
 
 async def labels_jsonl(request: Request) -> Response:
-    try:
-        viewer = await request_viewer(request)
-    except (Unauthenticated, TooManyRequests) as error:
-        return refusal_response(error)
-    lines = await label_files.export_labels(request.app.state.runtime.sessions, viewer=viewer)
+    viewer = await request_viewer(request)
+    lines = await label_files.export_labels(runtime_of(request).sessions, viewer=viewer)
     return Response(
         "".join(line + "\n" for line in lines),
         media_type="application/jsonl; charset=utf-8",
@@ -104,20 +97,21 @@ async def labels_jsonl(request: Request) -> Response:
 
 
 async def import_labels_jsonl(request: Request) -> Response:
-    try:
-        viewer = await request_viewer(request)
-    except (Unauthenticated, TooManyRequests) as error:
-        return refusal_response(error)
+    viewer = await request_viewer(request)
     try:
         text = (await request.body()).decode("utf-8")
     except UnicodeDecodeError:
-        return _error(400, "The file is not UTF-8 text. Nothing was applied.")
+        raise BadRequest(
+            "The file is not UTF-8 text. Nothing was applied.", code=ErrorCode.INVALID_INPUT.value
+        ) from None
     try:
         records = label_files.parse_labels(text)
     except label_files.MalformedLabelsError as error:
-        return _error(400, str(error), extra={"line": error.line})
+        raise BadRequest(
+            str(error), code=ErrorCode.INVALID_INPUT.value, extra={"line": error.line}
+        ) from error
     report = await label_files.apply_labels(
-        request.app.state.runtime.sessions, viewer=viewer, records=records
+        runtime_of(request).sessions, viewer=viewer, records=records
     )
     return JSONResponse(
         {
@@ -126,15 +120,6 @@ async def import_labels_jsonl(request: Request) -> Response:
             "skippedLines": [{"line": s.line, "reason": s.reason} for s in report.skipped],
         }
     )
-
-
-def _error(
-    status: int,
-    message: str,
-    code: ErrorCode = ErrorCode.INVALID_INPUT,
-    extra: dict[str, object] | None = None,
-) -> JSONResponse:
-    return error_response(status, message, code.value, extra=extra)
 
 
 def export_routes() -> list[Route]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from resolvers.live import Inbox
+from api.live import Inbox
 
 
 async def test_a_full_inbox_drops_the_oldest_messages_and_keeps_the_latest() -> None:

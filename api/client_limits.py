@@ -1,10 +1,9 @@
 """A request-rate limit per API client (token, or IP address without one), kept in Redis so
-every server process shares it; over the limit, HTTP 429 with `Retry-After`."""
+every server process shares it; `api.middleware.client_rate_limit` applies it to requests."""
 
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 import math
 from dataclasses import dataclass
@@ -12,7 +11,7 @@ from dataclasses import dataclass
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 from starlette.datastructures import Headers
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import Scope
 
 from workers.constants import client_rate_key
 
@@ -98,50 +97,3 @@ def token_key(token: str) -> str:
 def ip_key(scope: Scope) -> str:
     client = scope.get("client")
     return "ip:" + (client[0] if client else "unknown")
-
-
-class ClientRateLimit:
-    """Admits or refuses each HTTP request and websocket handshake under `paths`."""
-
-    def __init__(self, app: ASGIApp, *, paths: tuple[str, ...]) -> None:
-        self.app = app
-        self.paths = paths
-
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] not in ("http", "websocket") or not scope["path"].startswith(self.paths):
-            await self.app(scope, receive, send)
-            return
-        limiter: ClientRateLimiter = scope["app"].state.runtime.client_limiter
-        refusal = await limiter.admit(client_key(scope))
-        if refusal is None:
-            await self.app(scope, receive, send)
-        elif scope["type"] == "http":
-            await send_refusal(send, refusal)
-        else:
-            await _refuse_handshake(scope, receive, send, refusal)
-
-
-async def send_refusal(send: Send, refusal: Refusal, *, prefix: str = "http") -> None:
-    body = json.dumps(
-        {"errors": [{"message": refusal.message, "extensions": {"code": "RATE_LIMITED"}}]}
-    ).encode()
-    await send(
-        {
-            "type": f"{prefix}.response.start",
-            "status": 429,
-            "headers": [
-                (b"content-type", b"application/json"),
-                (b"content-length", str(len(body)).encode()),
-                (b"retry-after", str(refusal.retry_after_seconds).encode()),
-            ],
-        }
-    )
-    await send({"type": f"{prefix}.response.body", "body": body})
-
-
-async def _refuse_handshake(scope: Scope, receive: Receive, send: Send, refusal: Refusal) -> None:
-    await receive()  # websocket.connect
-    if "websocket.http.response" in scope.get("extensions", {}):
-        await send_refusal(send, refusal, prefix="websocket.http")
-    else:
-        await send({"type": "websocket.close", "code": 4429, "reason": refusal.message})

@@ -1,0 +1,106 @@
+"""Every refusal the HTTP edge makes: raised as an `HttpError` where it happens, written as
+JSON by `error_response` (the one writer), always `{"errors": [{"message", "extensions":
+{"code"}}]}` like a GraphQL error."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+
+# Codes for refusals Starlette itself makes (unknown route, wrong method).
+STARLETTE_CODES = {404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED"}
+MISSING_TOKEN = "Authentication required: send `Authorization: Bearer <token>`."
+AUTH_CHALLENGE = {"WWW-Authenticate": 'Bearer realm="wallet-tracker"'}
+
+
+class HttpError(Exception):
+    """A refusal with its status, code and headers; rendered by `render_http_error`."""
+
+    status = 400
+    code = "BAD_REQUEST"
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        code: str | None = None,
+        headers: dict[str, str] | None = None,
+        extra: dict[str, object] | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        if code is not None:
+            self.code = code
+        self.headers = headers or {}
+        self.extra = extra or {}
+
+    def response(self) -> JSONResponse:
+        return error_response(
+            self.status, self.message, self.code, headers=self.headers, extra=self.extra
+        )
+
+
+class BadRequest(HttpError):
+    status = 400
+    code = "BAD_REQUEST"
+
+
+class NotFound(HttpError):
+    status = 404
+    code = "NOT_FOUND"
+
+
+class Unauthenticated(HttpError):
+    """No token, or one that is not an active token of any account."""
+
+    status = 401
+    code = "UNAUTHENTICATED"
+
+    def __init__(self, message: str = MISSING_TOKEN) -> None:
+        super().__init__(message, headers=AUTH_CHALLENGE)
+
+
+class TooManyRequests(HttpError):
+    status = 429
+    code = "RATE_LIMITED"
+
+    def __init__(self, message: str, *, retry_after_seconds: int) -> None:
+        super().__init__(message, headers={"Retry-After": str(retry_after_seconds)})
+        self.retry_after_seconds = retry_after_seconds
+
+
+class PayloadTooLarge(HttpError):
+    status = 413
+    code = "PAYLOAD_TOO_LARGE"
+
+
+def error_response(
+    status: int,
+    message: str,
+    code: str,
+    *,
+    headers: Mapping[str, str] | None = None,
+    extra: dict[str, object] | None = None,
+) -> JSONResponse:
+    """The JSON body of every refusal: `{"errors": [...]}`, with `extensions.code`."""
+    extensions = {"code": code, **(extra or {})}
+    body = {"errors": [{"message": message, "extensions": extensions}]}
+    return JSONResponse(body, status_code=status, headers=headers)
+
+
+async def render_http_error(request: Request, error: Exception) -> Response:
+    assert isinstance(error, HttpError)
+    return error.response()
+
+
+async def render_starlette_error(request: Request, error: Exception) -> Response:
+    """Starlette's own refusals (unknown route, method not allowed) in the same JSON shape."""
+    assert isinstance(error, HTTPException)
+    code = STARLETTE_CODES.get(error.status_code, "BAD_REQUEST")
+    return error_response(error.status_code, error.detail, code, headers=error.headers)
+
+
+EXCEPTION_HANDLERS = {HttpError: render_http_error, HTTPException: render_starlette_error}
