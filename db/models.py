@@ -46,6 +46,28 @@ def sort_key_for(block_height: int | None) -> int:
 
 class Chain(enum.Enum):
     BITCOIN = "BITCOIN"
+    LITECOIN = "LITECOIN"
+    DOGECOIN = "DOGECOIN"
+    BITCOIN_CASH = "BITCOIN_CASH"
+    ETHEREUM = "ETHEREUM"
+    SOLANA = "SOLANA"
+
+
+class WalletKind(enum.Enum):
+    ADDRESS = "ADDRESS"
+    HD = "HD"
+
+
+class ScriptType(enum.Enum):
+    P2PKH = "P2PKH"
+    P2SH_P2WPKH = "P2SH_P2WPKH"
+    P2WPKH = "P2WPKH"
+    P2TR = "P2TR"
+
+
+class Keychain(enum.Enum):
+    RECEIVE = "RECEIVE"
+    CHANGE = "CHANGE"
 
 
 class SyncStatus(enum.Enum):

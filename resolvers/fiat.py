@@ -13,7 +13,6 @@ from db.session import SessionFactory
 from resolvers.errors import BadRequestError
 
 SUPPORTED_CURRENCIES = ("USD",)
-SATOSHI_PER_BTC = Decimal(100_000_000)
 CENT = Decimal("0.01")
 
 
@@ -61,13 +60,22 @@ async def market_price(
     )
 
 
-def fiat_value(amount_sat: int, price: MarketPrice) -> FiatAmount:
-    """`amount_sat` at `price`, exact until one final half-even rounding to cents."""
-    with localcontext(prec=80):  # no rounding before the one to cents
-        exact = Decimal(amount_sat) * price.per_coin / SATOSHI_PER_BTC
-        cents = exact.quantize(CENT, rounding=ROUND_HALF_EVEN)
+def fiat_value(amount: int, price: MarketPrice, *, decimals: int = 8) -> FiatAmount:
+    """`amount` base units at `price`, exact until one final half-even rounding to cents."""
     return FiatAmount(
         currency=price.currency,
-        amount=str(cents),
+        amount=cents_text(exact_value(amount, price, decimals=decimals)),
         price_at=price.at,
     )
+
+
+def exact_value(amount: int, price: MarketPrice, *, decimals: int) -> Decimal:
+    """`amount` base units (10**-decimals of a coin) at `price`, unrounded."""
+    with localcontext(prec=120):  # exact for any amount up to 2**256 at any sane price
+        return Decimal(amount) * price.per_coin / (Decimal(10) ** decimals)
+
+
+def cents_text(exact: Decimal) -> str:
+    """An exact value rounded once, half-even, to two fraction digits."""
+    with localcontext(prec=120):
+        return str(exact.quantize(CENT, rounding=ROUND_HALF_EVEN))

@@ -11,6 +11,7 @@ from db.models import LABEL_MAX_LENGTH, Chain, SyncJob, TrackedAddress, Wallet
 from db.session import SessionFactory
 from db.upsert import dialect_insert
 from resolvers.address_validation import InvalidAddressError, parse_bitcoin_address
+from resolvers.chains import unsupported_chain_message
 from resolvers.errors import BadRequestError, ErrorCode, InputError
 from resolvers.pagination import CursorCodec, Page, PageRequest, fetch_keyset_page
 from resolvers.text_input import clean_text
@@ -49,12 +50,16 @@ class RemoveResult:
 
 def canonical_address(chain: Chain, address: str) -> str:
     """The stored form of `address`; raises InvalidAddressError with the reason."""
-    if chain is not Chain.BITCOIN:
-        raise InvalidAddressError(f"Unsupported chain {chain.value}")
+    unsupported = unsupported_chain_message(chain)
+    if unsupported is not None:
+        raise InvalidAddressError(unsupported)
     return parse_bitcoin_address(address.strip()).canonical
 
 
 def _address_error(chain: Chain, address: str) -> tuple[str | None, InputError | None]:
+    unsupported = unsupported_chain_message(chain)
+    if unsupported is not None:
+        return None, InputError(ErrorCode.INVALID_INPUT, unsupported, ("chain",))
     try:
         return canonical_address(chain, address), None
     except InvalidAddressError as error:
@@ -159,7 +164,7 @@ async def get_wallet(
 ) -> WalletView | None:
     """The viewer's wallet of `address`, or None; an invalid address is an error."""
     view, error = await find_wallet(sessions, viewer=viewer, chain=chain, address=address)
-    if error is not None and error.code is ErrorCode.INVALID_ADDRESS:
+    if error is not None and error.code in (ErrorCode.INVALID_ADDRESS, ErrorCode.INVALID_INPUT):
         raise BadRequestError(error.message)
     return view
 
@@ -238,34 +243,47 @@ def _not_tracked(canonical: str | None) -> InputError:
     return InputError(ErrorCode.NOT_FOUND, f"You do not track {canonical}.", ("address",))
 
 
-async def tracked_addresses(sessions: SessionFactory, *, viewer: Viewer) -> list[TrackedAddress]:
-    """The chain data of every address the viewer tracks (at most MAX_WALLETS_PER_ACCOUNT)."""
+async def tracked_addresses(
+    sessions: SessionFactory, *, viewer: Viewer, chain: Chain | None = None
+) -> list[TrackedAddress]:
+    """The chain data of every address the viewer tracks (at most MAX_WALLETS_PER_ACCOUNT), of
+    one chain or of all."""
+    query = (
+        select(TrackedAddress)
+        .join(Wallet, Wallet.address_id == TrackedAddress.id)
+        .where(Wallet.account_id == viewer.account_id)
+        .order_by(TrackedAddress.id)
+    )
+    if chain is not None:
+        query = query.where(TrackedAddress.chain == chain)
     async with sessions() as session:
-        rows = await session.scalars(
-            select(TrackedAddress)
-            .join(Wallet, Wallet.address_id == TrackedAddress.id)
-            .where(Wallet.account_id == viewer.account_id)
-            .order_by(TrackedAddress.id)
-        )
-        return list(rows)
+        return list(await session.scalars(query))
 
 
 async def list_wallets(
-    sessions: SessionFactory, *, viewer: Viewer, request: PageRequest
+    sessions: SessionFactory, *, viewer: Viewer, request: PageRequest, chain: Chain | None = None
 ) -> Page[WalletView]:
+    query = _views_of(viewer)
+    if chain is not None:
+        query = query.where(TrackedAddress.chain == chain)
     async with sessions() as session:
         return await fetch_keyset_page(
             session,
-            _views_of(viewer),
+            query,
             key_columns=[Wallet.id],
             request=request,
             unpack_row=lambda row: WalletView(*row),
         )
 
 
-async def count_wallets(sessions: SessionFactory, *, viewer: Viewer) -> int:
-    async with sessions() as session:
-        count = await session.scalar(
-            select(func.count()).select_from(Wallet).where(Wallet.account_id == viewer.account_id)
+async def count_wallets(
+    sessions: SessionFactory, *, viewer: Viewer, chain: Chain | None = None
+) -> int:
+    query = select(func.count()).select_from(Wallet).where(Wallet.account_id == viewer.account_id)
+    if chain is not None:
+        query = query.join(TrackedAddress, TrackedAddress.id == Wallet.address_id).where(
+            TrackedAddress.chain == chain
         )
+    async with sessions() as session:
+        count = await session.scalar(query)
     return count or 0

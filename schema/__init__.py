@@ -8,11 +8,13 @@ from strawberry.schema.config import StrawberryConfig
 from resolvers import jobs as job_reads
 from resolvers import transactions as transaction_reads
 from resolvers import wallets as wallet_reads
+from schema.chains import ChainInfo, NetWorth, resolve_chains, resolve_net_worth
 from schema.context import ContextInfo
 from schema.jobs import SyncJob
+from schema.masking import LoggingSchema
 from schema.metrics import GraphQLMetrics
 from schema.node import Node, expect_global_id, from_global_id
-from schema.portfolio import Portfolio, resolve_portfolio
+from schema.portfolio import Portfolio, resolve_portfolio, resolve_portfolios
 from schema.protection import protection_extensions
 from schema.scalars import SCALAR_MAP
 from schema.subscriptions import Subscription
@@ -41,6 +43,18 @@ from schema.wallets import (
     resolve_wallets,
     sync_wallet,
     update_wallet,
+)
+from schema.webhooks import (
+    CreateWebhookPayload,
+    DeleteWebhookPayload,
+    TestWebhookPayload,
+    UpdateWebhookPayload,
+    Webhook,
+    WebhookDelivery,
+    create_webhook,
+    delete_webhook,
+    send_test_webhook,
+    update_webhook,
 )
 
 
@@ -87,7 +101,18 @@ class Query:
     wallets: WalletConnection = strawberry.field(resolver=resolve_wallets)
     job: SyncJob | None = strawberry.field(resolver=resolve_job)
     portfolio: Portfolio = strawberry.field(
-        resolver=resolve_portfolio, description="All of the viewer's wallets together."
+        resolver=resolve_portfolio, description="The viewer's wallets on one chain together."
+    )
+    portfolios: list[Portfolio] = strawberry.field(
+        resolver=resolve_portfolios,
+        description="One portfolio per chain on which the viewer has wallets.",
+    )
+    net_worth: NetWorth = strawberry.field(
+        resolver=resolve_net_worth,
+        description="Everything the viewer holds, on every chain, in one currency.",
+    )
+    chains: list[ChainInfo] = strawberry.field(
+        resolver=resolve_chains, description="Every supported chain."
     )
 
 
@@ -100,14 +125,18 @@ class Mutation:
     create_account: CreateAccountPayload = strawberry.mutation(resolver=create_account)
     create_api_token: CreateApiTokenPayload = strawberry.mutation(resolver=create_api_token)
     revoke_api_token: RevokeApiTokenPayload = strawberry.mutation(resolver=revoke_api_token)
+    create_webhook: CreateWebhookPayload = strawberry.mutation(resolver=create_webhook)
+    update_webhook: UpdateWebhookPayload = strawberry.mutation(resolver=update_webhook)
+    delete_webhook: DeleteWebhookPayload = strawberry.mutation(resolver=delete_webhook)
+    test_webhook: TestWebhookPayload = strawberry.mutation(resolver=send_test_webhook)
 
 
 def build_schema(*, introspection: bool = True) -> strawberry.Schema:
-    return strawberry.Schema(
+    return LoggingSchema(
         query=Query,
         mutation=Mutation,
         subscription=Subscription,
-        types=[ApiToken, Transaction],
+        types=[ApiToken, Transaction, Webhook, WebhookDelivery],
         extensions=[GraphQLMetrics, *protection_extensions(introspection=introspection)],
         config=StrawberryConfig(scalar_map=SCALAR_MAP),
     )

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import strawberry
 
-from resolvers.errors import ErrorCode, InputError
-
-strawberry.enum(ErrorCode, name="ErrorCode")  # registers the enum class for GraphQL
+from resolvers.errors import InputError
+from schema.enums import ErrorCode
 
 
 @strawberry.type

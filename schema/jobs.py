@@ -7,16 +7,15 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import strawberry
 
-from db.models import JobStatus
 from db.models import SyncJob as SyncJobRow
 from resolvers import wallets as wallet_reads
 from schema.context import ContextInfo
+from schema.enums import JobStatus
 from schema.node import Node, to_global_id
 
 if TYPE_CHECKING:
     from schema.wallets import Wallet
 
-strawberry.enum(JobStatus, name="JobStatus")  # registers the enum class for GraphQL
 FINISHED_STATUSES = (JobStatus.SUCCEEDED, JobStatus.FAILED, JobStatus.CANCELLED)
 STATUS_ORDER = {
     JobStatus.QUEUED: 0,

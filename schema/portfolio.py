@@ -6,17 +6,16 @@ from datetime import datetime
 
 import strawberry
 
-from db.models import Chain, utc_now
+from db.models import TrackedAddress, utc_now
 from resolvers import balance_history as history_reads
 from resolvers import fiat
 from resolvers import flows as flow_reads
 from resolvers import wallets as wallet_reads
-from resolvers.balance_history import Interval
+from resolvers.chains import CHAIN_DETAILS
 from schema.context import ContextInfo
+from schema.enums import Chain, Interval
 from schema.pagination import given
 from schema.scalars import BigInt
-
-strawberry.enum(Interval, name="Interval")  # registers the enum class for GraphQL
 
 
 @strawberry.type(description="Balance at the end of one interval (UTC boundaries).")
@@ -52,13 +51,13 @@ class FiatValue:
 
 
 async def fiat_value_of(
-    info: ContextInfo, amount_sat: int, currency: str | None
+    info: ContextInfo, chain: Chain, amount: int, currency: str | None
 ) -> FiatValue | None:
     currency = "USD" if currency is None else currency
-    price = await fiat.market_price(info.context.sessions, chain=Chain.BITCOIN, currency=currency)
+    price = await fiat.market_price(info.context.sessions, chain=chain, currency=currency)
     if price is None:
         return None
-    value = fiat.fiat_value(amount_sat, price)
+    value = fiat.fiat_value(amount, price, decimals=CHAIN_DETAILS[chain].decimals)
     return FiatValue(currency=value.currency, amount=value.amount, price_at=value.price_at)
 
 
@@ -96,8 +95,9 @@ async def balance_history_of(
     return [BalancePoint(at=point.at, balance=BigInt(point.balance_sat)) for point in points]
 
 
-@strawberry.type
+@strawberry.type(description="The viewer's wallets on one chain, together.")
 class Portfolio:
+    chain: Chain
     wallet_count: int
     balance: BigInt
     confirmed_balance: BigInt
@@ -106,7 +106,7 @@ class Portfolio:
 
     @strawberry.field
     async def fiat_value(self, info: ContextInfo, currency: str | None = "USD") -> FiatValue | None:
-        return await fiat_value_of(info, self.balance, currency)
+        return await fiat_value_of(info, self.chain, self.balance, currency)
 
     @strawberry.field
     async def flows(
@@ -130,13 +130,31 @@ class Portfolio:
         )
 
 
-async def resolve_portfolio(info: ContextInfo) -> Portfolio:
+async def resolve_portfolio(info: ContextInfo, chain: Chain | None = Chain.BITCOIN) -> Portfolio:
+    chain = Chain.BITCOIN if chain is None else chain
+    addresses = await wallet_reads.tracked_addresses(
+        info.context.sessions, viewer=info.context.viewer, chain=chain
+    )
+    return portfolio_of(chain, addresses)
+
+
+async def resolve_portfolios(info: ContextInfo) -> list[Portfolio]:
+    """One portfolio per chain on which the viewer has wallets, in the contract's chain order."""
     addresses = await wallet_reads.tracked_addresses(
         info.context.sessions, viewer=info.context.viewer
     )
+    return [
+        portfolio_of(chain, [address for address in addresses if address.chain is chain])
+        for chain in Chain
+        if any(address.chain is chain for address in addresses)
+    ]
+
+
+def portfolio_of(chain: Chain, addresses: list[TrackedAddress]) -> Portfolio:
     confirmed = sum(address.confirmed_balance_sat for address in addresses)
     unconfirmed = sum(address.unconfirmed_balance_sat for address in addresses)
     return Portfolio(
+        chain=chain,
         wallet_count=len(addresses),
         balance=BigInt(confirmed + unconfirmed),
         confirmed_balance=BigInt(confirmed),

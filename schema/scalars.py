@@ -12,6 +12,11 @@ from strawberry.types.scalar import ScalarDefinition
 
 BigInt = NewType("BigInt", int)
 
+
+class InvalidScalarError(ValueError):
+    """A client's value that is not a valid BigInt or DateTime; its message says why."""
+
+
 BIGINT_MIN = -(2**63)
 BIGINT_MAX = 2**63 - 1
 _INTEGER_TEXT = re.compile(r"-?[0-9]{1,25}")
@@ -23,17 +28,17 @@ def serialize_big_int(value: int) -> str:
 
 def parse_big_int(value: object) -> int:
     if isinstance(value, bool):
-        raise ValueError("BigInt must be an integer, not a boolean.")
+        raise InvalidScalarError("BigInt must be an integer, not a boolean.")
     if isinstance(value, int):
         parsed = value
     elif isinstance(value, str) and _INTEGER_TEXT.fullmatch(value):
         parsed = int(value)
     else:
-        raise ValueError(
+        raise InvalidScalarError(
             f'BigInt must be an integer or a decimal string of one, like "-1500"; got {value!r}.'
         )
     if not BIGINT_MIN <= parsed <= BIGINT_MAX:
-        raise ValueError(
+        raise InvalidScalarError(
             f"BigInt {parsed} is out of range: it must fit in a signed 64-bit integer."
         )
     return parsed
@@ -44,7 +49,7 @@ def parse_big_int_literal(node: ValueNode, _variables: dict[str, Any] | None = N
         return parse_big_int(int(node.value))
     if isinstance(node, StringValueNode):
         return parse_big_int(node.value)
-    raise ValueError('BigInt must be an integer or a decimal string of one, like "-1500".')
+    raise InvalidScalarError('BigInt must be an integer or a decimal string of one, like "-1500".')
 
 
 def serialize_datetime(value: datetime) -> str:
@@ -55,15 +60,15 @@ def serialize_datetime(value: datetime) -> str:
 
 def parse_datetime(value: object) -> datetime:
     if not isinstance(value, str):
-        raise ValueError(f"DateTime must be an ISO-8601 string; got {value!r}.")
+        raise InvalidScalarError(f"DateTime must be an ISO-8601 string; got {value!r}.")
     try:
         parsed = datetime.fromisoformat(value)
     except ValueError:
-        raise ValueError(
+        raise InvalidScalarError(
             f'DateTime {value!r} is not ISO-8601, e.g. "2024-05-01T12:00:00+00:00".'
         ) from None
     if parsed.tzinfo is None:
-        raise ValueError(
+        raise InvalidScalarError(
             f'DateTime {value!r} has no UTC offset; add one, e.g. "2024-05-01T12:00:00+00:00".'
         )
     return parsed.astimezone(UTC)
@@ -72,7 +77,9 @@ def parse_datetime(value: object) -> datetime:
 def parse_datetime_literal(node: ValueNode, _variables: dict[str, Any] | None = None) -> datetime:
     if isinstance(node, StringValueNode):
         return parse_datetime(node.value)
-    raise ValueError('DateTime must be an ISO-8601 string, e.g. "2024-05-01T12:00:00+00:00".')
+    raise InvalidScalarError(
+        'DateTime must be an ISO-8601 string, e.g. "2024-05-01T12:00:00+00:00".'
+    )
 
 
 SCALAR_MAP: dict[object, ScalarDefinition] = {

@@ -7,11 +7,12 @@ from collections.abc import AsyncGenerator
 
 import strawberry
 
-from db.models import Chain
 from resolvers import jobs as job_reads
 from resolvers import wallets as wallet_reads
+from resolvers.chains import chain_or_default
 from resolvers.errors import BadRequestError
 from schema.context import ContextInfo, Messages
+from schema.enums import Chain
 from schema.jobs import SyncJob
 from schema.node import expect_global_id
 from schema.wallets import Wallet
@@ -57,10 +58,12 @@ class Subscription:
             "(sync status, balance, new transactions)."
         )
     )
-    async def wallet_updates(self, info: ContextInfo, address: str) -> AsyncGenerator[Wallet, None]:
+    async def wallet_updates(
+        self, info: ContextInfo, address: str, chain: Chain | None = None
+    ) -> AsyncGenerator[Wallet, None]:
         context = info.context
         found = await wallet_reads.get_wallet(
-            context.sessions, viewer=context.viewer, chain=Chain.BITCOIN, address=address
+            context.sessions, viewer=context.viewer, chain=chain_or_default(chain), address=address
         )
         if found is None:
             raise BadRequestError(f"You do not track {address.strip()}.")

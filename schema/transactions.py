@@ -10,16 +10,15 @@ import strawberry
 from db.models import Transaction as TransactionRow
 from resolvers import transactions as transaction_reads
 from resolvers.pagination import Page
-from resolvers.transactions import Direction, TransactionFilter
+from resolvers.transactions import TransactionFilter
 from schema.context import ContextInfo
+from schema.enums import Direction
 from schema.node import Node, to_global_id
 from schema.pagination import PageInfo, given
 from schema.scalars import BigInt
 
 if TYPE_CHECKING:
     from schema.wallets import Wallet
-
-strawberry.enum(Direction, name="Direction")  # registers the enum class for GraphQL
 
 
 @strawberry.input(name="TransactionFilter")
@@ -63,6 +62,15 @@ class Transaction(Node):
     confirmations: int = strawberry.field(
         description="0 while unconfirmed; tip height - block height + 1 once confirmed."
     )
+    fee: BigInt | None = strawberry.field(
+        description=(
+            "Fee this wallet paid in this transaction, base units; null when it paid none or"
+            " the provider does not say."
+        )
+    )
+    failed: bool = strawberry.field(
+        description="The transaction failed on chain (Ethereum, Solana): only its fee moved."
+    )
 
     @classmethod
     def from_row(cls, row: TransactionRow, *, wallet: Wallet, tip: int | None) -> Transaction:
@@ -75,6 +83,10 @@ class Transaction(Node):
             amount=BigInt(row.amount_sat),
             direction=transaction_reads.direction_of(row.amount_sat),
             confirmations=transaction_reads.confirmations(row.block_height, tip),
+            # Bitcoin transactions never fail on chain; fees are not stored yet (the providers'
+            # Bitcoin history pages do not say which input paid them).
+            fee=None,
+            failed=False,
         )
 
 

@@ -13,6 +13,7 @@ from resolvers.errors import ErrorCode, InputError
 from schema.context import ContextInfo
 from schema.errors import UserError, user_errors
 from schema.node import Node, expect_global_id, to_global_id
+from schema.webhooks import Webhook
 
 SIGN_UP_CLOSED = (
     "Sign-up is closed on this server (ALLOW_SIGNUP=false): its operator creates accounts"
@@ -54,6 +55,12 @@ class Viewer:
     async def tokens(self, info: ContextInfo) -> list[ApiToken]:
         rows = await token_resolvers.list_tokens(info.context.sessions, viewer=info.context.viewer)
         return [ApiToken.from_row(row) for row in rows]
+
+    @strawberry.field(
+        description="The account's webhooks: none until this server delivers webhooks."
+    )
+    def webhooks(self) -> list[Webhook]:
+        return []
 
 
 @strawberry.input

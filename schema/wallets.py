@@ -7,15 +7,16 @@ from typing import Annotated
 
 import strawberry
 
-from db.models import Chain, SyncStatus
+from db.models import TrackedAddress
 from resolvers import jobs as job_reads
 from resolvers import transactions as transaction_reads
 from resolvers import wallets as wallet_resolvers
-from resolvers.balance_history import Interval
+from resolvers.chains import chain_or_default
 from resolvers.pagination import page_request
 from resolvers.transactions import TransactionFilter
 from resolvers.wallets import WalletView
 from schema.context import ContextInfo
+from schema.enums import Chain, ErrorCode, Interval, Keychain, ScriptType, SyncStatus, WalletKind
 from schema.errors import UserError, user_errors
 from schema.jobs import SyncJob
 from schema.node import Node, to_global_id
@@ -30,16 +31,32 @@ from schema.portfolio import (
 )
 from schema.scalars import BigInt
 from schema.transactions import TransactionConnection, TransactionFilterInput
-
-strawberry.enum(Chain, name="Chain")  # registers the enum class for GraphQL
-strawberry.enum(SyncStatus, name="SyncStatus")  # registers the enum class for GraphQL
+from schema.wallet_addresses import WalletAddressConnection, single_address_connection
 
 
 @strawberry.type
 class Wallet(Node):
     id: strawberry.ID
-    address: str
+    address: str = strawberry.field(
+        description=(
+            "The address; for an HD wallet, the extended public key or descriptor it was added"
+            " with, in canonical form."
+        )
+    )
     chain: Chain
+    kind: WalletKind
+    descriptor: str | None = strawberry.field(
+        description=(
+            "HD wallets: the canonical output descriptor (receive and change as one <0;1>"
+            " multipath descriptor, with checksum). Null for ADDRESS wallets."
+        )
+    )
+    gap_limit: int | None = strawberry.field(
+        description="HD wallets: how many unused addresses in a row end a scan of each keychain."
+    )
+    receive_address: str | None = strawberry.field(
+        description="The first unused receive address (HD), or the address itself."
+    )
     label: str | None
     balance: BigInt = strawberry.field(
         description="Confirmed plus unconfirmed balance, base units."
@@ -55,6 +72,7 @@ class Wallet(Node):
     created_at: datetime
     wallet_id: strawberry.Private[int]
     address_id: strawberry.Private[int]
+    tracked: strawberry.Private[TrackedAddress]
 
     @classmethod
     def from_view(cls, view: WalletView) -> Wallet:
@@ -63,6 +81,11 @@ class Wallet(Node):
             id=to_global_id("Wallet", view.wallet.id),
             address=chain_data.address,
             chain=chain_data.chain,
+            # Every wallet is one address until HD wallets arrive.
+            kind=WalletKind.ADDRESS,
+            descriptor=None,
+            gap_limit=None,
+            receive_address=chain_data.address,
             label=view.wallet.label,
             balance=BigInt(chain_data.confirmed_balance_sat + chain_data.unconfirmed_balance_sat),
             confirmed_balance=BigInt(chain_data.confirmed_balance_sat),
@@ -76,6 +99,29 @@ class Wallet(Node):
             created_at=view.wallet.created_at,
             wallet_id=view.wallet.id,
             address_id=chain_data.id,
+            tracked=chain_data,
+        )
+
+    @strawberry.field(
+        description=(
+            "The addresses of this wallet that the server watches: one for ADDRESS wallets,"
+            " every derived address up to the gap for HD wallets."
+        )
+    )
+    def addresses(
+        self,
+        first: int | None = strawberry.UNSET,
+        after: str | None = strawberry.UNSET,
+        keychain: Keychain | None = strawberry.UNSET,
+        used: bool | None = strawberry.UNSET,
+    ) -> WalletAddressConnection:
+        return single_address_connection(
+            self.tracked,
+            wallet_id=self.wallet_id,
+            first=given(first),
+            after=given(after),
+            keychain=given(keychain),
+            used=given(used),
         )
 
     @strawberry.field(
@@ -113,7 +159,7 @@ class Wallet(Node):
 
     @strawberry.field
     async def fiat_value(self, info: ContextInfo, currency: str | None = "USD") -> FiatValue | None:
-        return await fiat_value_of(info, self.balance, currency)
+        return await fiat_value_of(info, self.chain, self.balance, currency)
 
     @strawberry.field(
         description="Received, sent and net over a period (inclusive since, exclusive until)."
@@ -158,17 +204,32 @@ class WalletEdge:
 class WalletConnection:
     edges: list[WalletEdge]
     page_info: PageInfo
+    chain: strawberry.Private[Chain | None]
 
     @strawberry.field
     async def total_count(self, info: ContextInfo) -> int:
         return await wallet_resolvers.count_wallets(
-            info.context.sessions, viewer=info.context.viewer
+            info.context.sessions, viewer=info.context.viewer, chain=self.chain
         )
 
 
-async def resolve_wallet(info: ContextInfo, address: str) -> Wallet | None:
+async def resolve_wallet(
+    info: ContextInfo,
+    address: str,
+    chain: Annotated[
+        Chain | None,
+        strawberry.argument(
+            description=(
+                "Needed only when the viewer tracks the same address string on several chains."
+            )
+        ),
+    ] = None,
+) -> Wallet | None:
     view = await wallet_resolvers.get_wallet(
-        info.context.sessions, viewer=info.context.viewer, chain=Chain.BITCOIN, address=address
+        info.context.sessions,
+        viewer=info.context.viewer,
+        chain=chain_or_default(chain),
+        address=address,
     )
     return Wallet.from_view(view) if view is not None else None
 
@@ -179,6 +240,7 @@ async def resolve_wallets(
     after: str | None = strawberry.UNSET,
     last: int | None = strawberry.UNSET,
     before: str | None = strawberry.UNSET,
+    chain: Chain | None = None,
 ) -> WalletConnection:
     viewer = info.context.viewer
     codec = wallet_resolvers.wallet_cursors(viewer)
@@ -190,13 +252,14 @@ async def resolve_wallets(
         codec=codec,
     )
     page = await wallet_resolvers.list_wallets(
-        info.context.sessions, viewer=viewer, request=request
+        info.context.sessions, viewer=viewer, request=request, chain=chain
     )
     edges = [
         WalletEdge(cursor=codec.encode((view.wallet.id,)), node=Wallet.from_view(view))
         for view in page.rows
     ]
     return WalletConnection(
+        chain=chain,
         edges=edges,
         page_info=PageInfo(
             has_next_page=page.has_next_page,
@@ -209,9 +272,25 @@ async def resolve_wallets(
 
 @strawberry.input
 class AddWalletInput:
-    address: str
+    address: str = strawberry.field(
+        description=(
+            "An address; on Bitcoin-like chains also an extended public key (xpub, ypub, zpub,"
+            " ...) or an output descriptor, which adds an HD wallet."
+        )
+    )
     chain: Chain | None = Chain.BITCOIN
     label: str | None = strawberry.UNSET
+    gap_limit: int | None = strawberry.field(
+        default=strawberry.UNSET,
+        description="HD wallets: unused addresses in a row that end a scan; default 20.",
+    )
+    script_type: ScriptType | None = strawberry.field(
+        default=strawberry.UNSET,
+        description=(
+            "HD wallets added from a bare xpub: the script it pays to. Absent: detected from the"
+            " chain (see README)."
+        ),
+    )
 
 
 @strawberry.type
@@ -224,6 +303,10 @@ class AddWalletPayload:
 @strawberry.input
 class RemoveWalletInput:
     address: str
+    chain: Chain | None = strawberry.field(
+        default=None,
+        description="Needed only when the viewer tracks the same address string on several chains.",
+    )
 
 
 @strawberry.type
@@ -237,6 +320,10 @@ class RemoveWalletPayload:
 @strawberry.input
 class UpdateWalletInput:
     address: str
+    chain: Chain | None = strawberry.field(
+        default=None,
+        description="Needed only when the viewer tracks the same address string on several chains.",
+    )
     label: str | None = strawberry.UNSET
 
 
@@ -247,6 +334,14 @@ class UpdateWalletPayload:
 
 
 async def add_wallet(info: ContextInfo, input: AddWalletInput) -> AddWalletPayload:  # noqa: A002
+    for name, value in (("gapLimit", input.gap_limit), ("scriptType", input.script_type)):
+        if given(value) is not None:
+            message = (
+                f"`{name}` applies to HD wallets (extended public keys and descriptors),"
+                " which this server does not track yet; leave it out for an address."
+            )
+            error = UserError(code=ErrorCode.INVALID_INPUT, field=[name], message=message)
+            return AddWalletPayload(wallet=None, job=None, errors=[error])
     result = await wallet_resolvers.add_wallet(
         info.context.sessions,
         info.context.redis,
@@ -267,7 +362,7 @@ async def remove_wallet(info: ContextInfo, input: RemoveWalletInput) -> RemoveWa
     result = await wallet_resolvers.remove_wallet(
         info.context.sessions,
         viewer=info.context.viewer,
-        chain=Chain.BITCOIN,
+        chain=chain_or_default(input.chain),
         address=input.address,
     )
     return RemoveWalletPayload(
@@ -279,7 +374,7 @@ async def update_wallet(info: ContextInfo, input: UpdateWalletInput) -> UpdateWa
     result = await wallet_resolvers.update_wallet(
         info.context.sessions,
         viewer=info.context.viewer,
-        chain=Chain.BITCOIN,
+        chain=chain_or_default(input.chain),
         address=input.address,
         relabel=input.label is not strawberry.UNSET,
         label=given(input.label),
@@ -291,6 +386,10 @@ async def update_wallet(info: ContextInfo, input: UpdateWalletInput) -> UpdateWa
 @strawberry.input
 class SyncWalletInput:
     address: str
+    chain: Chain | None = strawberry.field(
+        default=None,
+        description="Needed only when the viewer tracks the same address string on several chains.",
+    )
 
 
 @strawberry.type
@@ -308,7 +407,7 @@ async def sync_wallet(info: ContextInfo, input: SyncWalletInput) -> SyncWalletPa
         info.context.sessions,
         info.context.redis,
         viewer=info.context.viewer,
-        chain=Chain.BITCOIN,
+        chain=chain_or_default(input.chain),
         address=input.address,
         requests_per_minute=info.context.settings.sync_requests_per_minute,
     )

@@ -17,10 +17,8 @@ from websockets.exceptions import ConnectionClosed
 from db.models import ApiToken
 from db.session import SessionFactory
 from tests.conftest import LiveServer, make_settings
-from tests.utils.accounts import CREATE_ACCOUNT, sign_up
-from tests.utils.graphql import GraphQLClient
+from tests.utils.graphql import CREATE_ACCOUNT, GraphQLClient, sign_up
 from tests.utils.processes import PROJECT_ROOT
-from tests.utils.websocket import graphql_socket
 from workers.redis_server import RedisServer
 
 WALLET_UPDATES = (
@@ -257,14 +255,14 @@ async def test_token_lifecycle_create_use_list_revoke(
 async def test_websockets_need_a_token_in_connection_init(open_server: LiveServer) -> None:
     token = sign_up(open_server.base_url, "alice")
     for payload in ({}, {"Authorization": "Bearer wt_wrong"}, {"Authorization": token}):
-        async with graphql_socket(open_server.base_url, init=False) as socket:
+        async with GraphQLClient(open_server.base_url).socket(init=False) as socket:
             await socket.send({"type": "connection_init", "payload": payload})
             with pytest.raises(ConnectionClosed) as closed:
                 await socket.read_until_closed()
             assert closed.value.rcvd is not None
             assert closed.value.rcvd.code == 4401
 
-    async with graphql_socket(open_server.base_url, init=False) as socket:
+    async with GraphQLClient(open_server.base_url).socket(init=False) as socket:
         await socket.subscribe(
             "early",
             WALLET_UPDATES,
@@ -274,7 +272,7 @@ async def test_websockets_need_a_token_in_connection_init(open_server: LiveServe
         assert closed.value.rcvd is not None
         assert closed.value.rcvd.code == 4401
 
-    async with graphql_socket(open_server.base_url, token=token) as socket:
+    async with GraphQLClient(open_server.base_url, token=token).socket() as socket:
         await socket.subscribe("viewer", "query { viewer { account { name } } }")
         [result, complete] = await socket.messages_until_complete("viewer", within_seconds=10) or []
         assert result["payload"]["data"] == {"viewer": {"account": {"name": "alice"}}}
@@ -288,7 +286,7 @@ async def test_a_revoked_token_cannot_start_new_operations_on_an_open_socket(
     with GraphQLClient(open_server.base_url, token=token) as alice:
         token_id = alice.data(VIEWER)["viewer"]["tokens"][0]["id"]
         other = alice.data(CREATE_TOKEN, {"name": "admin"})["createApiToken"]["token"]
-    async with graphql_socket(open_server.base_url, token=token) as socket:
+    async with GraphQLClient(open_server.base_url, token=token).socket() as socket:
         with GraphQLClient(open_server.base_url, token=other) as admin:
             assert admin.data(REVOKE_TOKEN, {"id": token_id})["revokeApiToken"]["errors"] == []
         await socket.subscribe("viewer", "query { viewer { account { name } } }")

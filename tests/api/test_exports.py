@@ -14,9 +14,8 @@ import httpx
 import pytest
 
 from tests.conftest import LiveServer, make_settings
-from tests.utils.accounts import sign_up
 from tests.utils.factories import make_history, seed_transactions
-from tests.utils.graphql import GraphQLClient
+from tests.utils.graphql import GraphQLClient, sign_up
 from workers.redis_server import RedisServer
 
 ADDRESS = "bc1qm34lsc65zpw79lxes69zkqmk6ee3ewf0j77s3h"

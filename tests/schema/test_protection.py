@@ -16,8 +16,7 @@ from websockets.exceptions import InvalidStatus
 from api.graphql_view import MAX_OPERATIONS_PER_SOCKET
 from schema.protection import MAX_ALIASES, MAX_DEPTH, MAX_TOKENS
 from tests.conftest import LiveServer, make_settings
-from tests.utils.graphql import GraphQLClient
-from tests.utils.websocket import PROTOCOL, graphql_socket
+from tests.utils.graphql import PROTOCOL, GraphQLClient
 from workers.redis_server import RedisServer
 
 ADDRESS = "bc1qm34lsc65zpw79lxes69zkqmk6ee3ewf0j77s3h"
@@ -267,7 +266,7 @@ async def test_one_socket_holds_at_most_a_hundred_open_subscriptions(
         with GraphQLClient(server.base_url) as graphql:
             graphql.add_wallet(ADDRESS)
         query = "subscription($a: String!) { walletUpdates(address: $a) { address } }"
-        async with graphql_socket(server.base_url) as socket:
+        async with GraphQLClient(server.base_url).socket() as socket:
             for number in range(MAX_OPERATIONS_PER_SOCKET):
                 await socket.subscribe(str(number), query, {"a": ADDRESS})
                 first = await socket.receive()

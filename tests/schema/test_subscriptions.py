@@ -15,9 +15,8 @@ from websockets.exceptions import ConnectionClosed
 from schema.node import to_global_id
 from simulator.testing import RunningSimulator
 from tests.conftest import LiveServer, syncing_settings
-from tests.utils.graphql import GraphQLClient
+from tests.utils.graphql import PROTOCOL, GraphQLClient
 from tests.utils.processes import ServerProcess, offline_server_environment
-from tests.utils.websocket import PROTOCOL, graphql_socket
 from workers.constants import address_channel
 from workers.redis_server import RedisServer
 
@@ -50,7 +49,7 @@ def live_syncing_server(
 
 
 async def test_connection_init_ack_and_ping_pong(live_syncing_server: LiveServer) -> None:
-    async with graphql_socket(live_syncing_server.base_url) as socket:
+    async with GraphQLClient(live_syncing_server.base_url).socket() as socket:
         assert socket.connection.subprotocol == PROTOCOL
         await socket.send({"type": "ping"})
         assert await socket.receive() == {"type": "pong"}
@@ -65,12 +64,9 @@ async def test_every_progress_event_of_the_156k_sync_arrives_in_order(
     simulator.admin.transactions(BIG_ADDRESS)  # generate the history before the clock runs
     with GraphQLClient(live_syncing_server.base_url) as graphql:
         job_id = graphql.add_wallet(BIG_ADDRESS)["job"]["id"]
+        messages = await graphql.subscribe(JOB_UPDATES, {"id": job_id}, within_seconds=60)
 
-    async with graphql_socket(live_syncing_server.base_url) as socket:
-        await socket.subscribe("progress", JOB_UPDATES, {"id": job_id})
-        messages = await socket.messages_until_complete("progress", within_seconds=60)
-
-    assert messages[-1] == {"id": "progress", "type": "complete"}
+    assert messages[-1] == {"id": "1", "type": "complete"}
     jobs = [message["payload"]["data"]["jobUpdates"] for message in messages[:-1]]
     assert all(message["type"] == "next" for message in messages[:-1])
     fetched = [job["fetchedTransactions"] for job in jobs]
@@ -90,7 +86,7 @@ async def test_wallet_updates_start_with_the_state_and_follow_the_sync(
 ) -> None:
     with GraphQLClient(live_syncing_server.base_url) as graphql:
         job_id = graphql.add_wallet(SMALL_ADDRESS, label="Live")["job"]["id"]
-        async with graphql_socket(live_syncing_server.base_url) as socket:
+        async with graphql.socket() as socket:
             await socket.subscribe("wallet", WALLET_UPDATES, {"address": SMALL_ADDRESS})
             states: list[dict[str, Any]] = []
             while not states or states[-1]["syncStatus"] != "SYNCED":
@@ -125,7 +121,7 @@ async def test_a_finished_job_sends_its_state_and_completes(
                 break
             await asyncio.sleep(0.1)
 
-    async with graphql_socket(live_syncing_server.base_url) as socket:
+    async with GraphQLClient(live_syncing_server.base_url).socket() as socket:
         await socket.subscribe("done", JOB_UPDATES, {"id": job_id})
         messages = await socket.messages_until_complete("done")
 
@@ -146,7 +142,7 @@ async def test_a_finished_job_sends_its_state_and_completes(
 async def test_bad_subscriptions_get_a_clear_error_not_a_hang(
     live_syncing_server: LiveServer, query: str, variables: dict[str, Any], expected: str
 ) -> None:
-    async with graphql_socket(live_syncing_server.base_url) as socket:
+    async with GraphQLClient(live_syncing_server.base_url).socket() as socket:
         await socket.subscribe("bad", query, variables)
         messages = await socket.messages_until_complete("bad", within_seconds=10)
 
@@ -172,7 +168,7 @@ async def test_closing_the_socket_releases_the_redis_subscription(
     channel = address_channel(address_id)
     redis = Redis.from_url(redis_server.url)
     try:
-        async with graphql_socket(live_syncing_server.base_url) as socket:
+        async with GraphQLClient(live_syncing_server.base_url).socket() as socket:
             await socket.subscribe("wallet", WALLET_UPDATES, {"address": SMALL_ADDRESS})
             assert (await socket.receive())["type"] == "next"
             assert await subscribers(redis, channel) == 1
@@ -197,7 +193,7 @@ async def test_stopping_the_server_closes_open_subscriptions_with_a_close_code(
     server.wait_until_ready()
     with GraphQLClient(server.base_url) as graphql:
         graphql.add_wallet(SMALL_ADDRESS)
-    async with graphql_socket(server.base_url) as socket:
+    async with GraphQLClient(server.base_url).socket() as socket:
         await socket.subscribe("wallet", WALLET_UPDATES, {"address": SMALL_ADDRESS})
         assert (await socket.receive())["type"] == "next"
 

@@ -18,9 +18,7 @@ from schema.node import to_global_id
 from simulator.seeds import BUSY_ADDRESS, GENESIS_ADDRESS, MEMPOOL_ADDRESS, UNUSED_ADDRESS
 from simulator.testing import RunningSimulator
 from tests.conftest import LiveServer, syncing_settings
-from tests.utils.accounts import sign_up
-from tests.utils.graphql import GraphQLClient
-from tests.utils.websocket import graphql_socket
+from tests.utils.graphql import GraphQLClient, sign_up
 from workers.redis_server import RedisServer
 
 SHARED_ADDRESS = MEMPOOL_ADDRESS
@@ -175,7 +173,7 @@ async def test_an_account_cannot_reach_the_others_objects(
         }
 
     # Subscriptions: the same refusal as for things that do not exist, then `complete`.
-    async with graphql_socket(server.base_url, token=me.token) as socket:
+    async with GraphQLClient(server.base_url, token=me.token).socket() as socket:
         refused: list[tuple[str, dict[str, Any]]] = [
             (JOB_UPDATES, {"id": other.ids["job"]}),
             (JOB_UPDATES, {"id": MISSING["job"]}),
@@ -256,8 +254,8 @@ async def test_wallet_updates_of_a_shared_address_carry_each_accounts_own_label(
 ) -> None:
     alice, bob = accounts
     async with (
-        graphql_socket(server.base_url, token=alice.token) as alices,
-        graphql_socket(server.base_url, token=bob.token) as bobs,
+        GraphQLClient(server.base_url, token=alice.token).socket() as alices,
+        GraphQLClient(server.base_url, token=bob.token).socket() as bobs,
     ):
         await alices.subscribe("w", WALLET_UPDATES, {"a": SHARED_ADDRESS})
         await bobs.subscribe("w", WALLET_UPDATES, {"a": SHARED_ADDRESS})

@@ -11,7 +11,6 @@ from simulator.testing import RunningSimulator
 from tests.utils.graphql import GraphQLClient
 from tests.utils.processes import ServerProcess, WorkerProcess, worker_environment
 from tests.utils.sync_harness import provider_history, stored_history
-from tests.utils.websocket import graphql_socket
 from workers.redis_server import RedisServer
 
 BIG_ADDRESS = "bc1qm34lsc65zpw79lxes69zkqmk6ee3ewf0j77s3h"
@@ -45,7 +44,7 @@ async def test_a_subscriber_on_one_server_follows_a_job_through_a_worker_crash(
             job_id = graphql.add_wallet(BIG_ADDRESS)["job"]["id"]
 
         events = []
-        async with graphql_socket(server_a.base_url) as socket:
+        async with GraphQLClient(server_a.base_url).socket() as socket:
             await socket.subscribe("job", JOB_UPDATES, {"id": job_id})
             while True:
                 message = await socket.receive(within_seconds=90)

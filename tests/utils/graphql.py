@@ -1,11 +1,19 @@
-"""A small GraphQL-over-HTTP client for tests, speaking to a running server."""
+"""The tests' GraphQL client: one object that speaks HTTP (`execute`) and graphql-transport-ws
+(`socket`) to a running server, with an optional API token for both."""
 
 from __future__ import annotations
 
+import asyncio
+import json
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from types import TracebackType
 from typing import Any
 
 import httpx
+from websockets.asyncio.client import ClientConnection, connect
+
+PROTOCOL = "graphql-transport-ws"
 
 ADD_WALLET = """
 mutation AddWallet($address: String!, $label: String) {
@@ -18,10 +26,27 @@ mutation AddWallet($address: String!, $label: String) {
 """
 
 
+CREATE_ACCOUNT = """
+mutation SignUp($name: String!) {
+  createAccount(input: {name: $name}) { account { name } token errors { code field message } }
+}
+"""
+
+
 class GraphQLClient:
     def __init__(self, base_url: str, *, token: str | None = None) -> None:
-        headers = {"Authorization": f"Bearer {token}"} if token is not None else {}
-        self.http = httpx.Client(base_url=base_url, timeout=30, headers=headers)
+        self.base_url = base_url
+        self.token = token
+        self._http: httpx.Client | None = None
+
+    @property
+    def http(self) -> httpx.Client:
+        """The HTTP connection pool, opened on first use (a client used only for websockets
+        never opens one)."""
+        if self._http is None:
+            headers = {"Authorization": f"Bearer {self.token}"} if self.token is not None else {}
+            self._http = httpx.Client(base_url=self.base_url, timeout=30, headers=headers)
+        return self._http
 
     def __enter__(self) -> GraphQLClient:
         return self
@@ -32,7 +57,8 @@ class GraphQLClient:
         exc: BaseException | None,
         traceback: TracebackType | None,
     ) -> None:
-        self.http.close()
+        if self._http is not None:
+            self._http.close()
 
     def execute(self, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
         """The whole response body (`data` and `errors`) of one operation."""
@@ -60,3 +86,77 @@ class GraphQLClient:
         body = self.execute(query, variables)
         assert body.get("errors"), f"expected errors, got {body}"
         return [error["message"] for error in body["errors"]]
+
+    @asynccontextmanager
+    async def socket(self, *, init: bool = True) -> AsyncIterator[GraphQLSocket]:
+        """A websocket at /graphql; with `init`, also initialised (the token in the payload)."""
+        url = self.base_url.replace("http://", "ws://") + "/graphql"
+        async with connect(url, subprotocols=[PROTOCOL]) as connection:  # type: ignore[list-item]
+            socket = GraphQLSocket(connection)
+            if init:
+                payload = (
+                    {"Authorization": f"Bearer {self.token}"} if self.token is not None else {}
+                )
+                await socket.send({"type": "connection_init", "payload": payload})
+                assert await socket.receive() == {"type": "connection_ack"}
+            yield socket
+
+    async def subscribe(
+        self, query: str, variables: dict[str, Any] | None = None, *, within_seconds: float = 60.0
+    ) -> list[dict[str, Any]]:
+        """Every message of one subscription over a new websocket, up to and including its
+        `complete` (or `error`)."""
+        async with self.socket() as socket:
+            await socket.subscribe("1", query, variables)
+            return await socket.messages_until_complete("1", within_seconds)
+
+
+class GraphQLSocket:
+    def __init__(self, connection: ClientConnection) -> None:
+        self.connection = connection
+
+    async def send(self, message: dict[str, Any]) -> None:
+        await self.connection.send(json.dumps(message))
+
+    async def receive(self, within_seconds: float = 10.0) -> dict[str, Any]:
+        raw = await asyncio.wait_for(self.connection.recv(), within_seconds)
+        message: dict[str, Any] = json.loads(raw)
+        return message
+
+    async def read_until_closed(self) -> None:
+        """Reads (and drops) messages until the server closes the socket."""
+        while True:
+            await self.receive()
+
+    async def subscribe(
+        self, operation_id: str, query: str, variables: dict[str, Any] | None = None
+    ) -> None:
+        await self.send(
+            {
+                "id": operation_id,
+                "type": "subscribe",
+                "payload": {"query": query, "variables": variables or {}},
+            }
+        )
+
+    async def messages_until_complete(
+        self, operation_id: str, within_seconds: float = 60.0
+    ) -> list[dict[str, Any]]:
+        """Every message of the operation up to and including its `complete` (or `error`)."""
+        received = []
+        while True:
+            message = await self.receive(within_seconds)
+            if message.get("id") != operation_id:
+                continue
+            received.append(message)
+            if message["type"] in ("complete", "error"):
+                return received
+
+
+def sign_up(base_url: str, name: str) -> str:
+    """Creates an account through the open sign-up and returns its first token."""
+    with GraphQLClient(base_url) as client:
+        payload: dict[str, Any] = client.data(CREATE_ACCOUNT, {"name": name})["createAccount"]
+    assert payload["errors"] == [], payload
+    token: str = payload["token"]
+    return token

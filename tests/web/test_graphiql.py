@@ -9,8 +9,7 @@ from playwright.sync_api import Locator, Page, expect
 
 from simulator.seeds import MEMPOOL_ADDRESS
 from tests.conftest import LiveServer
-from tests.utils.accounts import sign_up
-from tests.utils.graphql import GraphQLClient
+from tests.utils.graphql import GraphQLClient, sign_up
 from tests.web.conftest import PHONE, PageWatch, StartServer, screenshot
 
 

@@ -16,8 +16,8 @@ from db.migrate import upgrade_database
 from db.session import create_engine, create_session_factory
 from resolvers.accounts import create_account
 from tests.conftest import LiveServer, make_settings
+from tests.utils.graphql import GraphQLClient
 from tests.utils.processes import ServerProcess
-from tests.utils.websocket import graphql_socket
 from workers.redis_server import RedisServer
 
 QUERY = {"query": "{ viewer { account { name } } }"}
@@ -112,7 +112,7 @@ def test_guessing_tokens_is_limited_per_ip_address(limited_token_server: LiveSer
 
 async def test_subscriptions_count_against_the_same_limit(limited_server: LiveServer) -> None:
     url = limited_server.base_url
-    async with graphql_socket(url) as socket:  # the handshake is request 1
+    async with GraphQLClient(url).socket() as socket:  # the handshake is request 1
         for number in range(2, BURST + 1):
             await socket.subscribe(str(number), "query { viewer { account { name } } }")
             messages = await socket.messages_until_complete(str(number), within_seconds=10)
@@ -123,7 +123,7 @@ async def test_subscriptions_count_against_the_same_limit(limited_server: LiveSe
     assert refusal["payload"][0]["extensions"]["code"] == "RATE_LIMITED"
 
     with pytest.raises(InvalidStatus) as refused:
-        async with graphql_socket(url):
+        async with GraphQLClient(url).socket():
             pass
     assert refused.value.response.status_code == 429
     assert int(refused.value.response.headers["retry-after"]) >= 1
