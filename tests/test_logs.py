@@ -11,9 +11,9 @@ from pathlib import Path
 import httpx
 
 from logs import ContextAndRedaction, JsonFormatter, TextFormatter, log_context, redact
-from simulator.testing import RunningSimulator
 from tests.utils.graphql import GraphQLClient
 from tests.utils.processes import ServerProcess
+from tools.simulator.testing import RunningSimulator
 
 SECRET_KEY = "s3cr3t-blockchair-key"
 

@@ -7,11 +7,11 @@ from pathlib import Path
 import pytest
 
 from db.session import SessionFactory
-from simulator.testing import RunningSimulator
 from tests.utils.graphql import GraphQLClient
 from tests.utils.processes import ServerProcess, WorkerProcess, worker_environment
 from tests.utils.sync_harness import provider_history, stored_history
 from tests.utils.websocket import graphql_socket
+from tools.simulator.testing import RunningSimulator
 from workers.redis_server import RedisServer
 
 BIG_ADDRESS = "bc1qm34lsc65zpw79lxes69zkqmk6ee3ewf0j77s3h"

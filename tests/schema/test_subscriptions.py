@@ -13,11 +13,11 @@ from redis.asyncio import Redis
 from websockets.exceptions import ConnectionClosed
 
 from schema.node import to_global_id
-from simulator.testing import RunningSimulator
 from tests.conftest import LiveServer, syncing_settings
 from tests.utils.graphql import GraphQLClient
 from tests.utils.processes import ServerProcess, offline_server_environment
 from tests.utils.websocket import PROTOCOL, graphql_socket
+from tools.simulator.testing import RunningSimulator
 from workers.constants import address_channel
 from workers.redis_server import RedisServer
 

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 import psutil
 
 if TYPE_CHECKING:
-    from simulator.testing import RunningSimulator
+    from tools.simulator.testing import RunningSimulator
     from workers.redis_server import RedisServer
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -86,14 +86,14 @@ def wait_until_gone(pid: int, *, within_seconds: float = 5.0) -> bool:
 
 
 class ServerProcess:
-    """`python server.py` (or `demo.py`) as a user runs it: migrations, embedded Redis,
+    """`python server.py` (or `python -m tools.demo`) as a user runs it: migrations, embedded Redis,
     in-process worker."""
 
     def __init__(
         self,
         environment: dict[str, str],
         *,
-        script: str = "server.py",
+        arguments: tuple[str, ...] = ("server.py",),
         uvicorn_factory: str | None = None,
     ) -> None:
         import socket
@@ -105,7 +105,7 @@ class ServerProcess:
         full_environment = {**os.environ, **environment, "PORT": str(self.port)}
         if "REDIS_URL" not in environment:
             full_environment.pop("REDIS_URL", None)
-        command = [sys.executable, script]
+        command = [sys.executable, *arguments]
         if uvicorn_factory is not None:
             # As deployed at scale: uvicorn serving the app factory, no in-process worker.
             command = [sys.executable, "-m", "uvicorn", "--factory", uvicorn_factory]

@@ -16,7 +16,7 @@ from db.session import SessionFactory
 from resolvers.accounts import Viewer, ensure_local_account
 from resolvers.wallets import add_wallet
 from settings import Settings
-from simulator.testing import RunningSimulator
+from tools.simulator.testing import RunningSimulator
 from workers.circuit import CircuitBreaker
 from workers.providers import open_providers, rates_per_second
 from workers.providers.http import RetryPolicy
