@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-import contextlib
 import threading
-import time
 
 import httpx
 
 from logs import configure_logging
 from server import serve
 from settings import Settings, get_settings
+from tools.processes import answers_ok
 from tools.simulator.testing import RunningSimulator
 
 SAMPLE_WALLETS = {
@@ -29,12 +28,7 @@ mutation($address: String!, $label: String) {
 
 def add_sample_wallets(base_url: str) -> None:
     """Waits for the server, then adds the samples through the public API, as a user would."""
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        with contextlib.suppress(httpx.TransportError):
-            if httpx.get(f"{base_url}/readyz").status_code == 200:
-                break
-        time.sleep(0.2)
+    answers_ok(f"{base_url}/readyz", within_seconds=60)
     for address, label in SAMPLE_WALLETS.items():
         httpx.post(
             f"{base_url}/graphql",

@@ -6,8 +6,8 @@ import time
 from pathlib import Path
 
 from tests.utils.graphql import GraphQLClient
-from tests.utils.processes import ServerProcess
 from tools.demo import SAMPLE_WALLETS
+from tools.processes import ServerProcess
 
 WALLETS = "{ wallets(first: 10) { totalCount edges { node { address label syncStatus } } } }"
 
@@ -15,7 +15,9 @@ WALLETS = "{ wallets(first: 10) { totalCount edges { node { address label syncSt
 def test_the_demo_adds_the_sample_wallets_and_syncs_them_without_internet(
     tmp_path: Path,
 ) -> None:
-    demo = ServerProcess({"VAR_DIR": str(tmp_path / "var")}, arguments=("-m", "tools.demo"))
+    demo = ServerProcess(
+        {"VAR_DIR": str(tmp_path / "var")}, tmp_path / "demo.log", arguments=["-m", "tools.demo"]
+    )
     try:
         demo.wait_until_ready()
         with GraphQLClient(demo.base_url) as graphql:

@@ -20,7 +20,7 @@ from playwright.sync_api import (
 )
 
 from tests.conftest import LiveServer, syncing_settings
-from tests.utils.processes import PROJECT_ROOT
+from tools.processes import PROJECT_ROOT
 from tools.simulator.testing import RunningSimulator
 from workers.redis_server import RedisServer
 

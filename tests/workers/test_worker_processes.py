@@ -12,8 +12,9 @@ from arq import ArqRedis, create_pool
 
 from db.models import JobStatus, SyncJob
 from db.session import SessionFactory
-from tests.utils.processes import WorkerProcess, worker_environment
+from tests.utils.processes import worker_environment
 from tests.utils.sync_harness import provider_history, queue_sync, stored_history
+from tools.processes import WorkerProcess
 from tools.simulator.testing import RunningSimulator
 from workers.redis_server import RedisServer
 

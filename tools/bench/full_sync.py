@@ -9,8 +9,6 @@ from typing import Any
 
 from sqlalchemy.engine import make_url
 
-from tests.utils.processes import WorkerProcess
-from tests.utils.sync_harness import queue_sync
 from tools.bench.report import Row, median, megabytes, seconds
 from tools.bench.system import (
     BIG_ADDRESS,
@@ -20,6 +18,8 @@ from tools.bench.system import (
     open_sessions,
     wait_for_job,
 )
+from tools.processes import WorkerProcess
+from tools.sync_requests import queue_sync
 
 SMALL_COUNT = 15_000
 MAX_RSS_BYTES = 200 * 2**20

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from tests.utils.processes import WorkerProcess
-from tests.utils.sync_harness import queue_sync
 from tools.bench.full_sync import synced_database
 from tools.bench.report import Row, median, seconds
 from tools.bench.system import (
@@ -13,6 +11,8 @@ from tools.bench.system import (
     open_sessions,
     wait_for_job,
 )
+from tools.processes import WorkerProcess
+from tools.sync_requests import queue_sync
 
 MAX_CALLS = 2
 MAX_SECONDS = 0.100

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from contextlib import ExitStack
 
-from tests.utils.processes import WorkerProcess
-from tests.utils.sync_harness import queue_sync
 from tools.bench.report import Row, median
 from tools.bench.system import BenchContext, open_sessions, wait_for_jobs
+from tools.processes import WorkerProcess
+from tools.sync_requests import queue_sync
 
 ADDRESSES = 40
 TRANSACTIONS_EACH = 30

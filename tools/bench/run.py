@@ -30,7 +30,7 @@ from tools.bench.report import Row, machine_description, render
 from tools.bench.system import (
     DEFAULT_POSTGRES_URL,
     BenchContext,
-    SimulatorProcess,
+    RemoteSimulator,
     migrated_sqlite_template,
     open_arq,
     postgres_version,
@@ -62,7 +62,7 @@ async def run_benchmarks(names: list[str], runs: int, workdir: Path) -> tuple[li
     )
     version = await postgres_version(postgres_url)
     redis_server = await asyncio.to_thread(start_redis, os.environ.get("BENCH_REDIS_URL"), workdir)
-    simulator = SimulatorProcess(workdir / "simulator.log")
+    simulator = RemoteSimulator(workdir / "simulator.log")
     arq_redis = await open_arq(redis_server)
     bench = BenchContext(
         runs=runs,

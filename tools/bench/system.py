@@ -6,12 +6,7 @@ do not share a CPU or the GIL with each other or with the benchmark measuring th
 from __future__ import annotations
 
 import asyncio
-import os
 import shutil
-import signal
-import socket
-import subprocess
-import sys
 import time
 import uuid
 from collections.abc import AsyncIterator, Iterator
@@ -29,9 +24,9 @@ from sqlalchemy.engine import make_url
 from db.migrate import upgrade_database
 from db.models import JobStatus, SyncJob
 from db.session import SessionFactory, create_engine, create_session_factory
+from tools.processes import ServerProcess, SimulatorProcess
 from workers.redis_server import RedisServer
 
-PROJECT_ROOT = Path(__file__).resolve().parents[1]
 BIG_ADDRESS = "bc1qm34lsc65zpw79lxes69zkqmk6ee3ewf0j77s3h"
 BIG_COUNT = 156_000
 DEFAULT_POSTGRES_URL = "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
@@ -39,46 +34,18 @@ BLOCKCHAIR_KEY = "bench-key"
 START_TIMEOUT_SECONDS = 60.0
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port: int = probe.getsockname()[1]
-        return port
-
-
-class SimulatorProcess:
-    """`python -m tools.simulator` on a free port; its admin API over HTTP."""
+class RemoteSimulator:
+    """`python -m tools.simulator` in its own process, driven over its admin API."""
 
     def __init__(self, log_path: Path) -> None:
-        self._log = log_path.open("ab")
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "tools.simulator", "--port", "0"],
-            cwd=PROJECT_ROOT,
-            stdout=subprocess.PIPE,
-            stderr=self._log,
-            text=True,
-        )
-        assert self.process.stdout is not None
-        first_line = self.process.stdout.readline()
-        if not first_line.startswith("Blockchair:"):
-            self.stop()
-            raise RuntimeError(f"the simulator did not start: {first_line!r}")
-        self.base_url = first_line.split(":", 1)[1].strip()
-        self.blockchair_url = self.base_url
-        self.esplora_url = f"{self.base_url}/esplora"
-        self.admin = httpx.Client(base_url=f"{self.base_url}/_admin", timeout=600)
+        self.process = SimulatorProcess(log_path)
+        self.blockchair_url = self.process.blockchair_url
+        self.esplora_url = self.process.esplora_url
+        self.admin = httpx.Client(base_url=f"{self.process.base_url}/_admin", timeout=600)
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGINT)
-            try:
-                self.process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        if hasattr(self, "admin"):
-            self.admin.close()
-        self._log.close()
+        self.admin.close()
+        self.process.stop()
 
     def _post(self, path: str, body: dict[str, Any]) -> Any:
         response = self.admin.post(path, json=body)
@@ -126,57 +93,17 @@ class SimulatorProcess:
         return addresses
 
 
-class ServerProcess:
-    """The API as deployed at scale: uvicorn serving `server:create_app`, no in-process worker."""
-
-    def __init__(self, environment: dict[str, str], log_path: Path) -> None:
-        self.port = _free_port()
-        self.base_url = f"http://127.0.0.1:{self.port}"
-        self._log = log_path.open("ab")
-        self.process = subprocess.Popen(
-            [
-                *(sys.executable, "-m", "uvicorn", "--factory", "server:create_app"),
-                *("--host", "127.0.0.1", "--port", str(self.port)),
-                *("--log-level", "warning", "--no-access-log"),
-            ],
-            cwd=PROJECT_ROOT,
-            env={**os.environ, "RUN_WORKER": "false", "LOG_LEVEL": "WARNING", **environment},
-            stdout=self._log,
-            stderr=subprocess.STDOUT,
-        )
-
-    def wait_until_ready(self) -> None:
-        deadline = time.monotonic() + START_TIMEOUT_SECONDS
-        while True:
-            try:
-                if httpx.get(f"{self.base_url}/readyz").status_code == 200:
-                    return
-            except httpx.TransportError:
-                pass
-            if self.process.poll() is not None or time.monotonic() > deadline:
-                self.stop()
-                raise RuntimeError("the wallet-tracker server did not become ready")
-            time.sleep(0.1)
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGINT)
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait()
-        self._log.close()
-
-
 @contextmanager
 def server_process(environment: dict[str, str], log_path: Path) -> Iterator[ServerProcess]:
-    server = ServerProcess(environment, log_path)
-    try:
-        server.wait_until_ready()
+    """The API as deployed at scale: uvicorn serving `server:create_app`, no in-process worker."""
+    with ServerProcess(
+        {"RUN_WORKER": "false", "LOG_LEVEL": "WARNING", **environment},
+        log_path,
+        uvicorn_factory="server:create_app",
+        uvicorn_options=["--log-level", "warning", "--no-access-log"],
+    ) as server:
+        server.wait_until_ready(START_TIMEOUT_SECONDS)
         yield server
-    finally:
-        server.stop()
 
 
 @dataclass
@@ -185,7 +112,7 @@ class BenchContext:
 
     runs: int
     workdir: Path
-    simulator: SimulatorProcess
+    simulator: RemoteSimulator
     redis_server: RedisServer
     arq_redis: ArqRedis
     sqlite_template: Path

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import threading
 import time
-from types import TracebackType
 
 from tools.simulator.admin import SimulatorAdmin
 from tools.simulator.paths import ADMIN_PREFIX, ESPLORA_PREFIX
@@ -57,10 +56,5 @@ class RunningSimulator:
         self.start()
         return self
 
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
+    def __exit__(self, *exc_info: object) -> None:
         self.stop()

@@ -2,42 +2,23 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import httpx
 
-REPOSITORY = Path(__file__).resolve().parents[3]
+from tools.processes import SimulatorProcess
 
 
-def test_python_dash_m_simulator_serves_until_stopped(http: httpx.Client) -> None:
-    command = [
-        sys.executable,
-        "-m",
-        "tools.simulator",
-        "--port",
-        "0",
-        "--seed",
-        "5",
-        "--require-key",
-        "k",
-    ]
-    with subprocess.Popen(
-        command, cwd=REPOSITORY, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
-    ) as process:
-        assert process.stdout is not None
-        try:
-            lines = [process.stdout.readline() for _ in range(3)]
-            blockchair_url = lines[0].split()[-1]
-            esplora_url = lines[1].split()[-1]
-            stats = _get_when_ready(http, f"{blockchair_url}/bitcoin/stats?key=k")
-            keyless = http.get(f"{blockchair_url}/bitcoin/stats")
-            tip = http.get(f"{esplora_url}/blocks/tip/height")
-        finally:
-            process.terminate()
-            process.communicate(timeout=20)
+def test_python_dash_m_simulator_serves_until_stopped(http: httpx.Client, tmp_path: Path) -> None:
+    log_path = tmp_path / "simulator.log"
+    with SimulatorProcess(log_path, "--seed", "5", "--require-key", "k") as process:
+        lines = process.printed_urls
+        blockchair_url = lines[0].split()[-1]
+        esplora_url = lines[1].split()[-1]
+        stats = _get_when_ready(http, f"{blockchair_url}/bitcoin/stats?key=k")
+        keyless = http.get(f"{blockchair_url}/bitcoin/stats")
+        tip = http.get(f"{esplora_url}/blocks/tip/height")
 
     assert lines[0].startswith("Blockchair: http://127.0.0.1:")
     assert esplora_url == blockchair_url + "/esplora"
