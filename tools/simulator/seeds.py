@@ -79,14 +79,7 @@ def _install_genesis_and_mempool_histories(chain: Chain) -> None:
         amount_sat=BLOCK_SUBSIDY_SAT + genesis_rng.randint(2_000_000, 30_000_000),
     )
     genesis.record(chain, reward, tip - 20_000)
-    for height in (tip - 15_000, tip - 9_000):
-        draft = payments.receive(
-            genesis_rng,
-            txid=genesis_rng.randbytes(32),
-            address=GENESIS_ADDRESS,
-            amount_sat=random_amount(genesis_rng),
-        )
-        genesis.record(chain, draft, height)
+    _receive(chain, genesis, genesis_rng, heights=(tip - 15_000, tip - 9_000))
 
     mempool_rng = address_rng(chain, MEMPOOL_ADDRESS)
     busy = Wallet(MEMPOOL_ADDRESS)
@@ -123,14 +116,7 @@ def _install_genesis_and_mempool_histories(chain: Chain) -> None:
     generate_history(
         chain, busy, mempool_rng, transaction_count=4, first_height=tip - 5, last_height=tip
     )
-    for height in (tip - 1_200, tip - 300):
-        draft = payments.receive(
-            genesis_rng,
-            txid=genesis_rng.randbytes(32),
-            address=GENESIS_ADDRESS,
-            amount_sat=random_amount(genesis_rng),
-        )
-        genesis.record(chain, draft, height)
+    _receive(chain, genesis, genesis_rng, heights=(tip - 1_200, tip - 300))
 
     for amount_sat in (1_250_000, 48_000):
         draft = payments.receive(
@@ -152,6 +138,15 @@ def _install_genesis_and_mempool_histories(chain: Chain) -> None:
         locktime=tip,
     )
     busy.record(chain, draft, MEMPOOL)
+
+
+def _receive(chain: Chain, wallet: Wallet, rng: Random, *, heights: tuple[int, ...]) -> None:
+    """A payment to `wallet` from a counterparty in each block of `heights`."""
+    for height in heights:
+        draft = payments.receive(
+            rng, txid=rng.randbytes(32), address=wallet.address, amount_sat=random_amount(rng)
+        )
+        wallet.record(chain, draft, height)
 
 
 def generated_address(seed: int, index: int) -> str:
