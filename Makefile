@@ -20,7 +20,7 @@ run: $(INSTALLED)
 	$(BIN)/python server.py
 
 demo: $(INSTALLED)
-	$(BIN)/python demo.py
+	$(BIN)/python -m tools.demo
 
 test: lint typecheck pytest
 
@@ -60,7 +60,7 @@ $(BENCH_INSTALLED): $(INSTALLED)
 
 # The benchmarks of BENCHMARKS.md, about five minutes; BENCH_RUNS=1 for a quick look.
 bench: $(BENCH_INSTALLED)
-	$(BIN)/python -m bench
+	$(BIN)/python -m tools.bench
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

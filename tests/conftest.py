@@ -24,8 +24,8 @@ from db.migrate import upgrade_database
 from db.session import SessionFactory, create_engine, create_session_factory
 from server import create_app
 from settings import Settings
-from simulator.testing import RunningSimulator
 from tests.utils.graphql import GraphQLClient
+from tools.simulator.testing import RunningSimulator
 from workers.redis_server import RedisServer, start_redis
 
 TEST_POSTGRES_URL = os.environ.get(

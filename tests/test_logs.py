@@ -11,9 +11,9 @@ from pathlib import Path
 import httpx
 
 from logs import ContextAndRedaction, JsonFormatter, TextFormatter, log_context, redact
-from simulator.testing import RunningSimulator
 from tests.utils.graphql import GraphQLClient
-from tests.utils.processes import ServerProcess
+from tools.processes import ServerProcess
+from tools.simulator.testing import RunningSimulator
 
 SECRET_KEY = "s3cr3t-blockchair-key"
 
@@ -70,7 +70,8 @@ def test_python_server_py_logs_json_with_job_context_and_no_api_key(
             "ESPLORA_URL": simulator.esplora_url,
             "BLOCKCHAIR_API_KEY": SECRET_KEY,
             "BLOCKCHAIR_RATE_LIMIT": "100",
-        }
+        },
+        tmp_path / "server.log",
     )
     try:
         server.wait_until_ready()

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import httpx
@@ -15,12 +12,8 @@ import pytest
 from server import create_app
 from settings import Settings
 from tests.conftest import LiveServer, _admin, make_settings
-from tests.utils.processes import (
-    PROJECT_ROOT,
-    ServerProcess,
-    offline_server_environment,
-    wait_until_gone,
-)
+from tests.utils.processes import offline_server_environment
+from tools.processes import ServerProcess, run_python, wait_until_gone
 from workers.redis_server import RedisServer, start_redis
 
 
@@ -76,26 +69,15 @@ def test_the_app_refuses_to_listen_beyond_loopback_without_auth() -> None:
 
 
 def test_python_server_py_refuses_a_public_host_and_says_why(tmp_path: Path) -> None:
-    environment = {
-        **os.environ,
-        "HOST": "0.0.0.0",
-        "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/x.db",
-    }
-    finished = subprocess.run(
-        [sys.executable, "server.py"],
-        cwd=PROJECT_ROOT,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    environment = {"HOST": "0.0.0.0", "DATABASE_URL": f"sqlite+aiosqlite:///{tmp_path}/x.db"}
+    finished = run_python(["server.py"], environment=environment)
     assert finished.returncode != 0
     assert "HOST=0.0.0.0 is not a loopback address and AUTH=off" in finished.stderr
     assert not (tmp_path / "x.db").exists()
 
 
 def test_ctrl_c_stops_python_server_py_cleanly_with_its_embedded_redis(tmp_path: Path) -> None:
-    server = ServerProcess(offline_server_environment(tmp_path))
+    server = ServerProcess(offline_server_environment(tmp_path), tmp_path / "server.log")
     server.wait_until_ready()
     redis_pids = _redis_servers_under(tmp_path)
     assert redis_pids, "python server.py starts an embedded redis-server"

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-import os
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,7 +16,7 @@ from db.models import ApiToken
 from db.session import SessionFactory
 from tests.conftest import LiveServer, make_settings
 from tests.utils.graphql import CREATE_ACCOUNT, GraphQLClient, sign_up
-from tests.utils.processes import PROJECT_ROOT
+from tools.processes import run_python
 from workers.redis_server import RedisServer
 
 WALLET_UPDATES = (
@@ -156,15 +154,7 @@ def create_account_command(
     environment: dict[str, str], name: str
 ) -> subprocess.CompletedProcess[str]:
     """`python -m server create-account NAME`, as an operator runs it."""
-    return subprocess.run(
-        [sys.executable, "-m", "server", "create-account", name],
-        cwd=PROJECT_ROOT,
-        env=environment,
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=False,
-    )
+    return run_python(["-m", "server", "create-account", name], environment=environment)
 
 
 def test_with_sign_up_closed_accounts_come_from_the_command(
@@ -176,7 +166,7 @@ def test_with_sign_up_closed_accounts_come_from_the_command(
     )
     assert refused.status_code == 401
 
-    environment = {**os.environ, "DATABASE_URL": database_url, "VAR_DIR": str(tmp_path / "var")}
+    environment = {"DATABASE_URL": database_url, "VAR_DIR": str(tmp_path / "var")}
     created = create_account_command(environment, "carol")
     assert created.returncode == 0, created.stderr
     token = created.stdout.strip().splitlines()[-1]

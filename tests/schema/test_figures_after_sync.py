@@ -14,10 +14,10 @@ from sqlalchemy import select
 from db.models import TrackedAddress, Transaction
 from db.session import SessionFactory
 from resolvers.balance_history import Interval, interval_start, next_start
-from simulator.testing import RunningSimulator
 from tests.conftest import LiveServer
 from tests.utils.graphql import GraphQLClient
 from tests.utils.sync_harness import provider_history
+from tools.simulator.testing import RunningSimulator
 
 ADDRESS = "3J98t1WpEZ73CNmQviecrnyiWrnqRhWNLy"
 JOB = "query($id: ID!) { job(id: $id) { status error } }"

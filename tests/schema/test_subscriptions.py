@@ -13,10 +13,11 @@ from redis.asyncio import Redis
 from websockets.exceptions import ConnectionClosed
 
 from schema.node import to_global_id
-from simulator.testing import RunningSimulator
 from tests.conftest import LiveServer, syncing_settings
 from tests.utils.graphql import PROTOCOL, GraphQLClient
-from tests.utils.processes import ServerProcess, offline_server_environment
+from tests.utils.processes import offline_server_environment
+from tools.processes import ServerProcess
+from tools.simulator.testing import RunningSimulator
 from workers.constants import address_channel
 from workers.redis_server import RedisServer
 
@@ -189,7 +190,7 @@ async def subscribers(redis: Redis, channel: str) -> int:
 async def test_stopping_the_server_closes_open_subscriptions_with_a_close_code(
     tmp_path: Path,
 ) -> None:
-    server = ServerProcess(offline_server_environment(tmp_path))
+    server = ServerProcess(offline_server_environment(tmp_path), tmp_path / "server.log")
     server.wait_until_ready()
     with GraphQLClient(server.base_url) as graphql:
         graphql.add_wallet(SMALL_ADDRESS)

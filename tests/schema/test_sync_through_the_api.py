@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 
-from simulator.testing import RunningSimulator
 from tests.conftest import LiveServer
 from tests.utils.graphql import GraphQLClient
 from tests.utils.sync_harness import provider_history
+from tools.simulator.testing import RunningSimulator
 
 ADDRESS = "3J98t1WpEZ73CNmQviecrnyiWrnqRhWNLy"
 JOB = "query($id: ID!) { job(id: $id) { status progress provider error fetchedTransactions } }"

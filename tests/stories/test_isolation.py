@@ -15,10 +15,10 @@ from sqlalchemy import func, select
 from db.models import TrackedAddress, Transaction
 from db.session import SessionFactory
 from schema.node import to_global_id
-from simulator.seeds import BUSY_ADDRESS, GENESIS_ADDRESS, MEMPOOL_ADDRESS, UNUSED_ADDRESS
-from simulator.testing import RunningSimulator
 from tests.conftest import LiveServer, syncing_settings
 from tests.utils.graphql import GraphQLClient, sign_up
+from tools.simulator.seeds import BUSY_ADDRESS, GENESIS_ADDRESS, MEMPOOL_ADDRESS, UNUSED_ADDRESS
+from tools.simulator.testing import RunningSimulator
 from workers.redis_server import RedisServer
 
 SHARED_ADDRESS = MEMPOOL_ADDRESS

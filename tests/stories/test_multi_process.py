@@ -7,10 +7,11 @@ from pathlib import Path
 import pytest
 
 from db.session import SessionFactory
-from simulator.testing import RunningSimulator
 from tests.utils.graphql import GraphQLClient
-from tests.utils.processes import ServerProcess, WorkerProcess, worker_environment
+from tests.utils.processes import worker_environment
 from tests.utils.sync_harness import provider_history, stored_history
+from tools.processes import ServerProcess, WorkerProcess
+from tools.simulator.testing import RunningSimulator
 from workers.redis_server import RedisServer
 
 BIG_ADDRESS = "bc1qm34lsc65zpw79lxes69zkqmk6ee3ewf0j77s3h"
@@ -33,8 +34,12 @@ async def test_a_subscriber_on_one_server_follows_a_job_through_a_worker_crash(
     environment = worker_environment(
         database_url, redis_server, simulator, BLOCKCHAIR_RATE_LIMIT="4", RUN_WORKER="false"
     )
-    server_a = ServerProcess(environment, uvicorn_factory="server:create_app")
-    server_b = ServerProcess(environment, uvicorn_factory="server:create_app")
+    server_a = ServerProcess(
+        environment, tmp_path / "server-a.log", uvicorn_factory="server:create_app"
+    )
+    server_b = ServerProcess(
+        environment, tmp_path / "server-b.log", uvicorn_factory="server:create_app"
+    )
     first_worker = WorkerProcess(environment, tmp_path / "worker-1.log")
     second_worker: WorkerProcess | None = None
     try:

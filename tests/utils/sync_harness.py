@@ -17,7 +17,8 @@ from resolvers.accounts import ensure_local_account
 from resolvers.viewer import Viewer
 from resolvers.wallets import add_wallet
 from settings import Settings
-from simulator.testing import RunningSimulator
+from tools.simulator.testing import RunningSimulator
+from tools.sync_requests import queue_sync as queue_sync  # re-exported for the tests
 from workers.circuit import CircuitBreaker
 from workers.providers import open_providers, rates_per_second
 from workers.providers.http import RetryPolicy
@@ -84,21 +85,6 @@ async def running_balance_problems(sessions: SessionFactory, address: str) -> li
             if balance_after != running:
                 problems.append(f"{txid}: balance after is {balance_after}, not {running}")
         return problems
-
-
-async def queue_sync(sessions: SessionFactory, redis: ArqRedis, address: str) -> int:
-    """Tracks `address` for the local account and asks for a sync; the job id."""
-    viewer = await ensure_local_account(sessions)
-    await add_wallet(
-        sessions, redis, viewer=viewer, chain=Chain.BITCOIN, address=address, label=None
-    )
-    async with sessions() as session:
-        address_id = await session.scalar(
-            select(TrackedAddress.id).where(TrackedAddress.address == address)
-        )
-    assert address_id is not None
-    job = await request_sync(sessions, redis, address_id=address_id, requested_by_account_id=None)
-    return job.id
 
 
 @dataclass

@@ -19,9 +19,9 @@ from playwright.sync_api import (
     sync_playwright,
 )
 
-from simulator.testing import RunningSimulator
 from tests.conftest import LiveServer, syncing_settings
-from tests.utils.processes import PROJECT_ROOT
+from tools.processes import PROJECT_ROOT
+from tools.simulator.testing import RunningSimulator
 from workers.redis_server import RedisServer
 
 # Debian's Chromium (`make test` installs it); Playwright never downloads a browser here.

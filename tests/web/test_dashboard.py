@@ -8,11 +8,11 @@ from datetime import datetime, timedelta
 
 from playwright.sync_api import Locator, Page, expect
 
-from simulator.seeds import GENESIS_ADDRESS, MEMPOOL_ADDRESS, MEMPOOL_ADDRESS_UNCONFIRMED
-from simulator.testing import RunningSimulator
 from tests.conftest import LiveServer
 from tests.utils.graphql import GraphQLClient
 from tests.web.conftest import PHONE, PageWatch, btc, screenshot
+from tools.simulator.seeds import GENESIS_ADDRESS, MEMPOOL_ADDRESS, MEMPOOL_ADDRESS_UNCONFIRMED
+from tools.simulator.testing import RunningSimulator
 
 PAGE_SIZE = 25
 TRANSACTIONS = """

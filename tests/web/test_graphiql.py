@@ -7,10 +7,10 @@ import re
 
 from playwright.sync_api import Locator, Page, expect
 
-from simulator.seeds import MEMPOOL_ADDRESS
 from tests.conftest import LiveServer
 from tests.utils.graphql import GraphQLClient, sign_up
 from tests.web.conftest import PHONE, PageWatch, StartServer, screenshot
+from tools.simulator.seeds import MEMPOOL_ADDRESS
 
 
 def open_graphiql(page: Page, server: LiveServer) -> None:

@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 
 from db.session import SessionFactory
-from simulator.testing import RunningSimulator
 from tests.utils.sync_harness import SyncHarness, harness_settings, sync_harness
+from tools.simulator.testing import RunningSimulator
 from workers.redis_server import RedisServer
 
 

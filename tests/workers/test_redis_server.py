@@ -7,7 +7,7 @@ from pathlib import Path
 
 import redis
 
-from tests.utils.processes import wait_until_gone
+from tools.processes import wait_until_gone
 from workers.redis_server import start_redis
 
 

@@ -12,9 +12,10 @@ from arq import ArqRedis, create_pool
 
 from db.models import JobStatus, SyncJob
 from db.session import SessionFactory
-from simulator.testing import RunningSimulator
-from tests.utils.processes import WorkerProcess, worker_environment
+from tests.utils.processes import worker_environment
 from tests.utils.sync_harness import provider_history, queue_sync, stored_history
+from tools.processes import WorkerProcess
+from tools.simulator.testing import RunningSimulator
 from workers.redis_server import RedisServer
 
 BIG_ADDRESS = "bc1qm34lsc65zpw79lxes69zkqmk6ee3ewf0j77s3h"

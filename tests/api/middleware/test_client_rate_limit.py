@@ -17,7 +17,7 @@ from db.session import create_engine, create_session_factory
 from resolvers.accounts import create_account
 from tests.conftest import LiveServer, make_settings
 from tests.utils.graphql import GraphQLClient
-from tests.utils.processes import ServerProcess
+from tools.processes import ServerProcess
 from workers.redis_server import RedisServer
 
 QUERY = {"query": "{ viewer { account { name } } }"}
@@ -143,7 +143,12 @@ def test_the_limit_holds_across_two_server_processes(
         "RATE_LIMIT_PER_MINUTE": "1",
         "RATE_LIMIT_BURST": str(BURST),
     }
-    servers = [ServerProcess(environment, uvicorn_factory="server:create_app") for _ in "ab"]
+    servers = [
+        ServerProcess(
+            environment, tmp_path / f"server-{name}.log", uvicorn_factory="server:create_app"
+        )
+        for name in "ab"
+    ]
     try:
         for server in servers:
             server.wait_until_ready()

@@ -1,0 +1,1 @@
+"""What runs beside the product: the provider simulator, the benchmarks, the demo."""

@@ -1,0 +1,167 @@
+"""Job updates from a worker's publisher to 1,000 websocket subscribers of one server process."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from collections import defaultdict
+
+from websockets.asyncio.client import ClientConnection, connect
+
+from db.models import Chain, JobStatus, SyncJob, utc_now
+from resolvers.accounts import ensure_local_account
+from resolvers.wallets import add_wallet
+from schema.node import to_global_id
+from tools.bench.report import Row, median, percentile, seconds
+from tools.bench.system import BIG_ADDRESS, BenchContext, open_sessions, server_process
+from workers.events import EventPublisher
+
+SUBSCRIBERS = 1_000
+EVENTS_PER_RUN = 20
+# A sync publishes progress at most ten times a second (workers.events).
+EVENT_SPACING_SECONDS = 0.1
+# Long enough for a late event to arrive: only events never delivered count as lost.
+SETTLE_SECONDS = 5.0
+OPEN_AT_ONCE = 50
+MAX_P99_SECONDS = 0.250
+JOB_UPDATES = "subscription($id: ID!) { jobUpdates(id: $id) { status fetchedTransactions } }"
+
+
+class Subscriber:
+    """One websocket with one `jobUpdates` subscription; when each event arrived."""
+
+    def __init__(self, connection: ClientConnection) -> None:
+        self.connection = connection
+        self.arrivals: dict[int, float] = {}
+        self._reader: asyncio.Task[None] | None = None
+
+    @classmethod
+    async def open(cls, url: str, job_id: str) -> Subscriber:
+        connection = await connect(url, subprotocols=["graphql-transport-ws"])  # type: ignore[list-item]
+        await connection.send(json.dumps({"type": "connection_init"}))
+        assert json.loads(await connection.recv())["type"] == "connection_ack"
+        payload = {"query": JOB_UPDATES, "variables": {"id": job_id}}
+        await connection.send(json.dumps({"id": "1", "type": "subscribe", "payload": payload}))
+        snapshot = json.loads(await connection.recv())
+        if snapshot["type"] != "next":
+            raise RuntimeError(f"subscription refused: {snapshot}")
+        subscriber = cls(connection)
+        subscriber._reader = asyncio.create_task(subscriber._read())
+        return subscriber
+
+    async def _read(self) -> None:
+        async for message in self.connection:
+            arrived = time.time()
+            update = json.loads(message)
+            if update["type"] == "next":
+                fetched = update["payload"]["data"]["jobUpdates"]["fetchedTransactions"]
+                self.arrivals[fetched] = arrived
+
+    async def close(self) -> None:
+        if self._reader is not None:
+            self._reader.cancel()
+        await self.connection.close()
+
+
+async def _open_all(url: str, job_id: str, count: int) -> list[Subscriber]:
+    gate = asyncio.Semaphore(OPEN_AT_ONCE)
+
+    async def one() -> Subscriber:
+        async with gate:
+            return await Subscriber.open(url, job_id)
+
+    return list(await asyncio.gather(*(one() for _ in range(count))))
+
+
+async def _publish_round(
+    publisher: EventPublisher, job: SyncJob, subscribers: list[Subscriber], first_event: int
+) -> tuple[list[float], int, int]:
+    """Publishes events as a running sync would. For every subscriber and event: how long until
+    the subscriber showed that state or a newer one (a subscriber that fell behind is sent only
+    the newest state). Also how many events were never shown (lost) and how many were skipped
+    for a newer one (superseded)."""
+    sent: dict[int, float] = {}
+    for number in range(first_event, first_event + EVENTS_PER_RUN):
+        job.fetched_transactions = number
+        job.heartbeat_at = utc_now()
+        sent[number] = time.time()
+        await publisher.job_changed(job)
+        await asyncio.sleep(EVENT_SPACING_SECONDS)
+    await asyncio.sleep(SETTLE_SECONDS)
+    latencies = []
+    lost = superseded = 0
+    for subscriber in subscribers:
+        shown_by: float | None = None  # the earliest arrival of this event or a newer one
+        for number in sorted(sent, reverse=True):
+            arrived = subscriber.arrivals.get(number)
+            if arrived is None:
+                superseded += shown_by is not None
+            else:
+                shown_by = arrived if shown_by is None else min(shown_by, arrived)
+            if shown_by is None:
+                lost += 1
+            else:
+                latencies.append(shown_by - sent[number])
+    return latencies, lost, superseded
+
+
+async def run(bench: BenchContext) -> list[Row]:
+    database_url = bench.fresh_sqlite("subscriptions")
+    async with open_sessions(database_url) as sessions:
+        viewer = await ensure_local_account(sessions)
+        # Its first job stays queued (no worker runs here): the benchmark publishes its progress.
+        added = await add_wallet(
+            sessions,
+            bench.arq_redis,
+            viewer=viewer,
+            chain=Chain.BITCOIN,
+            address=BIG_ADDRESS,
+            label=None,
+        )
+        job = added.job
+        assert job is not None, added.errors
+        job.status = JobStatus.RUNNING
+        job.provider = "blockchair"
+        job.attempts = 1
+        job.started_at = utc_now()
+        job.expected_transactions = 1_000_000
+    job_id = to_global_id("SyncJob", job.id)
+    publisher = EventPublisher(bench.arq_redis)
+    figures: dict[int, list[tuple[float, float]]] = defaultdict(list)
+    lost: dict[int, int] = defaultdict(int)
+    superseded: dict[int, int] = defaultdict(int)
+    environment = bench.server_environment(database_url)
+    with server_process(environment, bench.path("subscriptions.log")) as server:
+        url = server.base_url.replace("http://", "ws://") + "/graphql"
+        next_event = 1
+        for count in (1, SUBSCRIBERS):
+            subscribers = await _open_all(url, job_id, count)
+            try:
+                await asyncio.sleep(1.0)
+                for _ in range(bench.runs):
+                    taken, missing, skipped = await _publish_round(
+                        publisher, job, subscribers, next_event
+                    )
+                    next_event += EVENTS_PER_RUN
+                    lost[count] += missing
+                    superseded[count] += skipped
+                    figures[count].append((percentile(taken, 0.5), percentile(taken, 0.99)))
+            finally:
+                await asyncio.gather(*(subscriber.close() for subscriber in subscribers))
+    one_p50 = median([p50 for p50, _ in figures[1]])
+    one_p99 = median([p99 for _, p99 in figures[1]])
+    many_p50 = median([p50 for p50, _ in figures[SUBSCRIBERS]])
+    many_p99 = median([p99 for _, p99 in figures[SUBSCRIBERS]])
+    return [
+        Row(
+            f"subscriptions, {SUBSCRIBERS:,} subscribers on one server",
+            f"p50 {seconds(many_p50)}, p99 {seconds(many_p99)}, {lost[SUBSCRIBERS]} lost "
+            f"({superseded[SUBSCRIBERS]:,} of {EVENTS_PER_RUN * bench.runs * SUBSCRIBERS:,} "
+            "superseded by a newer one)",
+            f"1 subscriber p50 {seconds(one_p50)}, p99 {seconds(one_p99)}",
+            many_p99 / one_p99,
+            f"p99 ≤ {MAX_P99_SECONDS * 1000:.0f} ms, none lost",
+            many_p99 <= MAX_P99_SECONDS and lost[SUBSCRIBERS] == 0 and lost[1] == 0,
+        )
+    ]

@@ -1,0 +1,39 @@
+"""`python -m tools.simulator`: serve the provider simulator until interrupted."""
+
+from __future__ import annotations
+
+import argparse
+
+from tools.simulator.paths import ADMIN_PREFIX, ESPLORA_PREFIX
+from tools.simulator.serve import SimulatorServer, bind
+from tools.simulator.state import DEFAULT_MARKET_PRICE_USD, Simulator
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(
+        prog="python -m tools.simulator",
+        description="Serve simulated Blockchair and Esplora APIs from one deterministic chain.",
+    )
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8100, help="0 picks a free port")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--require-key", metavar="KEY", help="Blockchair API key to require")
+    parser.add_argument("--market-price-usd", type=int, default=DEFAULT_MARKET_PRICE_USD)
+    parser.add_argument("--log-level", default="warning")
+    arguments = parser.parse_args(argv)
+
+    simulator = Simulator(
+        seed=arguments.seed,
+        market_price_usd=arguments.market_price_usd,
+        api_key=arguments.require_key,
+    )
+    bound = bind(arguments.host, arguments.port)
+    base_url = f"http://{arguments.host}:{bound.getsockname()[1]}"
+    print(f"Blockchair: {base_url}", flush=True)
+    print(f"Esplora:    {base_url}{ESPLORA_PREFIX}", flush=True)
+    print(f"Admin:      {base_url}{ADMIN_PREFIX}", flush=True)
+    SimulatorServer(simulator, log_level=arguments.log_level).run(bound)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,114 @@
+"""Blockchair's HTTP API: address and addresses dashboards and chain stats."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import BaseRoute, Route
+
+from tools.simulator import blockchair_json
+from tools.simulator.addresses import InvalidAddress, normalize_address
+from tools.simulator.gateway import blockchair_error
+from tools.simulator.provider_errors import INVALID_ADDRESS
+from tools.simulator.state import Simulator
+
+DEFAULT_LIMIT = 100
+MAX_LIMIT = 10_000
+MAX_OFFSET = 1_000_000
+MAX_ADDRESSES = 100
+
+
+class QueryError(ValueError):
+    """A query parameter Blockchair would refuse with 400."""
+
+
+def parse_pair(text: str | None, *, name: str, default: int, maximum: int) -> tuple[int, int]:
+    """`?limit=L` or `?limit=T,U` (transactions, UTXOs); a single value applies to both."""
+    if text is None or text == "":
+        return default, default
+    parts = text.split(",")
+    if len(parts) > 2 or not all(part.strip().isdigit() for part in parts):
+        raise QueryError(f"Invalid {name}")
+    values = [int(part) for part in parts]
+    if any(value > maximum for value in values):
+        raise QueryError(f"Maximum {name} is {maximum}")
+    return (values[0], values[-1])
+
+
+class BlockchairApi:
+    def __init__(self, simulator: Simulator) -> None:
+        self.simulator = simulator
+
+    def routes(self) -> list[BaseRoute]:
+        return [
+            Route("/bitcoin/dashboards/address/{address}", self.address_dashboard),
+            Route("/bitcoin/dashboards/addresses/{addresses}", self.addresses_dashboard),
+            Route("/bitcoin/stats", self.stats),
+            Route("/bitcoin/{rest:path}", self.unknown_endpoint),
+        ]
+
+    def _paging(self, request: Request) -> tuple[tuple[int, int], tuple[int, int]]:
+        limits = parse_pair(
+            request.query_params.get("limit"),
+            name="limit",
+            default=DEFAULT_LIMIT,
+            maximum=MAX_LIMIT,
+        )
+        offsets = parse_pair(
+            request.query_params.get("offset"), name="offset", default=0, maximum=MAX_OFFSET
+        )
+        return limits, offsets
+
+    async def address_dashboard(self, request: Request) -> Response:
+        requested: str = request.path_params["address"]
+        try:
+            address = normalize_address(requested)
+            limits, offsets = self._paging(request)
+        except InvalidAddress:
+            return blockchair_error(self.simulator, 400, INVALID_ADDRESS)
+        except QueryError as error:
+            return blockchair_error(self.simulator, 400, str(error))
+        details = request.query_params.get("transaction_details") == "true"
+        with self.simulator.lock:
+            body = blockchair_json.address_dashboard(
+                self.simulator.chain,
+                self.simulator.market_price_usd,
+                address,
+                limits=limits,
+                offsets=offsets,
+                transaction_details=details,
+            )
+        if requested != address:
+            body["data"] = {requested: body["data"][address]}
+        return JSONResponse(body)
+
+    async def addresses_dashboard(self, request: Request) -> Response:
+        requested = [part for part in request.path_params["addresses"].split(",") if part]
+        if len(requested) > MAX_ADDRESSES:
+            return blockchair_error(
+                self.simulator, 400, f"Too many addresses, the maximum is {MAX_ADDRESSES}"
+            )
+        try:
+            addresses = list(dict.fromkeys(normalize_address(text) for text in requested))
+            limits, offsets = self._paging(request)
+        except InvalidAddress:
+            return blockchair_error(self.simulator, 400, INVALID_ADDRESS)
+        except QueryError as error:
+            return blockchair_error(self.simulator, 400, str(error))
+        with self.simulator.lock:
+            body = blockchair_json.addresses_dashboard(
+                self.simulator.chain,
+                self.simulator.market_price_usd,
+                addresses,
+                limits=limits,
+                offsets=offsets,
+            )
+        return JSONResponse(body)
+
+    async def stats(self, request: Request) -> Response:
+        with self.simulator.lock:
+            body = blockchair_json.stats(self.simulator.chain, self.simulator.market_price_usd)
+        return JSONResponse(body)
+
+    async def unknown_endpoint(self, request: Request) -> Response:
+        return blockchair_error(self.simulator, 404)
