@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from typing import Any
 
 import pytest
 
 from db.models import JobStatus, SyncJob, SyncStatus
+from logs import ContextAndRedaction
 from tests.utils.sync_harness import (
     SyncHarness,
     running_balance_problems,
@@ -255,3 +257,24 @@ async def test_a_stopped_worker_hands_its_job_back_resumable(harness: SyncHarnes
     assert finished.attempts == 2
     assert await harness.stored_history(big) == expected
     assert harness.simulator.admin.request_count("blockchair") - calls_before < 16
+
+
+async def test_an_unexpected_failure_fails_the_job_and_is_logged_once_with_its_context(
+    harness: SyncHarness, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    async def broken_page(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("a bug")
+
+    for provider in harness.engine.providers:
+        monkeypatch.setattr(provider, "page", broken_page)
+    caplog.handler.addFilter(ContextAndRedaction())
+
+    with caplog.at_level(logging.INFO):
+        job = await harness.sync(NINE_HUNDRED)
+
+    assert job.status is JobStatus.FAILED
+    assert job.error == "internal error: RuntimeError: a bug"
+    [logged] = [record for record in caplog.records if record.levelno >= logging.ERROR]
+    assert logged.exc_info is not None
+    assert getattr(logged, "job_id", None) == str(job.id)
+    assert getattr(logged, "address", None) == NINE_HUNDRED
