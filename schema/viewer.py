@@ -8,7 +8,7 @@ import strawberry
 
 from db.models import ApiToken as ApiTokenRow
 from resolvers import accounts
-from resolvers import tokens as token_writes
+from resolvers import tokens as token_resolvers
 from resolvers.errors import ErrorCode, InputError
 from schema.context import ContextInfo
 from schema.errors import UserError, user_errors
@@ -52,7 +52,7 @@ class Viewer:
 
     @strawberry.field(description="The account's active API tokens, oldest first.")
     async def tokens(self, info: ContextInfo) -> list[ApiToken]:
-        rows = await token_writes.list_tokens(info.context.sessions, viewer=info.context.viewer)
+        rows = await token_resolvers.list_tokens(info.context.sessions, viewer=info.context.viewer)
         return [ApiToken.from_row(row) for row in rows]
 
 
@@ -105,7 +105,7 @@ async def create_account(info: ContextInfo, input: CreateAccountInput) -> Create
 
 
 async def create_api_token(info: ContextInfo, input: CreateApiTokenInput) -> CreateApiTokenPayload:  # noqa: A002
-    created = await token_writes.create_api_token(
+    created = await token_resolvers.create_api_token(
         info.context.sessions, viewer=info.context.viewer, name=input.name
     )
     if created.token is None:
@@ -117,7 +117,7 @@ async def create_api_token(info: ContextInfo, input: CreateApiTokenInput) -> Cre
 
 async def revoke_api_token(info: ContextInfo, input: RevokeApiTokenInput) -> RevokeApiTokenPayload:  # noqa: A002
     (token_id,) = expect_global_id(input.id, "ApiToken", 1)
-    revoked = await token_writes.revoke_api_token(
+    revoked = await token_resolvers.revoke_api_token(
         info.context.sessions, viewer=info.context.viewer, token_id=token_id
     )
     revoked_id = (
@@ -127,7 +127,7 @@ async def revoke_api_token(info: ContextInfo, input: RevokeApiTokenInput) -> Rev
 
 
 async def resolve_token(info: ContextInfo, token_id: int) -> ApiToken | None:
-    row = await token_writes.get_token(
+    row = await token_resolvers.get_token(
         info.context.sessions, viewer=info.context.viewer, token_id=token_id
     )
     return ApiToken.from_row(row) if row is not None else None

@@ -10,7 +10,7 @@ import strawberry
 from db.models import Chain, SyncStatus
 from resolvers import jobs as job_reads
 from resolvers import transactions as transaction_reads
-from resolvers import wallets as wallet_writes
+from resolvers import wallets as wallet_resolvers
 from resolvers.balance_history import Interval
 from resolvers.pagination import page_request
 from resolvers.transactions import TransactionFilter
@@ -162,11 +162,13 @@ class WalletConnection:
 
     @strawberry.field
     async def total_count(self, info: ContextInfo) -> int:
-        return await wallet_writes.count_wallets(info.context.sessions, viewer=info.context.viewer)
+        return await wallet_resolvers.count_wallets(
+            info.context.sessions, viewer=info.context.viewer
+        )
 
 
 async def resolve_wallet(info: ContextInfo, address: str) -> Wallet | None:
-    view = await wallet_writes.get_wallet(
+    view = await wallet_resolvers.get_wallet(
         info.context.sessions, viewer=info.context.viewer, chain=Chain.BITCOIN, address=address
     )
     return Wallet.from_view(view) if view is not None else None
@@ -180,7 +182,7 @@ async def resolve_wallets(
     before: str | None = strawberry.UNSET,
 ) -> WalletConnection:
     viewer = info.context.viewer
-    codec = wallet_writes.wallet_cursors(viewer)
+    codec = wallet_resolvers.wallet_cursors(viewer)
     request = page_request(
         first=given(first),
         after=given(after),
@@ -188,7 +190,9 @@ async def resolve_wallets(
         before=given(before),
         codec=codec,
     )
-    page = await wallet_writes.list_wallets(info.context.sessions, viewer=viewer, request=request)
+    page = await wallet_resolvers.list_wallets(
+        info.context.sessions, viewer=viewer, request=request
+    )
     edges = [
         WalletEdge(cursor=codec.encode((view.wallet.id,)), node=Wallet.from_view(view))
         for view in page.rows
@@ -244,7 +248,7 @@ class UpdateWalletPayload:
 
 
 async def add_wallet(info: ContextInfo, input: AddWalletInput) -> AddWalletPayload:  # noqa: A002
-    result = await wallet_writes.add_wallet(
+    result = await wallet_resolvers.add_wallet(
         info.context.sessions,
         viewer=info.context.viewer,
         chain=input.chain or Chain.BITCOIN,
@@ -266,7 +270,7 @@ async def add_wallet(info: ContextInfo, input: AddWalletInput) -> AddWalletPaylo
 
 
 async def remove_wallet(info: ContextInfo, input: RemoveWalletInput) -> RemoveWalletPayload:  # noqa: A002
-    result = await wallet_writes.remove_wallet(
+    result = await wallet_resolvers.remove_wallet(
         info.context.sessions,
         viewer=info.context.viewer,
         chain=Chain.BITCOIN,
@@ -278,7 +282,7 @@ async def remove_wallet(info: ContextInfo, input: RemoveWalletInput) -> RemoveWa
 
 
 async def update_wallet(info: ContextInfo, input: UpdateWalletInput) -> UpdateWalletPayload:  # noqa: A002
-    result = await wallet_writes.update_wallet(
+    result = await wallet_resolvers.update_wallet(
         info.context.sessions,
         viewer=info.context.viewer,
         chain=Chain.BITCOIN,
