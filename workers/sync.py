@@ -45,6 +45,8 @@ MAX_ATTEMPTS = 5
 
 @dataclass
 class SyncEngine:
+    """Runs sync jobs to their end; what it does for each failure is drawn in `workers.errors`."""
+
     sessions: SessionFactory
     providers: list[Provider]
     circuit: CircuitBreaker
