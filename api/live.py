@@ -13,15 +13,13 @@ from redis.asyncio import Redis
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import RedisError
 
-from workers.constants import KEY_PREFIX
+from workers.constants import LIVE_IDLE_CHANNEL
 
 logger = logging.getLogger(__name__)
 
 INBOX_SIZE = 32
 SUBSCRIBE_TIMEOUT_SECONDS = 5.0
 CLOSE_TIMEOUT_SECONDS = 2.0
-# Keeps the pub/sub connection open while no subscriber listens.
-IDLE_CHANNEL = f"{KEY_PREFIX}:hub"
 
 
 class Inbox:
@@ -60,7 +58,7 @@ class LiveHub:
         return sum(len(inboxes) for inboxes in self._inboxes.values())
 
     async def start(self) -> None:
-        await self._pubsub.subscribe(IDLE_CHANNEL)
+        await self._pubsub.subscribe(LIVE_IDLE_CHANNEL)
         self._reader = asyncio.create_task(self._read(), name="live-hub-reader")
 
     async def stop(self) -> None:

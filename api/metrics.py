@@ -15,7 +15,17 @@ from starlette.responses import Response
 from api.runtime import runtime_of
 from schema.metrics import GRAPHQL_REGISTRY
 from workers.constants import QUEUE_NAME, SHARED_METRICS_KEY
-from workers.metrics import JOB_SECONDS_BUCKETS
+from workers.metrics import (
+    JOB_SECONDS_BUCKETS,
+    PROVIDER_CALLS,
+    RATE_LIMIT_WAIT_SECONDS,
+    RATE_LIMIT_WAITS,
+    SYNC_JOB_SECONDS_BUCKET,
+    SYNC_JOB_SECONDS_SUM,
+    SYNC_JOBS,
+    figure_field,
+    split_figure_field,
+)
 
 PROCESS_REGISTRY = CollectorRegistry()
 KNOWN_ROUTES = ("/graphql", "/healthz", "/readyz", "/metrics")
@@ -60,14 +70,14 @@ class SharedFigures(Collector):
             labels=["outcome"],
         )
         for field, value in self.shared.items():
-            name, *labels = field.split("|")
-            if name == "provider_calls":
+            name, labels = split_figure_field(field)
+            if name == PROVIDER_CALLS:
                 calls.add_metric(labels, value)
-            elif name == "rate_limit_waits":
+            elif name == RATE_LIMIT_WAITS:
                 waits.add_metric(labels, value)
-            elif name == "rate_limit_wait_seconds":
+            elif name == RATE_LIMIT_WAIT_SECONDS:
                 waited.add_metric(labels, value)
-            elif name == "sync_jobs":
+            elif name == SYNC_JOBS:
                 jobs.add_metric(labels, value)
         yield from (calls, waits, waited, jobs, self._job_durations())
         yield GaugeMetricFamily(
@@ -81,15 +91,19 @@ class SharedFigures(Collector):
 
     def _job_durations(self) -> HistogramMetricFamily:
         buckets = [
-            (str(bound), self.shared.get(f"sync_job_seconds_bucket|{bound}", 0.0))
+            (str(bound), self.shared.get(figure_field(SYNC_JOB_SECONDS_BUCKET, bound), 0.0))
             for bound in JOB_SECONDS_BUCKETS
         ]
-        total = sum(value for key, value in self.shared.items() if key.startswith("sync_jobs|"))
+        total = sum(
+            value
+            for field, value in self.shared.items()
+            if split_figure_field(field)[0] == SYNC_JOBS
+        )
         return HistogramMetricFamily(
             "wallet_tracker_sync_job_seconds",
             "Duration of finished sync jobs, all workers.",
             buckets=[*buckets, ("+Inf", total)],
-            sum_value=self.shared.get("sync_job_seconds_sum", 0.0),
+            sum_value=self.shared.get(SYNC_JOB_SECONDS_SUM, 0.0),
         )
 
 

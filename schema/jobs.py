@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
@@ -12,6 +12,7 @@ from resolvers import wallets as wallet_reads
 from schema.context import ContextInfo
 from schema.enums import JobStatus
 from schema.node import Node, to_global_id
+from workers.events import JobState
 
 if TYPE_CHECKING:
     from schema.wallets import Wallet
@@ -79,8 +80,8 @@ class SyncJob(Node):
         return (moment, STATUS_ORDER[self.status], self.fetched_transactions)
 
     @classmethod
-    def from_state(cls, state: dict[str, Any]) -> SyncJob:
-        """From a worker's published state (see workers.events.job_state)."""
+    def from_state(cls, state: JobState) -> SyncJob:
+        """From a worker's published state."""
         return cls(
             id=to_global_id("SyncJob", state["id"]),
             status=JobStatus(state["status"]),

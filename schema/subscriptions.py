@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections.abc import AsyncGenerator
 
 import strawberry
@@ -17,6 +16,7 @@ from schema.jobs import SyncJob
 from schema.node import expect_global_id
 from schema.wallets import Wallet
 from workers.constants import address_channel, job_channel
+from workers.events import decode_job_state
 
 
 @strawberry.type
@@ -45,7 +45,7 @@ class Subscription:
                 # Behind by several changes (a busy server): only the newest state is sent, so
                 # a backlog costs one message, not one per change it missed.
                 update = max(
-                    (SyncJob.from_state(json.loads(state)) for state in await _newest(inbox)),
+                    (SyncJob.from_state(decode_job_state(state)) for state in await _newest(inbox)),
                     key=SyncJob.order_key,
                 )
                 if update.order_key() > current.order_key():

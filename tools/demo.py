@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
 import threading
+from pathlib import Path
 
 import httpx
 
 from logs import configure_logging
-from server import serve
-from settings import Settings, get_settings
-from tools.processes import answers_ok
+from settings import get_settings
+from tools.processes import PROJECT_ROOT, answers_ok
 from tools.simulator.testing import RunningSimulator
 
 SAMPLE_WALLETS = {
@@ -39,28 +43,38 @@ def add_sample_wallets(base_url: str) -> None:
     print("(Ctrl-C stops everything)\n", flush=True)
 
 
-def main() -> None:
+def main() -> int:
     configured = get_settings()
     configure_logging(level=configured.log_level, log_format=configured.log_format)
     with RunningSimulator() as simulator:
-        settings = Settings.model_validate(
-            {
-                **configured.model_dump(),
-                "database_url": f"sqlite+aiosqlite:///{configured.var_dir}/demo.db",
-                "redis_url": None,
-                "var_dir": configured.var_dir / "demo",
-                "blockchair_url": simulator.blockchair_url,
-                "esplora_url": simulator.esplora_url,
-                "blockchair_api_key": "demo-key",
-                "blockchair_rate_limit": 20.0,
-                "run_worker": True,
-            }
-        )
         print(f"Provider simulator: {simulator.base_url} (admin: {simulator.admin_url})")
-        base_url = f"http://{settings.host}:{settings.port}"
+        base_url = f"http://{configured.host}:{configured.port}"
         threading.Thread(target=add_sample_wallets, args=(base_url,), daemon=True).start()
-        serve(settings)
+        return serve_against(simulator, var_dir=configured.var_dir)
+
+
+def serve_against(simulator: RunningSimulator, *, var_dir: Path) -> int:
+    """`python server.py`, as a user runs it, with its own database and embedded Redis, synced
+    from the simulator; Ctrl-C stops it (and its embedded Redis) cleanly."""
+    environment = {
+        **os.environ,
+        "DATABASE_URL": f"sqlite+aiosqlite:///{var_dir}/demo.db",
+        "VAR_DIR": str(var_dir / "demo"),
+        "BLOCKCHAIR_URL": simulator.blockchair_url,
+        "ESPLORA_URL": simulator.esplora_url,
+        "BLOCKCHAIR_API_KEY": "demo-key",
+        "BLOCKCHAIR_RATE_LIMIT": "20",
+        "RUN_WORKER": "true",
+    }
+    environment.pop("REDIS_URL", None)
+    server = subprocess.Popen([sys.executable, "server.py"], cwd=PROJECT_ROOT, env=environment)
+    try:
+        return server.wait()
+    except KeyboardInterrupt:
+        # A terminal's Ctrl-C reached the server too; a signal sent to this process alone did not.
+        server.send_signal(signal.SIGINT)
+        return server.wait()
 
 
 if __name__ == "__main__":
-    main()
+    sys.exit(main())

@@ -21,6 +21,3 @@ class CircuitBreaker:
         """Why the provider is skipped, or None while its circuit is closed."""
         reason = await self.redis.get(circuit_key(provider))
         return reason.decode() if isinstance(reason, bytes) else reason
-
-    async def close(self, provider: str) -> None:
-        await self.redis.delete(circuit_key(provider))

@@ -42,5 +42,8 @@ def address_channel(address_id: int) -> str:
     return f"{KEY_PREFIX}:address:{address_id}"
 
 
+# The live relay listens here so that its pub/sub connection stays open while no subscriber does.
+LIVE_IDLE_CHANNEL = f"{KEY_PREFIX}:hub"
+
 # A hash of counters every worker adds to; each server's /metrics reads it.
 SHARED_METRICS_KEY = f"{KEY_PREFIX}:metrics"

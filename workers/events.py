@@ -6,7 +6,7 @@ import json
 import logging
 import time
 from datetime import datetime
-from typing import Any
+from typing import TypedDict
 
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
@@ -19,33 +19,57 @@ logger = logging.getLogger(__name__)
 # Progress is published at most this often per job; status changes always go out at once.
 MIN_PROGRESS_INTERVAL_SECONDS = 0.1
 
-JOB_FIELDS = (
-    "id",
-    "address_id",
-    "status",
-    "provider",
-    "fetched_transactions",
-    "expected_transactions",
-    "attempts",
-    "error",
-    "queued_at",
-    "started_at",
-    "finished_at",
-    "heartbeat_at",
-)
+# The whole message on an address's channel: subscribers re-read the wallet when it comes.
+ADDRESS_CHANGED = "changed"
 
 
-def job_state(job: SyncJob) -> dict[str, Any]:
-    """The job as a JSON-ready dict: what a subscriber needs without reading the database."""
-    state: dict[str, Any] = {}
-    for field in JOB_FIELDS:
-        value = getattr(job, field)
-        if isinstance(value, datetime):
-            value = value.isoformat()
-        elif hasattr(value, "value"):
-            value = value.value
-        state[field] = value
+class JobState(TypedDict):
+    """A sync job as published on its channel (JSON): what a subscriber needs without reading
+    the database. Times are ISO 8601 strings, `status` a `JobStatus` value."""
+
+    id: int
+    address_id: int
+    status: str
+    provider: str | None
+    fetched_transactions: int
+    expected_transactions: int | None
+    attempts: int
+    error: str | None
+    queued_at: str
+    started_at: str | None
+    finished_at: str | None
+    heartbeat_at: str | None
+
+
+def job_state(job: SyncJob) -> JobState:
+    return JobState(
+        id=job.id,
+        address_id=job.address_id,
+        status=job.status.value,
+        provider=job.provider,
+        fetched_transactions=job.fetched_transactions,
+        expected_transactions=job.expected_transactions,
+        attempts=job.attempts,
+        error=job.error,
+        queued_at=job.queued_at.isoformat(),
+        started_at=_iso(job.started_at),
+        finished_at=_iso(job.finished_at),
+        heartbeat_at=_iso(job.heartbeat_at),
+    )
+
+
+def encode_job_state(job: SyncJob) -> str:
+    return json.dumps(job_state(job))
+
+
+def decode_job_state(message: str) -> JobState:
+    """A message of a job's channel, as `encode_job_state` wrote it."""
+    state: JobState = json.loads(message)
     return state
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return moment.isoformat() if moment is not None else None
 
 
 class EventPublisher:
@@ -65,8 +89,8 @@ class EventPublisher:
         ):
             return
         self._last_progress_at[job.id] = now
-        await self._publish(job_channel(job.id), json.dumps(job_state(job)))
-        await self._publish(address_channel(job.address_id), "changed")
+        await self._publish(job_channel(job.id), encode_job_state(job))
+        await self._publish(address_channel(job.address_id), ADDRESS_CHANGED)
 
     async def _publish(self, channel: str, message: str) -> None:
         assert self.redis is not None

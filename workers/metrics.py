@@ -13,6 +13,24 @@ logger = logging.getLogger(__name__)
 
 JOB_SECONDS_BUCKETS = (1.0, 5.0, 15.0, 60.0, 300.0, 1800.0, 7200.0)
 
+# The fields of the shared hash: a figure's name, then its label values, joined by "|".
+PROVIDER_CALLS = "provider_calls"
+RATE_LIMIT_WAITS = "rate_limit_waits"
+RATE_LIMIT_WAIT_SECONDS = "rate_limit_wait_seconds"
+SYNC_JOBS = "sync_jobs"
+SYNC_JOB_SECONDS_BUCKET = "sync_job_seconds_bucket"
+SYNC_JOB_SECONDS_SUM = "sync_job_seconds_sum"
+
+
+def figure_field(name: str, *labels: object) -> str:
+    return "|".join([name, *map(str, labels)])
+
+
+def split_figure_field(field: str) -> tuple[str, list[str]]:
+    """A field's figure name and label values, as `figure_field` joined them."""
+    name, *labels = field.split("|")
+    return name, labels
+
 
 class SharedMetrics:
     """Best effort, like logging: a Redis error never fails the work being counted."""
@@ -21,19 +39,20 @@ class SharedMetrics:
         self.redis = redis
 
     async def provider_call(self, provider: str, status: str) -> None:
-        await self._add({f"provider_calls|{provider}|{status}": 1})
+        await self._add({figure_field(PROVIDER_CALLS, provider, status): 1})
 
     async def rate_limit_wait(self, provider: str, seconds: float) -> None:
         await self._add(
-            {f"rate_limit_waits|{provider}": 1}, {f"rate_limit_wait_seconds|{provider}": seconds}
+            {figure_field(RATE_LIMIT_WAITS, provider): 1},
+            {figure_field(RATE_LIMIT_WAIT_SECONDS, provider): seconds},
         )
 
     async def job_finished(self, outcome: str, seconds: float) -> None:
-        counts = {f"sync_jobs|{outcome}": 1}
+        counts = {figure_field(SYNC_JOBS, outcome): 1}
         for bound in JOB_SECONDS_BUCKETS:
             if seconds <= bound:
-                counts[f"sync_job_seconds_bucket|{bound}"] = 1
-        await self._add(counts, {"sync_job_seconds_sum": seconds})
+                counts[figure_field(SYNC_JOB_SECONDS_BUCKET, bound)] = 1
+        await self._add(counts, {SYNC_JOB_SECONDS_SUM: seconds})
 
     async def _add(self, counts: dict[str, int], seconds: dict[str, float] | None = None) -> None:
         if self.redis is None:

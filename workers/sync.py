@@ -14,22 +14,22 @@ from typing import TypeVar
 from db.models import SyncJob
 from db.session import SessionFactory
 from logs import log_context
-from workers import history_store
+from workers import job_claims, transaction_history
 from workers.circuit import BLOCKED_SECONDS, UNAVAILABLE_SECONDS, CircuitBreaker
-from workers.events import EventPublisher
-from workers.history_store import ClaimedJob, LostClaimError, StoredTotals
-from workers.metrics import SharedMetrics
-from workers.providers.base import (
+from workers.errors import (
     AddressRejectedError,
-    AddressSummary,
     ApiKeyRejectedError,
     BlockedError,
-    Provider,
-    ProviderError,
-    ProviderTransaction,
+    LostClaimError,
     RateLimitedError,
+    SyncMismatchError,
     TransientError,
 )
+from workers.events import EventPublisher
+from workers.job_claims import ClaimedJob
+from workers.metrics import SharedMetrics
+from workers.providers.base import AddressSummary, Provider, ProviderTransaction
+from workers.transaction_history import StoredTotals
 
 logger = logging.getLogger(__name__)
 
@@ -43,12 +43,10 @@ REORG_SAFETY_DEPTH = 6
 MAX_ATTEMPTS = 5
 
 
-class SyncMismatchError(Exception):
-    """The stored history disagrees with the provider's summary even after a full re-sync."""
-
-
 @dataclass
 class SyncEngine:
+    """Runs sync jobs to their end; what it does for each failure is drawn in `workers.errors`."""
+
     sessions: SessionFactory
     providers: list[Provider]
     circuit: CircuitBreaker
@@ -58,7 +56,7 @@ class SyncEngine:
 
     async def run_job(self, job_id: int) -> None:
         """Runs a queued (or abandoned) job to SUCCEEDED or FAILED; does nothing otherwise."""
-        job = await history_store.claim_job(
+        job = await job_claims.claim_job(
             self.sessions,
             job_id=job_id,
             claim_token=secrets.token_hex(16),
@@ -76,7 +74,7 @@ class SyncEngine:
                 raise
 
     async def _release(self, job: ClaimedJob) -> None:
-        row = await history_store.release_claim(self.sessions, job)
+        row = await job_claims.release_claim(self.sessions, job)
         if row is not None:
             logger.info("sync job %s handed back to the queue, resumable", job.job_id)
             await self.publisher.job_changed(row)
@@ -94,13 +92,13 @@ class SyncEngine:
         except LostClaimError:
             logger.warning("sync job %s was taken over by another run; this run stops", job_id)
         except Exception as error:
-            # A bug or an outage: record it on the job so users see it, then let arq log it.
+            # A bug or an outage: logged here, once, inside the job's log context (job id and
+            # address); re-raising would have arq log it again, without that context.
             logger.exception("sync job %s failed unexpectedly", job_id)
             await self._fail(job, f"internal error: {type(error).__name__}: {error}")
-            raise
 
     async def _fail(self, job: ClaimedJob, error: str) -> None:
-        await self._finished(await history_store.finish_failure(self.sessions, job, error=error))
+        await self._finished(await job_claims.finish_failure(self.sessions, job, error=error))
 
     async def _finished(self, row: SyncJob) -> None:
         await self.publisher.job_changed(row)
@@ -182,7 +180,9 @@ class AddressSync:
             summary = await self.incremental_pass(sync_pass=_new_pass_id())
         else:
             summary = await self.full_pass(resume)
-        totals = await history_store.stored_totals(self.sessions, address_id=self.job.address_id)
+        totals = await transaction_history.stored_totals(
+            self.sessions, address_id=self.job.address_id
+        )
         if _difference(summary, totals) is not None:
             logger.warning(
                 "sync job %s: %s; running a full re-sync",
@@ -190,7 +190,7 @@ class AddressSync:
                 _difference(summary, totals),
             )
             summary = await self.full_pass(None)
-            totals = await history_store.stored_totals(
+            totals = await transaction_history.stored_totals(
                 self.sessions, address_id=self.job.address_id
             )
             difference = _difference(summary, totals)
@@ -200,7 +200,7 @@ class AddressSync:
                     f"full re-sync: {difference}"
                 )
         finished = await _atomic(
-            history_store.finish_success(
+            transaction_history.finish_success(
                 self.sessions,
                 self.job,
                 provider=self.provider.name,
@@ -243,7 +243,7 @@ class AddressSync:
         # Transactions that arrived at the top while we paged are below no cursor: read them now.
         summary = await self.incremental_pass(sync_pass=resume.sync_pass, sweep=False)
         await _atomic(
-            history_store.delete_unseen(
+            transaction_history.delete_unseen(
                 self.sessions, self.job, sync_pass=resume.sync_pass, above_height=None
             )
         )
@@ -267,7 +267,7 @@ class AddressSync:
                 summary = page.summary
             assert summary is not None
             self.expected_transactions = summary.transaction_count
-            stored = await history_store.known_heights(
+            stored = await transaction_history.known_heights(
                 self.sessions,
                 address_id=self.job.address_id,
                 txids=(tx.txid for tx in page.transactions),
@@ -290,7 +290,7 @@ class AddressSync:
         if sweep:
             # Without a final point the whole history was read: everything unseen is gone.
             await _atomic(
-                history_store.delete_unseen(
+                transaction_history.delete_unseen(
                     self.sessions,
                     self.job,
                     sync_pass=sync_pass,
@@ -303,7 +303,7 @@ class AddressSync:
         self, transactions: list[ProviderTransaction], sync_pass: int, resume: _Resume | None
     ) -> None:
         row = await _atomic(
-            history_store.save_page(
+            transaction_history.save_page(
                 self.sessions,
                 self.job,
                 transactions,
@@ -352,6 +352,3 @@ def _difference(summary: AddressSummary, totals: StoredTotals) -> str | None:
             f"provider balance is {summary.balance_sat} sat"
         )
     return "; ".join(problems) or None
-
-
-__all__ = ["ProviderError", "SyncEngine", "SyncMismatchError"]

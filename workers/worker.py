@@ -10,8 +10,9 @@ from arq import Worker
 from arq.connections import RedisSettings
 from arq.cron import cron
 from arq.worker import func
+from redis.asyncio import Redis
 
-from db.session import create_engine, create_session_factory
+from db.session import SessionFactory, create_engine, create_session_factory
 from logs import configure_logging
 from settings import Settings, get_settings
 from workers.circuit import CircuitBreaker
@@ -19,6 +20,7 @@ from workers.constants import HEALTH_CHECK_KEY, QUEUE_NAME
 from workers.events import EventPublisher
 from workers.metrics import SharedMetrics
 from workers.providers import open_providers, rates_per_second
+from workers.providers.http import RetryPolicy
 from workers.rate_limit import RedisRateLimiter
 from workers.sync import SyncEngine
 from workers.tasks import ping, refresh_tracked_addresses, requeue_stale_jobs, sync_address
@@ -56,15 +58,32 @@ async def startup(ctx: dict[str, Any]) -> None:
         engine = create_engine(settings.database_url)
         exits.push_async_callback(engine.dispose)
         ctx["sessions"] = create_session_factory(engine)
-    metrics = SharedMetrics(ctx["redis"])
-    limiter = RedisRateLimiter(ctx["redis"], rates_per_second(settings), metrics)
-    providers = await open_providers(settings, limiter=limiter, exits=exits, metrics=metrics)
-    ctx["sync_engine"] = SyncEngine(
-        sessions=ctx["sessions"],
+    ctx["sync_engine"] = await build_sync_engine(
+        settings, redis=ctx["redis"], sessions=ctx["sessions"], exits=exits
+    )
+
+
+async def build_sync_engine(
+    settings: Settings,
+    *,
+    redis: Redis,
+    sessions: SessionFactory,
+    exits: AsyncExitStack,
+    retry: RetryPolicy | None = None,
+) -> SyncEngine:
+    """The engine a worker syncs with: the configured providers behind the shared rate limit
+    and circuit breaker, publishing job changes and counting into the shared metrics."""
+    metrics = SharedMetrics(redis)
+    limiter = RedisRateLimiter(redis, rates_per_second(settings), metrics)
+    providers = await open_providers(
+        settings, limiter=limiter, exits=exits, retry=retry, metrics=metrics
+    )
+    return SyncEngine(
+        sessions=sessions,
         providers=providers,
-        circuit=CircuitBreaker(ctx["redis"]),
+        circuit=CircuitBreaker(redis),
         stale_after=timedelta(seconds=settings.stale_job_timeout),
-        publisher=EventPublisher(ctx["redis"]),
+        publisher=EventPublisher(redis),
         metrics=metrics,
     )
 

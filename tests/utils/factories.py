@@ -10,7 +10,7 @@ from sqlalchemy import insert, select, update
 
 from db.models import Account, Chain, ChainTip, TrackedAddress, Transaction, sort_key_for
 from db.session import create_engine, create_session_factory
-from workers.history_store import refresh_running_balances
+from workers.running_balances import refresh_running_balances
 
 GENESIS_TIME = datetime(2024, 1, 1, tzinfo=UTC)
 SEED_CHUNK = 2_000

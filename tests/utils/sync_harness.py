@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
-from datetime import timedelta
 from typing import Any
 
 from arq import ArqRedis, create_pool
@@ -19,13 +18,11 @@ from resolvers.wallets import add_wallet
 from settings import Settings
 from tools.simulator.testing import RunningSimulator
 from tools.sync_requests import queue_sync as queue_sync  # re-exported for the tests
-from workers.circuit import CircuitBreaker
-from workers.providers import open_providers, rates_per_second
 from workers.providers.http import RetryPolicy
 from workers.queue import request_sync
-from workers.rate_limit import RedisRateLimiter
 from workers.redis_server import RedisServer
 from workers.sync import SyncEngine
+from workers.worker import build_sync_engine
 
 FAST_RETRIES = RetryPolicy(base_delay_seconds=0.01, max_delay_seconds=0.05)
 
@@ -144,6 +141,7 @@ def harness_settings(simulator: RunningSimulator, **overrides: Any) -> Settings:
         "blockchair_rate_limit": 1000.0,
         "esplora_rate_limit": 1000.0,
         "provider_timeout_seconds": 2.0,
+        "stale_job_timeout": 60,
         **overrides,
     }
     return Settings(**values)
@@ -160,13 +158,8 @@ async def sync_harness(
     async with AsyncExitStack() as exits:
         redis = await create_pool(redis_server.arq_settings)
         exits.push_async_callback(redis.aclose)
-        limiter = RedisRateLimiter(redis, rates_per_second(settings))
-        providers = await open_providers(settings, limiter=limiter, exits=exits, retry=FAST_RETRIES)
-        engine = SyncEngine(
-            sessions=sessions,
-            providers=providers,
-            circuit=CircuitBreaker(redis),
-            stale_after=timedelta(seconds=60),
+        engine = await build_sync_engine(
+            settings, redis=redis, sessions=sessions, exits=exits, retry=FAST_RETRIES
         )
         viewer = await ensure_local_account(sessions)
         yield SyncHarness(sessions, redis, engine, viewer, simulator)

@@ -12,7 +12,7 @@ from tests.utils.sync_harness import (
     SyncHarness,
     running_balance_problems,
 )
-from workers import history_store
+from workers import job_claims, running_balances, transaction_history
 
 ADDRESS = "12xQ9k5ousS8MqNsMBqHKtjAtCuKezm2Ju"
 KEPT_PASS, BOGUS_PASS = 1, 2
@@ -57,20 +57,20 @@ async def test_deleting_an_old_confirmed_row_rebalances_everything_after_it(
                 sync_pass=BOGUS_PASS,
             )
         )
-        await history_store.refresh_running_balances(session, address_id)
+        await running_balances.refresh_running_balances(session, address_id)
     assert await running_balance_problems(sessions, ADDRESS) == []
 
     job = await harness.queue(ADDRESS)
-    claimed = await history_store.claim_job(
+    claimed = await job_claims.claim_job(
         sessions, job_id=job.id, claim_token="t" * 32, stale_after=timedelta(minutes=1)
     )
     assert claimed is not None
-    deleted = await history_store.delete_unseen(
+    deleted = await transaction_history.delete_unseen(
         sessions, claimed, sync_pass=KEPT_PASS, above_height=None
     )
     assert deleted == 1
     async with sessions.begin() as session:
-        await history_store.refresh_running_balances(session, address_id)
+        await running_balances.refresh_running_balances(session, address_id)
     assert await running_balance_problems(sessions, ADDRESS) == []
 
 
@@ -78,6 +78,6 @@ async def test_running_balances_are_exact_across_refresh_chunks(
     harness: SyncHarness, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # Chunks of 7 rows: boundaries fall inside blocks, between transactions sharing a time.
-    monkeypatch.setattr(history_store, "REFRESH_CHUNK_ROWS", 7)
+    monkeypatch.setattr(running_balances, "REFRESH_CHUNK_ROWS", 7)
     await harness.sync(ADDRESS)
     assert await running_balance_problems(harness.sessions, ADDRESS) == []

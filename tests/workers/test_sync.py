@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 from typing import Any
 
 import pytest
 
 from db.models import JobStatus, SyncJob, SyncStatus
+from logs import ContextAndRedaction
 from tests.utils.sync_harness import (
     SyncHarness,
     running_balance_problems,
 )
+from workers.constants import SHARED_METRICS_KEY, job_channel
+from workers.events import decode_job_state
+from workers.metrics import SYNC_JOBS, figure_field
 
 NINE_HUNDRED = "12xQ9k5ousS8MqNsMBqHKtjAtCuKezm2Ju"
 WITH_MEMPOOL = "3J98t1WpEZ73CNmQviecrnyiWrnqRhWNLy"
@@ -255,3 +260,44 @@ async def test_a_stopped_worker_hands_its_job_back_resumable(harness: SyncHarnes
     assert finished.attempts == 2
     assert await harness.stored_history(big) == expected
     assert harness.simulator.admin.request_count("blockchair") - calls_before < 16
+
+
+async def test_an_unexpected_failure_fails_the_job_and_is_logged_once_with_its_context(
+    harness: SyncHarness, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    async def broken_page(*args: object, **kwargs: object) -> None:
+        raise RuntimeError("a bug")
+
+    for provider in harness.engine.providers:
+        monkeypatch.setattr(provider, "page", broken_page)
+    caplog.handler.addFilter(ContextAndRedaction())
+
+    with caplog.at_level(logging.INFO):
+        job = await harness.sync(NINE_HUNDRED)
+
+    assert job.status is JobStatus.FAILED
+    assert job.error == "internal error: RuntimeError: a bug"
+    [logged] = [record for record in caplog.records if record.levelno >= logging.ERROR]
+    assert logged.exc_info is not None
+    assert getattr(logged, "job_id", None) == str(job.id)
+    assert getattr(logged, "address", None) == NINE_HUNDRED
+
+
+async def test_a_sync_publishes_its_job_and_counts_into_the_shared_metrics(
+    harness: SyncHarness,
+) -> None:
+    finished = figure_field(SYNC_JOBS, "succeeded")
+    before = int(await harness.redis.hget(SHARED_METRICS_KEY, finished) or 0)  # type: ignore[misc]
+    job = await harness.queue(NINE_HUNDRED)
+    async with harness.redis.pubsub() as pubsub:
+        await pubsub.subscribe(job_channel(job.id))
+        await harness.engine.run_job(job.id)
+        published = []
+        while (message := await pubsub.get_message(timeout=0.5)) is not None:
+            if message["type"] == "message":
+                published.append(decode_job_state(message["data"].decode()))
+
+    assert [state["status"] for state in published][-1] == JobStatus.SUCCEEDED.value
+    assert published[0]["status"] == JobStatus.RUNNING.value
+    after = int(await harness.redis.hget(SHARED_METRICS_KEY, finished) or 0)  # type: ignore[misc]
+    assert after == before + 1

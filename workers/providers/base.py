@@ -1,10 +1,33 @@
-"""What every provider client returns, and the errors the sync engine acts on."""
+"""What every provider client returns; the errors it raises are drawn in `workers.errors`."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
+
+from workers.errors import (
+    AddressRejectedError,
+    ApiKeyRejectedError,
+    BlockedError,
+    ProviderError,
+    RateLimitedError,
+    TransientError,
+)
+
+# The provider modules take their errors from here, with the types they return.
+__all__ = [
+    "AddressRejectedError",
+    "AddressSummary",
+    "ApiKeyRejectedError",
+    "BlockedError",
+    "HistoryPage",
+    "Provider",
+    "ProviderError",
+    "ProviderTransaction",
+    "RateLimitedError",
+    "TransientError",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,31 +74,3 @@ class Provider(Protocol):
     async def page(self, address: str, cursor: str | None, *, page_size: int) -> HistoryPage:
         """The page at `cursor` (None: the newest transactions, mempool first)."""
         ...
-
-
-class ProviderError(Exception):
-    """A provider call that failed; subclasses say what the sync should do about it."""
-
-    def __init__(self, provider: str, message: str) -> None:
-        super().__init__(f"{provider}: {message}")
-        self.provider = provider
-
-
-class RateLimitedError(ProviderError):
-    """429/435: slow down and try again."""
-
-
-class TransientError(ProviderError):
-    """5xx, timeouts, dropped connections, malformed bodies: retry, then fall back."""
-
-
-class BlockedError(ProviderError):
-    """The provider refuses this client (430/434, or 402 without a key): use another one."""
-
-
-class ApiKeyRejectedError(ProviderError):
-    """402 with a key: the key is invalid or exhausted; retrying cannot help."""
-
-
-class AddressRejectedError(ProviderError):
-    """The provider says the address is invalid."""

@@ -1,15 +1,15 @@
-"""What a sync writes: job claims and progress, transaction pages, the finished summary."""
+"""An address's stored transaction history as a sync writes it: pages upserted, rows no longer
+listed deleted, the finished summary; and the reads that check those writes."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlalchemy import (
     ColumnElement,
     String,
-    and_,
     any_,
     bindparam,
     case,
@@ -20,7 +20,7 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.dialects.postgresql import ARRAY
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.models import (
     Chain,
@@ -35,27 +35,11 @@ from db.models import (
 )
 from db.session import SessionFactory
 from db.upsert import dialect_insert
+from workers.job_claims import ClaimedJob, renew_claim
 from workers.providers.base import AddressSummary, ProviderTransaction
+from workers.running_balances import mark_balances_stale, refresh_running_balances
 
 UPSERT_CHUNK_ROWS = 2_000
-REFRESH_CHUNK_ROWS = 20_000
-
-
-class LostClaimError(Exception):
-    """Another run claimed this job (ours was presumed dead): stop without writing."""
-
-
-@dataclass(frozen=True)
-class ClaimedJob:
-    job_id: int
-    claim_token: str
-    address_id: int
-    address: str
-    previously_synced: bool
-    resume_cursor: str | None
-    attempts: int
-    row: SyncJob
-    """The job as this claim left it (RUNNING), for publishing."""
 
 
 @dataclass(frozen=True)
@@ -64,70 +48,6 @@ class StoredTotals:
     confirmed_transaction_count: int
     balance_sat: int
     confirmed_balance_sat: int
-
-
-async def claim_job(
-    sessions: SessionFactory, *, job_id: int, claim_token: str, stale_after: timedelta
-) -> ClaimedJob | None:
-    """Marks the job RUNNING for this run, if it is queued or its last run went silent."""
-    now = utc_now()
-    async with sessions.begin() as session:
-        claimed = await session.execute(
-            update(SyncJob)
-            .where(
-                SyncJob.id == job_id,
-                or_(
-                    SyncJob.status == JobStatus.QUEUED,
-                    and_(
-                        SyncJob.status == JobStatus.RUNNING,
-                        or_(
-                            SyncJob.heartbeat_at.is_(None), SyncJob.heartbeat_at < now - stale_after
-                        ),
-                    ),
-                ),
-            )
-            .values(
-                status=JobStatus.RUNNING,
-                claim_token=claim_token,
-                heartbeat_at=now,
-                started_at=func.coalesce(SyncJob.started_at, now),
-                attempts=SyncJob.attempts + 1,
-                error=None,
-            )
-            .returning(SyncJob)
-        )
-        row = claimed.scalar_one_or_none()
-        if row is None:
-            return None
-        address_id, attempts = row.address_id, row.attempts
-        tracked = await session.get_one(TrackedAddress, address_id)
-        tracked.sync_status = SyncStatus.SYNCING
-        return ClaimedJob(
-            job_id=job_id,
-            claim_token=claim_token,
-            address_id=address_id,
-            address=tracked.address,
-            previously_synced=tracked.last_synced_at is not None,
-            resume_cursor=tracked.sync_resume_cursor,
-            attempts=attempts,
-            row=row,
-        )
-
-
-async def _renew_claim(session: AsyncSession, job: ClaimedJob, **changes: object) -> SyncJob:
-    """Renews the heartbeat with `changes`, if this run still holds the job; the updated row."""
-    values = {"heartbeat_at": utc_now(), **{k: v for k, v in changes.items() if v is not None}}
-    renewed = await session.execute(
-        update(SyncJob)
-        .where(SyncJob.id == job.job_id, SyncJob.claim_token == job.claim_token)
-        .values(**values)
-        .returning(SyncJob)
-        .execution_options(populate_existing=True)
-    )
-    row = renewed.scalar_one_or_none()
-    if row is None:
-        raise LostClaimError(f"sync job {job.job_id} was claimed by another run")
-    return row
 
 
 async def save_page(
@@ -143,7 +63,7 @@ async def save_page(
 ) -> SyncJob:
     """One page in one database transaction: rows, progress and the resume point together."""
     async with sessions.begin() as session:
-        row = await _renew_claim(
+        row = await renew_claim(
             session,
             job,
             fetched_transactions=fetched_transactions,
@@ -197,7 +117,7 @@ async def _upsert(
             _txid_among([tx.txid for tx in transactions], connection.dialect.name),
         )
     )
-    await _mark_balances_stale(
+    await mark_balances_stale(
         connection,
         address_id,
         min([*page_times, *([old_first] if old_first else [])], default=first_seen),
@@ -256,7 +176,7 @@ async def delete_unseen(
     Dropped mempool transactions and transactions of reorganised-away blocks go this way.
     """
     async with sessions.begin() as session:
-        await _renew_claim(session, job)
+        await renew_claim(session, job)
         statement = delete(Transaction).where(
             Transaction.address_id == job.address_id,
             or_(Transaction.sync_pass.is_(None), Transaction.sync_pass != sync_pass),
@@ -267,113 +187,9 @@ async def delete_unseen(
             select(func.min(Transaction.tx_time)).where(statement.whereclause)  # type: ignore[arg-type]
         )
         if first_doomed is not None:
-            await _mark_balances_stale(await session.connection(), job.address_id, first_doomed)
+            await mark_balances_stale(await session.connection(), job.address_id, first_doomed)
         result = await session.execute(statement)
         return int(getattr(result, "rowcount", 0) or 0)
-
-
-async def _mark_balances_stale(
-    connection: AsyncConnection, address_id: int, stale_from: datetime
-) -> None:
-    """Running balances from `stale_from` on need recomputing (it only ever moves earlier)."""
-    await connection.execute(
-        update(TrackedAddress)
-        .where(
-            TrackedAddress.id == address_id,
-            or_(
-                TrackedAddress.balances_stale_from.is_(None),
-                TrackedAddress.balances_stale_from > stale_from,
-            ),
-        )
-        .values(balances_stale_from=stale_from)
-    )
-
-
-async def refresh_running_balances(session: AsyncSession, address_id: int) -> None:
-    """Recomputes `balance_after_sat` from the address's `balances_stale_from` on, with
-    windowed UPDATEs that start from the last balance still exact.
-
-    They go `REFRESH_CHUNK_ROWS` rows at a time, each carrying on from the balance the one
-    before ended with: a database holds a windowed UPDATE's rows in memory, and all 156,000
-    of one address at once took the worker's peak memory from 95 to 174 MB."""
-    stale_from = await session.scalar(
-        select(TrackedAddress.balances_stale_from).where(TrackedAddress.id == address_id)
-    )
-    if stale_from is None:
-        return
-    confirmed = (
-        Transaction.address_id == address_id,
-        Transaction.block_height.is_not(None),
-        Transaction.tx_time.is_not(None),
-    )
-    base = await session.scalar(
-        select(Transaction.balance_after_sat)
-        .where(*confirmed, Transaction.tx_time < stale_from)
-        .order_by(Transaction.tx_time.desc(), Transaction.id.desc())
-        .limit(1)
-    )
-    in_order = (Transaction.tx_time, Transaction.id)
-    after: tuple[datetime, int] | None = None
-    while True:
-        remaining = [*confirmed, Transaction.tx_time >= stale_from]
-        if after is not None:
-            remaining.append(_after(*after))
-        last = (
-            await session.execute(
-                select(*in_order)
-                .where(*remaining)
-                .order_by(*in_order)
-                .offset(REFRESH_CHUNK_ROWS - 1)
-                .limit(1)
-            )
-        ).first()
-        end: tuple[datetime, int] | None = None
-        if last is not None:
-            assert last.tx_time is not None, "confirmed rows have a time"
-            end = (last.tx_time, last.id)
-        chunk = remaining if end is None else [*remaining, _up_to(*end)]
-        running = (
-            select(
-                Transaction.id.label("id"),
-                ((base or 0) + func.sum(Transaction.amount_sat).over(order_by=in_order)).label(
-                    "balance"
-                ),
-            )
-            .where(*chunk)
-            .subquery()
-        )
-        await session.execute(
-            update(Transaction)
-            .where(Transaction.id == running.c.id)
-            .values(balance_after_sat=running.c.balance)
-        )
-        if end is None:
-            break
-        after = end
-        base = await session.scalar(
-            select(Transaction.balance_after_sat).where(Transaction.id == end[1])
-        )
-    await session.execute(
-        update(TrackedAddress)
-        .where(TrackedAddress.id == address_id)
-        .values(balances_stale_from=None)
-    )
-
-
-def _after(tx_time: datetime, row_id: int) -> ColumnElement[bool]:
-    """Rows after (tx_time, id) in running-balance order, as a range of the time index."""
-    return and_(
-        Transaction.tx_time >= tx_time,
-        or_(Transaction.tx_time > tx_time, Transaction.id > row_id),
-    )
-
-
-def _up_to(tx_time: datetime, row_id: int) -> ColumnElement[bool]:
-    """Rows up to (tx_time, id) inclusive in running-balance order."""
-    return and_(
-        Transaction.tx_time <= tx_time,
-        or_(Transaction.tx_time < tx_time, Transaction.id <= row_id),
-    )
 
 
 async def stored_totals(sessions: SessionFactory, *, address_id: int) -> StoredTotals:
@@ -415,7 +231,7 @@ async def finish_success(
 ) -> SyncJob:
     now = utc_now()
     async with sessions.begin() as session:
-        row = await _renew_claim(
+        row = await renew_claim(
             session, job, provider=provider, status=JobStatus.SUCCEEDED, finished_at=now
         )
         row.claim_token = None
@@ -459,31 +275,3 @@ async def _record_tip(session: AsyncSession, height: int, now: datetime) -> None
             },
         )
     )
-
-
-async def release_claim(sessions: SessionFactory, job: ClaimedJob) -> SyncJob | None:
-    """Hands a stopped run's job back to the queue; its resume point stays on the address."""
-    async with sessions.begin() as session:
-        released = await session.execute(
-            update(SyncJob)
-            .where(SyncJob.id == job.job_id, SyncJob.claim_token == job.claim_token)
-            .values(status=JobStatus.QUEUED, claim_token=None, heartbeat_at=None)
-            .returning(SyncJob)
-        )
-        return released.scalar_one_or_none()
-
-
-async def finish_failure(sessions: SessionFactory, job: ClaimedJob, *, error: str) -> SyncJob:
-    """The job failed: the address keeps the data of earlier syncs and says why this one failed."""
-    now = utc_now()
-    async with sessions.begin() as session:
-        row = await _renew_claim(
-            session, job, status=JobStatus.FAILED, finished_at=now, error=error
-        )
-        row.claim_token = None
-        await session.execute(
-            update(TrackedAddress)
-            .where(TrackedAddress.id == job.address_id)
-            .values(sync_status=SyncStatus.ERROR, last_sync_error=error)
-        )
-    return row
