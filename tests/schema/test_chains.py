@@ -1,0 +1,211 @@
+"""The contract's chain surface while Bitcoin is the one chain synced here: `chains`,
+`netWorth`, `portfolios`, `portfolio(chain:)`, chain arguments, and chains refused by name."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from decimal import ROUND_HALF_EVEN, Decimal
+
+from tests.utils.factories import SeededTransaction, seed_transactions, set_market_price
+from tests.utils.graphql import GraphQLClient
+
+ADDRESS = "1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa"
+HELD_SAT = 123_456_789
+PRICED_AT = datetime(2025, 1, 8, 9, 30, tzinfo=UTC)
+CHAINS = "{ chains { chain name symbol decimals baseUnit tipHeight price { amount priceAt } } }"
+NET_WORTH = "{ netWorth { currency amount priceAt unpricedChains } }"
+PORTFOLIOS = "{ portfolios { chain walletCount balance } }"
+
+
+def hold_bitcoin(graphql: GraphQLClient, database_url: str) -> None:
+    assert graphql.add_wallet(ADDRESS)["errors"] == []
+    history = [SeededTransaction("aa" * 32, 800_000, PRICED_AT, HELD_SAT)]
+    seed_transactions(database_url, ADDRESS, history, tip_height=800_005)
+
+
+def test_chains_say_what_bitcoin_amounts_mean_and_what_the_server_knows(
+    graphql: GraphQLClient, database_url: str
+) -> None:
+    before = graphql.data(CHAINS)["chains"]
+    assert before == [
+        {
+            "chain": "BITCOIN",
+            "name": "Bitcoin",
+            "symbol": "BTC",
+            "decimals": 8,
+            "baseUnit": "satoshi",
+            "tipHeight": None,
+            "price": None,
+        }
+    ]
+
+    hold_bitcoin(graphql, database_url)
+    set_market_price(database_url, "65432.1", PRICED_AT)
+
+    [bitcoin] = graphql.data(CHAINS)["chains"]
+    assert bitcoin["tipHeight"] == 800_005
+    assert bitcoin["price"] == {"amount": "65432.10", "priceAt": "2025-01-08T09:30:00+00:00"}
+
+
+def test_net_worth_sums_priced_chains_exactly_and_lists_unpriced_ones(
+    graphql: GraphQLClient, database_url: str
+) -> None:
+    assert graphql.data(NET_WORTH)["netWorth"] == {
+        "currency": "USD",
+        "amount": "0.00",
+        "priceAt": None,
+        "unpricedChains": [],
+    }
+    hold_bitcoin(graphql, database_url)
+    unpriced = graphql.data(NET_WORTH)["netWorth"]
+    assert unpriced["amount"] == "0.00"
+    assert unpriced["unpricedChains"] == ["BITCOIN"]
+
+    set_market_price(database_url, "65432.1", PRICED_AT)
+
+    expected = (Decimal(HELD_SAT) * Decimal("65432.1") / Decimal(10**8)).quantize(
+        Decimal("0.01"), rounding=ROUND_HALF_EVEN
+    )
+    assert graphql.data(NET_WORTH)["netWorth"] == {
+        "currency": "USD",
+        "amount": str(expected),
+        "priceAt": "2025-01-08T09:30:00+00:00",
+        "unpricedChains": [],
+    }
+    [error] = graphql.execute('{ netWorth(currency: "EUR") { amount } }')["errors"]
+    assert error["extensions"]["code"] == "INVALID_INPUT"
+
+
+def test_portfolios_list_chains_with_wallets_and_portfolio_takes_a_chain(
+    graphql: GraphQLClient, database_url: str
+) -> None:
+    assert graphql.data(PORTFOLIOS)["portfolios"] == []
+    hold_bitcoin(graphql, database_url)
+
+    assert graphql.data(PORTFOLIOS)["portfolios"] == [
+        {"chain": "BITCOIN", "walletCount": 1, "balance": str(HELD_SAT)}
+    ]
+    assert graphql.data("{ portfolio { chain walletCount } }")["portfolio"] == {
+        "chain": "BITCOIN",
+        "walletCount": 1,
+    }
+    ethereum = graphql.data(
+        "{ portfolio(chain: ETHEREUM) { chain walletCount balance fiatValue { amount } } }"
+    )["portfolio"]
+    assert ethereum == {"chain": "ETHEREUM", "walletCount": 0, "balance": "0", "fiatValue": None}
+
+
+def test_chain_arguments_find_and_filter_wallets(graphql: GraphQLClient) -> None:
+    graphql.add_wallet(ADDRESS, label="Genesis")
+    one = "query($a: String!, $c: Chain) { wallet(address: $a, chain: $c) { label chain } }"
+    found = {"label": "Genesis", "chain": "BITCOIN"}
+    assert graphql.data(one, {"a": ADDRESS, "c": "BITCOIN"})["wallet"] == found
+    assert graphql.data(one, {"a": ADDRESS, "c": None})["wallet"] == found
+    listed = "query($c: Chain) { wallets(chain: $c) { totalCount edges { node { address } } } }"
+    assert graphql.data(listed, {"c": "BITCOIN"})["wallets"]["totalCount"] == 1
+    assert graphql.data(listed, {"c": "LITECOIN"})["wallets"] == {"totalCount": 0, "edges": []}
+
+    renamed = graphql.data(
+        "mutation($a: String!) { updateWallet(input: {address: $a, chain: BITCOIN,"
+        ' label: "Satoshi"}) { wallet { label } errors { code } } }',
+        {"a": ADDRESS},
+    )["updateWallet"]
+    assert renamed == {"wallet": {"label": "Satoshi"}, "errors": []}
+    removed = graphql.data(
+        "mutation($a: String!) { removeWallet(input: {address: $a, chain: BITCOIN})"
+        " { removedAddress errors { code } } }",
+        {"a": ADDRESS},
+    )["removeWallet"]
+    assert removed == {"removedAddress": ADDRESS, "errors": []}
+
+
+def test_chains_not_synced_here_yet_are_refused_by_name_and_nothing_is_added(
+    graphql: GraphQLClient,
+) -> None:
+    refused = graphql.data(
+        'mutation { addWallet(input: {address: "0x52908400098527886E0F7030069857D2E4169EE7",'
+        " chain: ETHEREUM}) { wallet { id } job { id } errors { code field message } } }"
+    )["addWallet"]
+    assert refused["wallet"] is None
+    assert refused["job"] is None
+    [error] = refused["errors"]
+    assert error["code"] == "INVALID_INPUT"
+    assert error["field"] == ["chain"]
+    assert error["message"].startswith("Ethereum wallets are not supported by this server yet")
+    assert graphql.data("{ wallets { totalCount } }")["wallets"]["totalCount"] == 0
+    [lookup] = graphql.execute(
+        '{ wallet(address: "LVg2kJoFNg45Nbpy53h7Fe1wKyeXVRhMH9", chain: LITECOIN) { id } }'
+    )["errors"]
+    assert lookup["extensions"]["code"] == "INVALID_INPUT"
+    assert "Litecoin" in lookup["message"]
+
+
+def test_hd_wallet_options_are_refused_for_an_address(graphql: GraphQLClient) -> None:
+    for option in ("gapLimit: 30", "scriptType: P2WPKH"):
+        refused = graphql.data(
+            "mutation($a: String!) { addWallet(input: {address: $a, %s})"
+            " { wallet { id } errors { code field } } }".replace("%s", option),
+            {"a": ADDRESS},
+        )["addWallet"]
+        assert refused["wallet"] is None
+        assert refused["errors"][0]["code"] == "INVALID_INPUT"
+        assert refused["errors"][0]["field"] == [option.split(":")[0]]
+    assert graphql.data("{ wallets { totalCount } }")["wallets"]["totalCount"] == 0
+
+
+def test_an_address_wallet_is_its_one_address(graphql: GraphQLClient, database_url: str) -> None:
+    hold_bitcoin(graphql, database_url)
+    query = """
+    query($a: String!, $keychain: Keychain, $used: Boolean, $after: String) {
+      wallet(address: $a) {
+        kind descriptor gapLimit receiveAddress
+        addresses(keychain: $keychain, used: $used, after: $after) {
+          totalCount
+          edges {
+            cursor
+            node { address keychain index derivationPath balance transactionCount used }
+          }
+          pageInfo { hasNextPage endCursor }
+        }
+        transactions { edges { node { fee failed } } }
+      }
+    }
+    """
+    wallet = graphql.data(query, {"a": ADDRESS})["wallet"]
+    assert wallet["kind"] == "ADDRESS"
+    assert wallet["descriptor"] is None
+    assert wallet["gapLimit"] is None
+    assert wallet["receiveAddress"] == ADDRESS
+    [edge] = wallet["addresses"]["edges"]
+    assert edge["node"] == {
+        "address": ADDRESS,
+        "keychain": None,
+        "index": None,
+        "derivationPath": None,
+        "balance": str(HELD_SAT),
+        "transactionCount": 1,
+        "used": True,
+    }
+    assert wallet["addresses"]["totalCount"] == 1
+    assert wallet["addresses"]["pageInfo"] == {"hasNextPage": False, "endCursor": edge["cursor"]}
+    # Bitcoin transactions never fail; what the wallet paid in fees is not stored yet.
+    assert wallet["transactions"]["edges"] == [{"node": {"fee": None, "failed": False}}]
+
+    for variables in ({"keychain": "CHANGE"}, {"used": False}, {"after": edge["cursor"]}):
+        empty = graphql.data(query, {"a": ADDRESS, **variables})["wallet"]["addresses"]
+        assert empty["edges"] == [], variables
+    [error] = graphql.execute(query, {"a": ADDRESS, "after": "bm9wZQ"})["errors"]
+    assert error["extensions"]["code"] == "INVALID_INPUT"
+
+
+def test_webhooks_are_not_delivered_yet_and_the_mutations_say_so(graphql: GraphQLClient) -> None:
+    assert graphql.data("{ viewer { webhooks { id } } }")["viewer"]["webhooks"] == []
+    created = graphql.data(
+        'mutation { createWebhook(input: {url: "https://example.com/hook", events: [PING]})'
+        " { webhook { id } secret errors { code message } } }"
+    )["createWebhook"]
+    assert created["webhook"] is None
+    assert created["secret"] is None
+    assert created["errors"][0]["code"] == "FORBIDDEN"
+    assert "not available" in created["errors"][0]["message"]
+    assert graphql.data("{ viewer { webhooks { id } } }")["viewer"]["webhooks"] == []
