@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
 
 from simulator.testing import RunningSimulator
-from tests.conftest import LiveServer
+from tests.conftest import UNREACHABLE_PROVIDER_URL, LiveServer, make_settings
 from tests.utils.graphql import GraphQLClient
 from tests.utils.sync_harness import provider_history
+from workers.redis_server import RedisServer
 
 ADDRESS = "3J98t1WpEZ73CNmQviecrnyiWrnqRhWNLy"
 JOB = "query($id: ID!) { job(id: $id) { status progress provider error fetchedTransactions } }"
@@ -98,3 +101,32 @@ def test_sync_now_after_a_new_block_updates_the_wallet(
     newest = wallet["transactions"]["edges"][0]["node"]
     assert newest["blockHeight"] == simulator.admin.tip_height
     assert newest["confirmations"] == 1
+
+
+def test_an_offline_sync_says_in_words_which_host_it_could_not_reach(
+    database_url: str, redis_server: RedisServer, tmp_path: Path
+) -> None:
+    # Both providers point at a loopback port where nothing listens.
+    settings = make_settings(database_url, redis_server, tmp_path / "var", run_worker=True)
+    host = UNREACHABLE_PROVIDER_URL.removeprefix("http://")
+    server = LiveServer(settings)
+    server.start()
+    try:
+        with GraphQLClient(server.base_url) as graphql:
+            job = wait_for_job(graphql, graphql.add_wallet(ADDRESS)["job"]["id"])
+            wallet = graphql.data(
+                "query($a: String!) { wallet(address: $a) { syncStatus lastSyncError } }",
+                {"a": ADDRESS},
+            )["wallet"]
+    finally:
+        server.stop()
+
+    assert job["status"] == "FAILED"
+    error = job["error"]
+    for provider in ("blockchair", "esplora"):
+        assert f"{provider}: " in error
+    assert error.count(f"could not connect to {host}: connection refused") == 2, error
+    # Words, not exception class names such as ConnectError or ConnectionRefusedError.
+    assert re.search(r"[A-Z][a-z]+[A-Z]", error) is None, error
+    assert "Errno" not in error
+    assert wallet == {"syncStatus": "ERROR", "lastSyncError": error}
