@@ -36,6 +36,7 @@ from resolvers.live import LiveHub
 from schema import build_schema
 from settings import Settings, get_settings
 from web.pages import web_routes
+from workers.circuit import skipped_providers
 from workers.constants import QUEUE_NAME, SHARED_METRICS_KEY
 from workers.redis_server import RedisServer, start_redis
 from workers.worker import create_in_process_worker
@@ -167,7 +168,12 @@ async def readyz(request: Request) -> Response:
         checks["worker"] = _worker_state(runtime)
     ready = all(result == "ok" for result in checks.values())
     return JSONResponse(
-        {"status": "ready" if ready else "not ready", "checks": checks},
+        {
+            "status": "ready" if ready else "not ready",
+            "checks": checks,
+            # Information, not a readiness check: syncs go on with the next provider.
+            "skipped_providers": await skipped_providers(runtime.redis, runtime.settings),
+        },
         status_code=200 if ready else 503,
     )
 

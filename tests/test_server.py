@@ -28,7 +28,11 @@ def test_healthz_and_readyz_report_a_healthy_server(live_server: LiveServer) -> 
     assert httpx.get(f"{live_server.base_url}/healthz").json() == {"status": "ok"}
     ready = httpx.get(f"{live_server.base_url}/readyz")
     assert ready.status_code == 200
-    assert ready.json() == {"status": "ready", "checks": {"database": "ok", "redis": "ok"}}
+    assert ready.json() == {
+        "status": "ready",
+        "checks": {"database": "ok", "redis": "ok"},
+        "skipped_providers": [],
+    }
 
 
 def test_graphiql_opens_at_graphql_in_a_browser(live_server: LiveServer) -> None:
@@ -48,6 +52,8 @@ def test_readyz_names_redis_when_it_goes_away(database_url: str, tmp_path: Path)
         checks = ready.json()["checks"]
         assert checks["database"] == "ok"
         assert checks["redis"].startswith("error")
+        # Which providers syncs skip is kept in Redis: unknown now, not "none".
+        assert ready.json()["skipped_providers"] is None
     finally:
         server.stop()
 

@@ -62,7 +62,7 @@ async def startup(ctx: dict[str, Any]) -> None:
     ctx["sync_engine"] = SyncEngine(
         sessions=ctx["sessions"],
         providers=providers,
-        circuit=CircuitBreaker(ctx["redis"]),
+        circuit=CircuitBreaker.for_settings(ctx["redis"], settings),
         stale_after=timedelta(seconds=settings.stale_job_timeout),
         publisher=EventPublisher(ctx["redis"]),
         metrics=metrics,

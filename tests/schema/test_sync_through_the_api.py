@@ -5,13 +5,15 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
 from simulator.testing import RunningSimulator
-from tests.conftest import UNREACHABLE_PROVIDER_URL, LiveServer, make_settings
+from tests.conftest import UNREACHABLE_PROVIDER_URL, LiveServer, make_settings, syncing_settings
 from tests.utils.graphql import GraphQLClient
 from tests.utils.sync_harness import provider_history
 from workers.redis_server import RedisServer
@@ -130,3 +132,57 @@ def test_an_offline_sync_says_in_words_which_host_it_could_not_reach(
     assert re.search(r"[A-Z][a-z]+[A-Z]", error) is None, error
     assert "Errno" not in error
     assert wallet == {"syncStatus": "ERROR", "lastSyncError": error}
+
+
+def test_a_blockchair_key_added_after_a_keyless_refusal_is_tried_at_once(
+    database_url: str, redis_server: RedisServer, simulator: RunningSimulator, tmp_path: Path
+) -> None:
+    simulator.admin.require_api_key("the-real-key")
+
+    def start(api_key: str | None) -> LiveServer:
+        # Each server shares the database and Redis, as one restarted with a new setting does.
+        settings = syncing_settings(
+            database_url,
+            redis_server,
+            simulator,
+            tmp_path / "var",
+            blockchair_api_key=api_key,
+            esplora_rate_limit=1000.0,
+        )
+        server = LiveServer(settings)
+        server.start()
+        return server
+
+    keyless = start(None)
+    try:
+        with GraphQLClient(keyless.base_url) as graphql:
+            refused_at = datetime.now(UTC)
+            first = wait_for_job(graphql, graphql.add_wallet(ADDRESS)["job"]["id"])
+        ready = httpx.get(f"{keyless.base_url}/readyz")
+    finally:
+        keyless.stop()
+
+    assert (first["status"], first["provider"]) == ("SUCCEEDED", "esplora"), first["error"]
+    # A skipped provider is information: the server is still ready.
+    assert (ready.status_code, ready.json()["status"]) == (200, "ready")
+    [skipped] = ready.json()["skipped_providers"]
+    assert skipped["provider"] == "blockchair"
+    assert "HTTP 430" in skipped["reason"]
+    until = datetime.fromisoformat(skipped["until"])
+    assert refused_at + timedelta(minutes=59) < until < refused_at + timedelta(minutes=61)
+
+    with_key = start("the-real-key")
+    try:
+        assert httpx.get(f"{with_key.base_url}/readyz").json()["skipped_providers"] == []
+        simulator.admin.reset_counters()
+        with GraphQLClient(with_key.base_url) as graphql:
+            requested = graphql.data(
+                "mutation($a: String!) { syncWallet(input: {address: $a}) { job { id } } }",
+                {"a": ADDRESS},
+            )["syncWallet"]
+            second = wait_for_job(graphql, requested["job"]["id"])
+    finally:
+        with_key.stop()
+
+    assert (second["status"], second["provider"]) == ("SUCCEEDED", "blockchair"), second["error"]
+    assert simulator.admin.request_count("esplora") == 0

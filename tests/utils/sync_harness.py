@@ -171,7 +171,7 @@ async def sync_harness(
         engine = SyncEngine(
             sessions=sessions,
             providers=providers,
-            circuit=CircuitBreaker(redis),
+            circuit=CircuitBreaker.for_settings(redis, settings),
             stale_after=timedelta(seconds=60),
         )
         viewer = await ensure_local_account(sessions)
