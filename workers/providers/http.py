@@ -149,10 +149,9 @@ def _connect_failure(error: BaseException) -> str:
 
 
 _OS_ERRORS = {
-    errno.ECONNREFUSED: "connection refused (nothing listens there, or a firewall said no)",
+    errno.ECONNREFUSED: "connection refused",
     errno.ECONNRESET: "the connection was reset",
     errno.ENETUNREACH: "the network is unreachable",
     errno.EHOSTUNREACH: "the host is unreachable",
     errno.ETIMEDOUT: "the connection attempt timed out",
-    errno.ENOENT: "no such socket",
 }
