@@ -8,12 +8,14 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 DURATION = re.compile(r"(?P<amount>[0-9]+)\s*(?P<unit>[smh]?)")
 DURATION_UNITS = {"s": 1, "m": 60, "h": 3600}
 KNOWN_PROVIDERS = ("blockchair", "esplora")
+# The per-client limit when AUTH=token and RATE_LIMIT_PER_MINUTE is unset.
+TOKEN_CLIENT_RATE_LIMIT_PER_MINUTE = 600
 LOOPBACK_HOST_NAMES = frozenset({"localhost", "localhost.localdomain", "ip6-localhost"})
 
 
@@ -47,8 +49,9 @@ class Settings(BaseSettings):
     max_wallets_per_account: int = Field(default=1000, ge=1)
     sync_requests_per_minute: int = Field(default=30, ge=1)
     # Per client (API token, or IP address without one): requests and subscriptions per minute,
-    # and how many may come at once; 0 turns the limit off.
-    rate_limit_per_minute: int = Field(default=600, ge=0)
+    # and how many may come at once. Unset: 600 with AUTH=token, off with AUTH=off (the one
+    # local user is not throttled); 0 turns it off. After validation: None (off) or the limit.
+    rate_limit_per_minute: int | None = Field(default=None, ge=0)
     rate_limit_burst: int = Field(default=60, ge=1)
 
     # Providers, in the order they are tried.
@@ -84,6 +87,14 @@ class Settings(BaseSettings):
                 raise ValueError(f"{value!r} is not a duration: use seconds or e.g. 90s, 10m, 1h")
             return int(match["amount"]) * DURATION_UNITS[match["unit"] or "s"]
         return value
+
+    @model_validator(mode="after")
+    def _rate_limit_follows_auth(self) -> Settings:
+        if self.rate_limit_per_minute is None and self.auth == "token":
+            self.rate_limit_per_minute = TOKEN_CLIENT_RATE_LIMIT_PER_MINUTE
+        elif self.rate_limit_per_minute == 0:
+            self.rate_limit_per_minute = None
+        return self
 
     @field_validator("providers")
     @classmethod

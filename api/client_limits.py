@@ -45,11 +45,11 @@ class Refusal:
 
 
 class ClientRateLimiter:
-    """`per_minute` requests a minute per client, up to `burst` at once."""
+    """`per_minute` requests a minute per client, up to `burst` at once; None or 0: no limit."""
 
-    def __init__(self, redis: Redis, *, per_minute: int, burst: int) -> None:
-        self.enabled = per_minute > 0
-        self.interval_ms = math.ceil(60_000 / per_minute) if self.enabled else 0
+    def __init__(self, redis: Redis, *, per_minute: int | None, burst: int) -> None:
+        self.enabled = bool(per_minute)
+        self.interval_ms = math.ceil(60_000 / per_minute) if per_minute else 0
         self.burst = burst
         self._admit = redis.register_script(_ADMIT)
 

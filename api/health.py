@@ -1,4 +1,5 @@
-"""`/healthz` (the process answers) and `/readyz` (its database, Redis and worker work)."""
+"""`/healthz` (the process answers) and `/readyz` (its database, Redis and worker work, and
+which providers syncs skip for now)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from api.runtime import runtime_of
+from workers.circuit import skipped_providers
 
 READINESS_TIMEOUT_SECONDS = 2.0
 
@@ -29,7 +31,12 @@ async def readyz(request: Request) -> Response:
         checks["worker"] = runtime.worker_state()
     ready = all(result == "ok" for result in checks.values())
     return JSONResponse(
-        {"status": "ready" if ready else "not ready", "checks": checks},
+        {
+            "status": "ready" if ready else "not ready",
+            "checks": checks,
+            # Information, not a readiness check: syncs go on with the next provider.
+            "skipped_providers": await skipped_providers(runtime.redis, runtime.settings),
+        },
         status_code=200 if ready else 503,
     )
 

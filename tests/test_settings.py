@@ -85,3 +85,22 @@ def test_keyless_blockchair_gets_a_gentle_default_rate(monkeypatch: pytest.Monke
     monkeypatch.setenv("BLOCKCHAIR_API_KEY", "secret")
     assert Settings().blockchair_requests_per_second == 4.0
     assert "secret" not in repr(Settings())
+
+
+@pytest.mark.parametrize(
+    ("environment", "limit"),
+    [
+        ({"AUTH": "off"}, None),
+        ({"AUTH": "token"}, 600),
+        ({"AUTH": "off", "RATE_LIMIT_PER_MINUTE": "120"}, 120),
+        ({"AUTH": "token", "RATE_LIMIT_PER_MINUTE": "120"}, 120),
+        ({"AUTH": "token", "RATE_LIMIT_PER_MINUTE": "0"}, None),
+    ],
+)
+def test_the_per_client_limit_is_on_by_default_only_with_tokens(
+    monkeypatch: pytest.MonkeyPatch, environment: dict[str, str], limit: int | None
+) -> None:
+    monkeypatch.delenv("RATE_LIMIT_PER_MINUTE", raising=False)
+    for name, value in environment.items():
+        monkeypatch.setenv(name, value)
+    assert Settings().rate_limit_per_minute == limit

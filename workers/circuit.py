@@ -1,23 +1,107 @@
-"""Per-provider circuit breaker in Redis: a provider that refused us is skipped for a while."""
+"""Per-provider circuit breaker in Redis: a provider that refused us is skipped for a while.
+
+A circuit belongs to a provider as configured (its base URL and a hash of its API key): a new
+key or URL is tried at once instead of waiting out a refusal that was meant for the old one."""
 
 from __future__ import annotations
 
+import asyncio
+import hashlib
+import logging
+from collections.abc import Mapping
+from datetime import UTC, datetime, timedelta
+from typing import TYPE_CHECKING, TypedDict
+
 from redis.asyncio import Redis
+from redis.exceptions import RedisError
 
 from workers.constants import circuit_key
 
+if TYPE_CHECKING:
+    from settings import Settings
+
+logger = logging.getLogger(__name__)
+
 BLOCKED_SECONDS = 3600
 UNAVAILABLE_SECONDS = 60
+SKIPPED_LOOKUP_SECONDS = 2.0
+
+
+class SkippedProvider(TypedDict):
+    provider: str
+    reason: str
+    until: str
+    """ISO 8601, UTC: when the circuit closes by itself."""
+
+
+def configuration_fingerprint(base_url: str, api_key: str | None) -> str:
+    """A short SHA-256 of a provider's base URL and API key; the key itself is never stored."""
+    material = f"{base_url.rstrip('/')}\n{api_key or ''}"
+    return hashlib.sha256(material.encode()).hexdigest()[:16]
+
+
+def provider_configurations(settings: Settings) -> dict[str, str]:
+    """The fingerprint of each provider in PROVIDERS, by name."""
+    key = settings.blockchair_api_key
+    configured = {
+        "blockchair": (settings.blockchair_url, key.get_secret_value() if key else None),
+        "esplora": (settings.esplora_url, None),
+    }
+    return {name: configuration_fingerprint(*configured[name]) for name in settings.provider_order}
 
 
 class CircuitBreaker:
-    def __init__(self, redis: Redis) -> None:
+    """Circuits of the providers in `configurations` (name to configuration fingerprint)."""
+
+    def __init__(self, redis: Redis, configurations: Mapping[str, str]) -> None:
         self.redis = redis
+        self.configurations = configurations
+
+    @classmethod
+    def for_settings(cls, redis: Redis, settings: Settings) -> CircuitBreaker:
+        return cls(redis, provider_configurations(settings))
+
+    def _key(self, provider: str) -> str:
+        return circuit_key(provider, self.configurations[provider])
 
     async def open(self, provider: str, reason: str, *, seconds: int) -> None:
-        await self.redis.set(circuit_key(provider), reason, ex=seconds)
+        await self.redis.set(self._key(provider), reason, ex=seconds)
 
     async def open_reason(self, provider: str) -> str | None:
         """Why the provider is skipped, or None while its circuit is closed."""
-        reason = await self.redis.get(circuit_key(provider))
+        reason = await self.redis.get(self._key(provider))
         return reason.decode() if isinstance(reason, bytes) else reason
+
+    async def skipped(self) -> list[SkippedProvider]:
+        """The providers whose circuit is open, with why and until when, in PROVIDERS order."""
+        async with self.redis.pipeline(transaction=True) as pipeline:
+            for provider in self.configurations:
+                pipeline.get(self._key(provider))
+                pipeline.pttl(self._key(provider))
+            replies = await pipeline.execute()
+        now = datetime.now(UTC)
+        skipped = []
+        for provider, reason, ttl_ms in zip(
+            self.configurations, replies[0::2], replies[1::2], strict=True
+        ):
+            if reason is None or ttl_ms < 0:
+                continue
+            until = now + timedelta(milliseconds=ttl_ms)
+            skipped.append(
+                SkippedProvider(
+                    provider=provider,
+                    reason=reason.decode() if isinstance(reason, bytes) else reason,
+                    until=until.isoformat(timespec="seconds"),
+                )
+            )
+        return skipped
+
+
+async def skipped_providers(redis: Redis, settings: Settings) -> list[SkippedProvider] | None:
+    """For /readyz: the configured providers syncs skip for now; None when Redis cannot say."""
+    try:
+        async with asyncio.timeout(SKIPPED_LOOKUP_SECONDS):
+            return await CircuitBreaker.for_settings(redis, settings).skipped()
+    except (RedisError, OSError, TimeoutError):
+        logger.info("skipped providers unknown: Redis did not answer", exc_info=True)
+        return None

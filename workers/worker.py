@@ -81,7 +81,7 @@ async def build_sync_engine(
     return SyncEngine(
         sessions=sessions,
         providers=providers,
-        circuit=CircuitBreaker(redis),
+        circuit=CircuitBreaker.for_settings(redis, settings),
         stale_after=timedelta(seconds=settings.stale_job_timeout),
         publisher=EventPublisher(redis),
         metrics=metrics,

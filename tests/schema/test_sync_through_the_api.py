@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 
-from tests.conftest import LiveServer
+from tests.conftest import UNREACHABLE_PROVIDER_URL, LiveServer, make_settings, syncing_settings
 from tests.utils.graphql import GraphQLClient
 from tests.utils.sync_harness import provider_history
 from tools.simulator.testing import RunningSimulator
+from workers.redis_server import RedisServer
 
 ADDRESS = "3J98t1WpEZ73CNmQviecrnyiWrnqRhWNLy"
 JOB = "query($id: ID!) { job(id: $id) { status progress provider error fetchedTransactions } }"
@@ -98,3 +103,86 @@ def test_sync_now_after_a_new_block_updates_the_wallet(
     newest = wallet["transactions"]["edges"][0]["node"]
     assert newest["blockHeight"] == simulator.admin.tip_height
     assert newest["confirmations"] == 1
+
+
+def test_an_offline_sync_says_in_words_which_host_it_could_not_reach(
+    database_url: str, redis_server: RedisServer, tmp_path: Path
+) -> None:
+    # Both providers point at a loopback port where nothing listens.
+    settings = make_settings(database_url, redis_server, tmp_path / "var", run_worker=True)
+    host = UNREACHABLE_PROVIDER_URL.removeprefix("http://")
+    server = LiveServer(settings)
+    server.start()
+    try:
+        with GraphQLClient(server.base_url) as graphql:
+            job = wait_for_job(graphql, graphql.add_wallet(ADDRESS)["job"]["id"])
+            wallet = graphql.data(
+                "query($a: String!) { wallet(address: $a) { syncStatus lastSyncError } }",
+                {"a": ADDRESS},
+            )["wallet"]
+    finally:
+        server.stop()
+
+    assert job["status"] == "FAILED"
+    error = job["error"]
+    for provider in ("blockchair", "esplora"):
+        assert f"{provider}: " in error
+    assert error.count(f"could not connect to {host}: connection refused") == 2, error
+    # Words, not exception class names such as ConnectError or ConnectionRefusedError.
+    assert re.search(r"[A-Z][a-z]+[A-Z]", error) is None, error
+    assert "Errno" not in error
+    assert wallet == {"syncStatus": "ERROR", "lastSyncError": error}
+
+
+def test_a_blockchair_key_added_after_a_keyless_refusal_is_tried_at_once(
+    database_url: str, redis_server: RedisServer, simulator: RunningSimulator, tmp_path: Path
+) -> None:
+    simulator.admin.require_api_key("the-real-key")
+
+    def start(api_key: str | None) -> LiveServer:
+        # Each server shares the database and Redis, as one restarted with a new setting does.
+        settings = syncing_settings(
+            database_url,
+            redis_server,
+            simulator,
+            tmp_path / "var",
+            blockchair_api_key=api_key,
+            esplora_rate_limit=1000.0,
+        )
+        server = LiveServer(settings)
+        server.start()
+        return server
+
+    keyless = start(None)
+    try:
+        with GraphQLClient(keyless.base_url) as graphql:
+            refused_at = datetime.now(UTC)
+            first = wait_for_job(graphql, graphql.add_wallet(ADDRESS)["job"]["id"])
+        ready = httpx.get(f"{keyless.base_url}/readyz")
+    finally:
+        keyless.stop()
+
+    assert (first["status"], first["provider"]) == ("SUCCEEDED", "esplora"), first["error"]
+    # A skipped provider is information: the server is still ready.
+    assert (ready.status_code, ready.json()["status"]) == (200, "ready")
+    [skipped] = ready.json()["skipped_providers"]
+    assert skipped["provider"] == "blockchair"
+    assert "HTTP 430" in skipped["reason"]
+    until = datetime.fromisoformat(skipped["until"])
+    assert refused_at + timedelta(minutes=59) < until < refused_at + timedelta(minutes=61)
+
+    with_key = start("the-real-key")
+    try:
+        assert httpx.get(f"{with_key.base_url}/readyz").json()["skipped_providers"] == []
+        simulator.admin.reset_counters()
+        with GraphQLClient(with_key.base_url) as graphql:
+            requested = graphql.data(
+                "mutation($a: String!) { syncWallet(input: {address: $a}) { job { id } } }",
+                {"a": ADDRESS},
+            )["syncWallet"]
+            second = wait_for_job(graphql, requested["job"]["id"])
+    finally:
+        with_key.stop()
+
+    assert (second["status"], second["provider"]) == ("SUCCEEDED", "blockchair"), second["error"]
+    assert simulator.admin.request_count("esplora") == 0

@@ -6,11 +6,14 @@ import asyncio
 import time
 import uuid
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
 
 import pytest
+from pydantic import SecretStr
 from redis.asyncio import Redis
 
-from workers.circuit import CircuitBreaker
+from settings import Settings
+from workers.circuit import CircuitBreaker, configuration_fingerprint
 from workers.rate_limit import RedisRateLimiter
 from workers.redis_server import RedisServer
 
@@ -61,12 +64,42 @@ async def test_a_pause_holds_back_every_worker(redis_clients: list[Redis]) -> No
 async def test_the_circuit_opens_with_its_reason_and_closes_by_itself(
     redis_clients: list[Redis],
 ) -> None:
-    circuit = CircuitBreaker(redis_clients[0])
     provider = f"test-{uuid.uuid4().hex}"
+    configurations = {provider: configuration_fingerprint("http://provider.test", None)}
+    circuit = CircuitBreaker(redis_clients[0], configurations)
     assert await circuit.open_reason(provider) is None
 
     await circuit.open(provider, "HTTP 430: blocked", seconds=1)
 
-    assert await CircuitBreaker(redis_clients[1]).open_reason(provider) == "HTTP 430: blocked"
+    other_worker = CircuitBreaker(redis_clients[1], configurations)
+    assert await other_worker.open_reason(provider) == "HTTP 430: blocked"
     await asyncio.sleep(1.1)
     assert await circuit.open_reason(provider) is None
+
+
+async def test_a_new_key_or_url_gets_its_own_circuit_and_skips_are_listed(
+    redis_clients: list[Redis],
+) -> None:
+    keyless = Settings(blockchair_url="http://provider.test", blockchair_api_key=None)
+    blocked = CircuitBreaker.for_settings(redis_clients[0], keyless)
+    opened_at = datetime.now(UTC)
+    await blocked.open("blockchair", "blockchair: HTTP 430: blocked", seconds=3600)
+
+    [skipped] = await blocked.skipped()
+    assert skipped["provider"] == "blockchair"
+    assert skipped["reason"] == "blockchair: HTTP 430: blocked"
+    until = datetime.fromisoformat(skipped["until"])
+    assert opened_at + timedelta(seconds=3598) <= until <= opened_at + timedelta(seconds=3601)
+
+    for changed in (
+        keyless.model_copy(update={"blockchair_api_key": SecretStr("a-new-key")}),
+        keyless.model_copy(update={"blockchair_url": "http://another-provider.test"}),
+    ):
+        circuit = CircuitBreaker.for_settings(redis_clients[1], changed)
+        assert await circuit.open_reason("blockchair") is None
+        assert await circuit.skipped() == []
+        # A circuit names its configuration by a hash: the key itself is never stored.
+        await circuit.open("blockchair", "blockchair: HTTP 503", seconds=60)
+        keys = [key.decode() for key in await redis_clients[0].keys("*circuit*")]
+        assert "a-new-key" not in " ".join(keys)
+    assert await blocked.open_reason("blockchair") == "blockchair: HTTP 430: blocked"

@@ -180,6 +180,51 @@ async def test_a_passing_fault_is_retried_and_the_history_is_exact(
     await assert_synced_exactly(harness, NINE_HUNDRED)
 
 
+@pytest.mark.parametrize(
+    ("fault", "words"),
+    [
+        pytest.param(
+            {"kind": "timeout", "delay_seconds": 5},
+            "{host} did not answer within 2 s",
+            id="timeout",
+        ),
+        pytest.param(
+            {"kind": "drop_connection"},
+            "{host} closed the connection or broke the HTTP protocol before answering in full",
+            id="dropped-connection",
+        ),
+    ],
+)
+async def test_a_provider_that_keeps_failing_on_the_wire_fails_the_job_in_words(
+    harness: SyncHarness, fault: dict[str, Any], words: str
+) -> None:
+    harness.engine.providers = [p for p in harness.engine.providers if p.name == "esplora"]
+    harness.simulator.admin.inject_fault("esplora", count=1000, **fault)
+
+    job = await harness.sync(NINE_HUNDRED)
+
+    assert job.status is JobStatus.FAILED
+    host = harness.simulator.base_url.removeprefix("http://")
+    assert job.error == "esplora: address stats: " + words.format(host=host)
+
+
+@pytest.mark.parametrize(
+    "harness_overrides", [{"providers": "esplora", "esplora_url": "http://esplora.invalid/api"}]
+)
+async def test_a_provider_host_that_does_not_resolve_is_named_in_words(
+    harness: SyncHarness,
+) -> None:
+    job = await harness.sync(NINE_HUNDRED)
+
+    assert job.status is JobStatus.FAILED
+    assert job.error is not None
+    # "not found", or a "temporary" failure where no DNS server answers at all.
+    assert job.error.startswith(
+        "esplora: address stats: could not connect to esplora.invalid: the host name "
+    ), job.error
+    assert "DNS" in job.error
+
+
 @pytest.mark.parametrize("status", [500, 503])
 async def test_a_provider_that_keeps_failing_is_replaced_by_the_next(
     harness: SyncHarness, status: int

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import errno
 import logging
+import os
 import random
+import socket
+import ssl
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TypeVar
@@ -78,7 +82,7 @@ class ProviderHttp:
                 transient_failures += 1
                 if transient_failures >= self.retry.transient_attempts:
                     raise TransientError(
-                        self.provider, f"{what}: {type(error).__name__}"
+                        self.provider, f"{what}: {in_words(error, self.client)}"
                     ) from error
                 await asyncio.sleep(self.retry.backoff(transient_failures))
             except TransientError:
@@ -86,3 +90,68 @@ class ProviderHttp:
                 if transient_failures >= self.retry.transient_attempts:
                     raise
                 await asyncio.sleep(self.retry.backoff(transient_failures))
+
+
+def in_words(error: httpx.TransportError, client: httpx.AsyncClient) -> str:
+    """What went wrong on the way to the provider, naming its host, for people to read: this
+    becomes the job's error ("could not connect to api.blockchair.com: connection refused")."""
+    host = _host(client.base_url)
+    timeout = client.timeout
+    if isinstance(error, httpx.ConnectTimeout):
+        return f"timed out connecting to {host}{_within(timeout.connect)}"
+    if isinstance(error, httpx.ReadTimeout):
+        return f"{host} did not answer{_within(timeout.read)}"
+    if isinstance(error, httpx.WriteTimeout):
+        return f"timed out sending the request to {host}{_within(timeout.write)}"
+    if isinstance(error, httpx.PoolTimeout):
+        return f"no free connection to {host}{_within(timeout.pool)}"
+    if isinstance(error, httpx.ConnectError):
+        return f"could not connect to {host}: {_connect_failure(error)}"
+    if isinstance(error, httpx.RemoteProtocolError):
+        return f"{host} closed the connection or broke the HTTP protocol before answering in full"
+    if isinstance(error, httpx.ReadError):
+        return f"the connection to {host} broke while reading the answer"
+    if isinstance(error, httpx.WriteError):
+        return f"the connection to {host} broke while sending the request"
+    if isinstance(error, httpx.ProxyError):
+        return f"the proxy did not let the request through to {host}"
+    if isinstance(error, httpx.UnsupportedProtocol):
+        return f"{host} is not an http:// or https:// URL"
+    return f"the request to {host} failed"
+
+
+def _host(url: httpx.URL) -> str:
+    return url.host if url.port is None else f"{url.host}:{url.port}"
+
+
+def _within(seconds: float | None) -> str:
+    return "" if seconds is None else f" within {seconds:g} s"
+
+
+def _connect_failure(error: BaseException) -> str:
+    """The operating system's reason under httpx's and httpcore's wrappers, in words."""
+    seen: set[int] = set()
+    cause: BaseException | None = error
+    while cause is not None and id(cause) not in seen:
+        seen.add(id(cause))
+        if isinstance(cause, socket.gaierror):
+            if cause.errno == socket.EAI_AGAIN:
+                return "the host name could not be looked up (temporary DNS failure)"
+            return "the host name was not found (DNS lookup failed)"
+        if isinstance(cause, ssl.SSLCertVerificationError):
+            return f"its TLS certificate is not trusted ({cause.verify_message})"
+        if isinstance(cause, ssl.SSLError):
+            return f"the TLS handshake failed ({cause.reason or 'no reason given'})"
+        if isinstance(cause, OSError) and cause.errno is not None:
+            return _OS_ERRORS.get(cause.errno) or os.strerror(cause.errno).lower()
+        cause = cause.__cause__ or cause.__context__
+    return "the connection failed"
+
+
+_OS_ERRORS = {
+    errno.ECONNREFUSED: "connection refused",
+    errno.ECONNRESET: "the connection was reset",
+    errno.ENETUNREACH: "the network is unreachable",
+    errno.EHOSTUNREACH: "the host is unreachable",
+    errno.ETIMEDOUT: "the connection attempt timed out",
+}

@@ -129,6 +129,57 @@ async def test_subscriptions_count_against_the_same_limit(limited_server: LiveSe
     assert int(refused.value.response.headers["retry-after"]) >= 1
 
 
+QUICK_REQUESTS = 200
+
+
+def quick_statuses(server_url: str, token: str | None = None) -> list[int]:
+    """Statuses of QUICK_REQUESTS requests sent one after another, as a paging script does."""
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    with httpx.Client(base_url=server_url, headers=headers) as client:
+        return [client.post("/graphql", json=QUERY).status_code for _ in range(QUICK_REQUESTS)]
+
+
+def test_with_auth_off_the_one_local_user_is_not_throttled(live_server: LiveServer) -> None:
+    assert quick_statuses(live_server.base_url) == [200] * QUICK_REQUESTS
+
+
+def test_with_auth_off_a_limit_that_is_set_still_applies(
+    database_url: str, redis_server: RedisServer, tmp_path: Path
+) -> None:
+    server = LiveServer(
+        make_settings(database_url, redis_server, tmp_path / "var", rate_limit_per_minute=600)
+    )
+    server.start()
+    try:
+        statuses = quick_statuses(server.base_url)
+    finally:
+        server.stop()
+    assert 429 in statuses
+    assert statuses[:60] == [200] * 60
+
+
+def test_with_auth_token_the_default_limit_applies(
+    database_url: str, redis_server: RedisServer, tmp_path: Path
+) -> None:
+    settings = make_settings(
+        database_url, redis_server, tmp_path / "var", auth="token", allow_signup=True
+    )
+    assert settings.rate_limit_per_minute == 600
+    server = LiveServer(settings)
+    server.start()
+    try:
+        created = httpx.post(
+            f"{server.base_url}/graphql",
+            json={"query": 'mutation { createAccount(input: {name: "script"}) { token } }'},
+        )
+        statuses = quick_statuses(server.base_url, created.json()["data"]["createAccount"]["token"])
+    finally:
+        server.stop()
+    # The default burst of 60 goes through, then the pace of 600 a minute holds.
+    assert statuses[:60] == [200] * 60
+    assert 429 in statuses
+
+
 def test_the_limit_holds_across_two_server_processes(
     redis_server: RedisServer, tmp_path: Path
 ) -> None:
