@@ -79,16 +79,16 @@ async def start_runtime(settings: Settings) -> Runtime:
         redis, per_minute=settings.rate_limit_per_minute, burst=settings.rate_limit_burst
     )
     return Runtime(
-        engine=engine,
-        sessions=sessions,
-        redis_server=redis_server,
-        redis=redis,
-        live=live,
-        local_viewer=local_viewer,
-        client_limiter=client_limiter,
-        worker=worker,
-        worker_task=worker_task,
-        settings=settings,
+        engine,
+        sessions,
+        redis_server,
+        redis,
+        live,
+        local_viewer,
+        client_limiter,
+        worker,
+        worker_task,
+        settings,
     )
 
 

@@ -53,23 +53,6 @@ class Chain(enum.Enum):
     SOLANA = "SOLANA"
 
 
-class WalletKind(enum.Enum):
-    ADDRESS = "ADDRESS"
-    HD = "HD"
-
-
-class ScriptType(enum.Enum):
-    P2PKH = "P2PKH"
-    P2SH_P2WPKH = "P2SH_P2WPKH"
-    P2WPKH = "P2WPKH"
-    P2TR = "P2TR"
-
-
-class Keychain(enum.Enum):
-    RECEIVE = "RECEIVE"
-    CHANGE = "CHANGE"
-
-
 class SyncStatus(enum.Enum):
     PENDING = "PENDING"
     SYNCING = "SYNCING"

@@ -80,6 +80,14 @@ def _views_of(viewer: Viewer) -> Select[Wallet, TrackedAddress]:
     )
 
 
+def _view_of_address(
+    viewer: Viewer, chain: Chain, canonical: str | None
+) -> Select[Wallet, TrackedAddress]:
+    return _views_of(viewer).where(
+        TrackedAddress.chain == chain, TrackedAddress.address == canonical
+    )
+
+
 def wallet_cursors(viewer: Viewer) -> CursorCodec:
     return CursorCodec(kind="wallet", scope=viewer.account_id, key_length=1)
 
@@ -147,13 +155,7 @@ async def find_wallet(
     if address_error is not None:
         return None, address_error
     async with sessions() as session:
-        row = (
-            await session.execute(
-                _views_of(viewer).where(
-                    TrackedAddress.chain == chain, TrackedAddress.address == canonical
-                )
-            )
-        ).first()
+        row = (await session.execute(_view_of_address(viewer, chain, canonical))).first()
     if row is None:
         return None, _not_tracked(canonical)
     return WalletView(*row), None
@@ -203,13 +205,7 @@ async def update_wallet(
     if errors:
         return WalletResult(errors=errors)
     async with sessions.begin() as session:
-        row = (
-            await session.execute(
-                _views_of(viewer).where(
-                    TrackedAddress.chain == chain, TrackedAddress.address == canonical
-                )
-            )
-        ).first()
+        row = (await session.execute(_view_of_address(viewer, chain, canonical))).first()
         if row is None:
             return WalletResult(errors=[_not_tracked(canonical)])
         wallet, tracked_address = row

@@ -1,8 +1,8 @@
-"""Relay `PageInfo`, shared by every connection."""
+"""Relay `PageInfo`, shared by every connection, and optional arguments and input fields."""
 
 from __future__ import annotations
 
-from typing import TypeVar
+from typing import Any, TypeVar
 
 import strawberry
 
@@ -15,6 +15,11 @@ class PageInfo:
     has_previous_page: bool
     start_cursor: str | None
     end_cursor: str | None
+
+
+def optional_input(description: str) -> Any:
+    """An optional input field that may be left out (read it with `given`)."""
+    return strawberry.field(default=strawberry.UNSET, description=description)
 
 
 def given(value: ValueT | None) -> ValueT | None:

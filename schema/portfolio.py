@@ -95,11 +95,15 @@ async def balance_history_of(
     return [BalancePoint(at=point.at, balance=BigInt(point.balance_sat)) for point in points]
 
 
-@strawberry.type(description="The viewer's wallets on one chain, together.")
-class Portfolio:
+@strawberry.type
+class MoneyFigures:
+    """What a wallet and a portfolio both tell: balances and, over their addresses, fiat value,
+    flows and balance history."""
+
     chain: Chain
-    wallet_count: int
-    balance: BigInt
+    balance: BigInt = strawberry.field(
+        description="Confirmed plus unconfirmed balance, base units."
+    )
     confirmed_balance: BigInt
     unconfirmed_balance: BigInt
     address_ids: strawberry.Private[list[int]]
@@ -108,7 +112,9 @@ class Portfolio:
     async def fiat_value(self, info: ContextInfo, currency: str | None = "USD") -> FiatValue | None:
         return await fiat_value_of(info, self.chain, self.balance, currency)
 
-    @strawberry.field
+    @strawberry.field(
+        description="Received, sent and net over a period (inclusive since, exclusive until)."
+    )
     async def flows(
         self,
         info: ContextInfo,
@@ -117,7 +123,11 @@ class Portfolio:
     ) -> Flows:
         return await flows_of(info, self.address_ids, given(since), given(until))
 
-    @strawberry.field
+    @strawberry.field(
+        description=(
+            "At most 1,000 points; an interval too fine for the range is an error saying so."
+        )
+    )
     async def balance_history(
         self,
         info: ContextInfo,
@@ -128,6 +138,11 @@ class Portfolio:
         return await balance_history_of(
             info, self.address_ids, self.confirmed_balance, interval, given(since), given(until)
         )
+
+
+@strawberry.type(description="The viewer's wallets on one chain, together.")
+class Portfolio(MoneyFigures):
+    wallet_count: int
 
 
 async def resolve_portfolio(info: ContextInfo, chain: Chain | None = Chain.BITCOIN) -> Portfolio:

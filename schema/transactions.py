@@ -14,7 +14,7 @@ from resolvers.transactions import TransactionFilter
 from schema.context import ContextInfo
 from schema.enums import Direction
 from schema.node import Node, to_global_id
-from schema.pagination import PageInfo, given
+from schema.pagination import PageInfo, given, optional_input
 from schema.scalars import BigInt
 
 if TYPE_CHECKING:
@@ -24,17 +24,10 @@ if TYPE_CHECKING:
 @strawberry.input(name="TransactionFilter")
 class TransactionFilterInput:
     direction: Direction | None = strawberry.UNSET
-    since: datetime | None = strawberry.field(
-        default=strawberry.UNSET,
-        description="Inclusive lower bound on the transaction's timestamp.",
-    )
-    until: datetime | None = strawberry.field(
-        default=strawberry.UNSET,
-        description="Exclusive upper bound on the transaction's timestamp.",
-    )
-    confirmed: bool | None = strawberry.field(
-        default=strawberry.UNSET,
-        description="true: only confirmed; false: only unconfirmed; absent: both.",
+    since: datetime | None = optional_input("Inclusive lower bound on the transaction's timestamp.")
+    until: datetime | None = optional_input("Exclusive upper bound on the transaction's timestamp.")
+    confirmed: bool | None = optional_input(
+        "true: only confirmed; false: only unconfirmed; absent: both."
     )
 
     def to_filter(self) -> TransactionFilter:

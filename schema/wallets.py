@@ -16,26 +16,19 @@ from resolvers.pagination import page_request
 from resolvers.transactions import TransactionFilter
 from resolvers.wallets import WalletView
 from schema.context import ContextInfo
-from schema.enums import Chain, ErrorCode, Interval, Keychain, ScriptType, SyncStatus, WalletKind
+from schema.enums import Chain, ErrorCode, Keychain, ScriptType, SyncStatus, WalletKind
 from schema.errors import UserError, user_errors
 from schema.jobs import SyncJob
 from schema.node import Node, to_global_id
-from schema.pagination import PageInfo, given
-from schema.portfolio import (
-    BalancePoint,
-    FiatValue,
-    Flows,
-    balance_history_of,
-    fiat_value_of,
-    flows_of,
-)
+from schema.pagination import PageInfo, given, optional_input
+from schema.portfolio import MoneyFigures
 from schema.scalars import BigInt
 from schema.transactions import TransactionConnection, TransactionFilterInput
 from schema.wallet_addresses import WalletAddressConnection, single_address_connection
 
 
 @strawberry.type
-class Wallet(Node):
+class Wallet(MoneyFigures, Node):
     id: strawberry.ID
     address: str = strawberry.field(
         description=(
@@ -43,7 +36,6 @@ class Wallet(Node):
             " with, in canonical form."
         )
     )
-    chain: Chain
     kind: WalletKind
     descriptor: str | None = strawberry.field(
         description=(
@@ -58,11 +50,6 @@ class Wallet(Node):
         description="The first unused receive address (HD), or the address itself."
     )
     label: str | None
-    balance: BigInt = strawberry.field(
-        description="Confirmed plus unconfirmed balance, base units."
-    )
-    confirmed_balance: BigInt
-    unconfirmed_balance: BigInt
     total_received: BigInt
     total_sent: BigInt
     transaction_count: int
@@ -99,6 +86,7 @@ class Wallet(Node):
             created_at=view.wallet.created_at,
             wallet_id=view.wallet.id,
             address_id=chain_data.id,
+            address_ids=[chain_data.id],
             tracked=chain_data,
         )
 
@@ -155,37 +143,6 @@ class Wallet(Node):
         tip = await transaction_reads.tip_height(sessions, chain=self.chain)
         return TransactionConnection.from_page(
             page, wallet=self, tip=tip, transaction_filter=filter_values
-        )
-
-    @strawberry.field
-    async def fiat_value(self, info: ContextInfo, currency: str | None = "USD") -> FiatValue | None:
-        return await fiat_value_of(info, self.chain, self.balance, currency)
-
-    @strawberry.field(
-        description="Received, sent and net over a period (inclusive since, exclusive until)."
-    )
-    async def flows(
-        self,
-        info: ContextInfo,
-        since: datetime | None = strawberry.UNSET,
-        until: datetime | None = strawberry.UNSET,
-    ) -> Flows:
-        return await flows_of(info, [self.address_id], given(since), given(until))
-
-    @strawberry.field(
-        description=(
-            "At most 1,000 points; an interval too fine for the range is an error saying so."
-        )
-    )
-    async def balance_history(
-        self,
-        info: ContextInfo,
-        interval: Interval,
-        since: datetime | None = strawberry.UNSET,
-        until: datetime | None = strawberry.UNSET,
-    ) -> list[BalancePoint]:
-        return await balance_history_of(
-            info, [self.address_id], self.confirmed_balance, interval, given(since), given(until)
         )
 
     @strawberry.field(description="The most recent sync job of this wallet, if any.")
@@ -280,16 +237,12 @@ class AddWalletInput:
     )
     chain: Chain | None = Chain.BITCOIN
     label: str | None = strawberry.UNSET
-    gap_limit: int | None = strawberry.field(
-        default=strawberry.UNSET,
-        description="HD wallets: unused addresses in a row that end a scan; default 20.",
+    gap_limit: int | None = optional_input(
+        "HD wallets: unused addresses in a row that end a scan; default 20."
     )
-    script_type: ScriptType | None = strawberry.field(
-        default=strawberry.UNSET,
-        description=(
-            "HD wallets added from a bare xpub: the script it pays to. Absent: detected from the"
-            " chain (see README)."
-        ),
+    script_type: ScriptType | None = optional_input(
+        "HD wallets added from a bare xpub: the script it pays to. Absent: detected from the"
+        " chain (see README)."
     )
 
 
@@ -301,12 +254,19 @@ class AddWalletPayload:
 
 
 @strawberry.input
-class RemoveWalletInput:
+class WalletLookupInput:
+    """An address the viewer tracks, and its chain when the same string is tracked on several."""
+
     address: str
     chain: Chain | None = strawberry.field(
         default=None,
         description="Needed only when the viewer tracks the same address string on several chains.",
     )
+
+
+@strawberry.input
+class RemoveWalletInput(WalletLookupInput):
+    pass
 
 
 @strawberry.type
@@ -318,12 +278,7 @@ class RemoveWalletPayload:
 
 
 @strawberry.input
-class UpdateWalletInput:
-    address: str
-    chain: Chain | None = strawberry.field(
-        default=None,
-        description="Needed only when the viewer tracks the same address string on several chains.",
-    )
+class UpdateWalletInput(WalletLookupInput):
     label: str | None = strawberry.UNSET
 
 
@@ -384,12 +339,8 @@ async def update_wallet(info: ContextInfo, input: UpdateWalletInput) -> UpdateWa
 
 
 @strawberry.input
-class SyncWalletInput:
-    address: str
-    chain: Chain | None = strawberry.field(
-        default=None,
-        description="Needed only when the viewer tracks the same address string on several chains.",
-    )
+class SyncWalletInput(WalletLookupInput):
+    pass
 
 
 @strawberry.type

@@ -92,32 +92,38 @@ class ProviderHttp:
                 await asyncio.sleep(self.retry.backoff(transient_failures))
 
 
+# The first class an error is an instance of says what happened; subclasses come first.
+_TRANSPORT_FAILURES: tuple[tuple[type[httpx.TransportError], str], ...] = (
+    (httpx.ConnectTimeout, "timed out connecting to {host}{within_connect}"),
+    (httpx.ReadTimeout, "{host} did not answer{within_read}"),
+    (httpx.WriteTimeout, "timed out sending the request to {host}{within_write}"),
+    (httpx.PoolTimeout, "no free connection to {host}{within_pool}"),
+    (httpx.ConnectError, "could not connect to {host}: {reason}"),
+    (
+        httpx.RemoteProtocolError,
+        "{host} closed the connection or broke the HTTP protocol before answering in full",
+    ),
+    (httpx.ReadError, "the connection to {host} broke while reading the answer"),
+    (httpx.WriteError, "the connection to {host} broke while sending the request"),
+    (httpx.ProxyError, "the proxy did not let the request through to {host}"),
+    (httpx.UnsupportedProtocol, "{host} is not an http:// or https:// URL"),
+    (httpx.TransportError, "the request to {host} failed"),
+)
+
+
 def in_words(error: httpx.TransportError, client: httpx.AsyncClient) -> str:
     """What went wrong on the way to the provider, naming its host, for people to read: this
     becomes the job's error ("could not connect to api.blockchair.com: connection refused")."""
-    host = _host(client.base_url)
     timeout = client.timeout
-    if isinstance(error, httpx.ConnectTimeout):
-        return f"timed out connecting to {host}{_within(timeout.connect)}"
-    if isinstance(error, httpx.ReadTimeout):
-        return f"{host} did not answer{_within(timeout.read)}"
-    if isinstance(error, httpx.WriteTimeout):
-        return f"timed out sending the request to {host}{_within(timeout.write)}"
-    if isinstance(error, httpx.PoolTimeout):
-        return f"no free connection to {host}{_within(timeout.pool)}"
-    if isinstance(error, httpx.ConnectError):
-        return f"could not connect to {host}: {_connect_failure(error)}"
-    if isinstance(error, httpx.RemoteProtocolError):
-        return f"{host} closed the connection or broke the HTTP protocol before answering in full"
-    if isinstance(error, httpx.ReadError):
-        return f"the connection to {host} broke while reading the answer"
-    if isinstance(error, httpx.WriteError):
-        return f"the connection to {host} broke while sending the request"
-    if isinstance(error, httpx.ProxyError):
-        return f"the proxy did not let the request through to {host}"
-    if isinstance(error, httpx.UnsupportedProtocol):
-        return f"{host} is not an http:// or https:// URL"
-    return f"the request to {host} failed"
+    words = next(words for kind, words in _TRANSPORT_FAILURES if isinstance(error, kind))
+    return words.format(
+        host=_host(client.base_url),
+        within_connect=_within(timeout.connect),
+        within_read=_within(timeout.read),
+        within_write=_within(timeout.write),
+        within_pool=_within(timeout.pool),
+        reason=_connect_failure(error) if "{reason}" in words else "",
+    )
 
 
 def _host(url: httpx.URL) -> str:

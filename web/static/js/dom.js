@@ -30,6 +30,12 @@ export function replaceChildren(element, ...children) {
   element.replaceChildren(...flatten(children));
 }
 
+// Shows `message` in `element`, styled as an error when `isError`.
+export function showMessage(element, message, isError = false) {
+  element.classList.toggle("error", isError);
+  replaceChildren(element, message);
+}
+
 const SVG_NAMESPACE = "http://www.w3.org/2000/svg";
 
 export function svg(tag, attributes = {}, ...children) {

@@ -1,7 +1,7 @@
 // One wallet: its figures, a balance chart, and its transactions paged with cursors, all live.
 
 import { balanceChart } from "./chart.js";
-import { h, replaceChildren } from "./dom.js";
+import { h, replaceChildren, showMessage } from "./dom.js";
 import { formatBtc, formatCount, formatTime, isoUtc, shorten } from "./format.js";
 import { BALANCE_HISTORY, TRANSACTIONS, WALLET, WALLET_UPDATES } from "./queries.js";
 import { walletName } from "./wallets-view.js";
@@ -190,18 +190,11 @@ export class WalletView {
   }
 
   say(message, isError = false) {
-    this.message.classList.toggle("error", isError);
-    replaceChildren(this.message, message);
+    showMessage(this.message, message, isError);
   }
 
   sync() {
-    return syncNow({
-      api: this.api,
-      address: this.address,
-      button: this.syncButton,
-      say: (text, isError) => this.say(text, isError),
-      progress: this.progress,
-    });
+    return syncNow(this, this.address);
   }
 
   // Transactions

@@ -1,6 +1,6 @@
 // The wallet list: add, relabel, sync and remove wallets; balances and syncs update live.
 
-import { h, replaceChildren } from "./dom.js";
+import { h, replaceChildren, showMessage } from "./dom.js";
 import { formatBtc, shorten, sumSatoshi } from "./format.js";
 import {
   ADD_WALLET,
@@ -193,8 +193,7 @@ export class WalletsView {
   }
 
   say(message, isError = false) {
-    this.status.classList.toggle("error", isError);
-    replaceChildren(this.status, message);
+    showMessage(this.status, message, isError);
   }
 
   async add(event) {
@@ -366,18 +365,11 @@ class WalletRow {
   }
 
   say(message, isError = false) {
-    this.message.classList.toggle("error", isError);
-    replaceChildren(this.message, message);
+    showMessage(this.message, message, isError);
   }
 
   sync() {
-    return syncNow({
-      api: this.api,
-      address: this.wallet.address,
-      button: this.syncButton,
-      say: (text, isError) => this.say(text, isError),
-      progress: this.progress,
-    });
+    return syncNow(this, this.wallet.address);
   }
 
   startRename() {

@@ -9,18 +9,19 @@ const RUNNING = new Set(["QUEUED", "RUNNING"]);
 // How long a finished job's full bar stays up before it gives way to the status badge.
 const FINISHED_BAR_MS = 4000;
 
-// "Sync now" for one wallet: asks for a sync and shows its progress, or says why not.
-export async function syncNow({ api, address, button, say, progress }) {
-  say("");
-  button.disabled = true;
+// "Sync now" for one wallet, from a view with `api`, `syncButton`, `progress` and `say`: asks
+// for a sync and shows its progress, or says why not.
+export async function syncNow(view, address) {
+  view.say("");
+  view.syncButton.disabled = true;
   try {
-    const payload = (await api.request(SYNC_WALLET, { address })).syncWallet;
-    if (payload.errors.length) say(payload.errors[0].message, true);
-    else progress.watch(payload.job);
+    const payload = (await view.api.request(SYNC_WALLET, { address })).syncWallet;
+    if (payload.errors.length) view.say(payload.errors[0].message, true);
+    else view.progress.watch(payload.job);
   } catch (error) {
-    say(error.message, true);
+    view.say(error.message, true);
   } finally {
-    button.disabled = false;
+    view.syncButton.disabled = false;
   }
 }
 
