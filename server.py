@@ -26,6 +26,7 @@ from api.middleware.body_limit import BodySizeLimit
 from api.middleware.client_rate_limit import ClientRateLimit
 from api.middleware.http_metrics import HttpMetricsMiddleware
 from api.middleware.request_id import RequestIdMiddleware
+from api.middleware.trusted_host import TrustedHost
 from api.runtime import start_runtime, stop_runtime
 from db.migrate import upgrade_database
 from db.session import create_engine, create_session_factory
@@ -83,6 +84,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         exception_handlers=EXCEPTION_HANDLERS,
         middleware=[
             Middleware(RequestIdMiddleware),
+            Middleware(TrustedHost, hosts=settings.trusted_hosts),
             Middleware(HttpMetricsMiddleware),
             Middleware(
                 CORSMiddleware,

@@ -17,6 +17,8 @@ KNOWN_PROVIDERS = ("blockchair", "esplora")
 # The per-client limit when AUTH=token and RATE_LIMIT_PER_MINUTE is unset.
 TOKEN_CLIENT_RATE_LIMIT_PER_MINUTE = 600
 LOOPBACK_HOST_NAMES = frozenset({"localhost", "localhost.localdomain", "ip6-localhost"})
+# What a browser or client on this machine sends as `Host` to a loopback-only server.
+LOOPBACK_REQUEST_HOSTS = frozenset({"localhost", "127.0.0.1", "[::1]"})
 
 
 class Settings(BaseSettings):
@@ -44,6 +46,9 @@ class Settings(BaseSettings):
     graphiql: bool = True
     introspection: bool = True
     cors_origins: str = ""
+    # Host names (comma-separated, any port; `*.example.com` for subdomains, `*` for any) the
+    # server answers to. Unset: the loopback names with AUTH=off, any with AUTH=token.
+    allowed_hosts: str | None = None
     max_body_bytes: int = Field(default=1_000_000, ge=1_000)
     # Per-account limits.
     max_wallets_per_account: int = Field(default=1000, ge=1)
@@ -106,6 +111,17 @@ class Settings(BaseSettings):
                 f"PROVIDERS must list some of {', '.join(KNOWN_PROVIDERS)}; unknown: {unknown}"
             )
         return ",".join(names)
+
+    @property
+    def trusted_hosts(self) -> list[str] | None:
+        """The host names requests may name, or None for any."""
+        if self.allowed_hosts is None:
+            if self.auth != "off":
+                return None
+            listening = f"[{self.host}]" if ":" in self.host else self.host
+            return sorted(LOOPBACK_REQUEST_HOSTS | {listening.lower()})
+        hosts = [host.strip() for host in self.allowed_hosts.split(",") if host.strip()]
+        return None if "*" in hosts else hosts
 
     @property
     def allowed_origins(self) -> list[str]:

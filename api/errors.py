@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
+from starlette.types import Receive, Scope, Send
 
 # Codes for refusals Starlette itself makes (unknown route, wrong method).
 STARLETTE_CODES = {404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED"}
@@ -89,6 +90,23 @@ def error_response(
     extensions = {"code": code, **(extra or {})}
     body = {"errors": [{"message": message, "extensions": extensions}]}
     return JSONResponse(body, status_code=status, headers=headers)
+
+
+async def refuse(
+    scope: Scope, receive: Receive, send: Send, error: HttpError, *, close_code: int
+) -> None:
+    """Sends `error` from a middleware, before any route: as an HTTP response, or to a
+    websocket handshake as the same response (or, where the server cannot send one, as a close
+    with `close_code`)."""
+    if scope["type"] == "http":
+        await error.response()(scope, receive, send)
+        return
+    await receive()  # websocket.connect
+    if "websocket.http.response" in scope.get("extensions", {}):
+        # Starlette's responses send `websocket.http.response.*` on a websocket scope.
+        await error.response()(scope, receive, send)
+    else:
+        await send({"type": "websocket.close", "code": close_code, "reason": error.message})
 
 
 async def render_http_error(request: Request, error: Exception) -> Response:

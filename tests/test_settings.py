@@ -104,3 +104,23 @@ def test_the_per_client_limit_is_on_by_default_only_with_tokens(
     for name, value in environment.items():
         monkeypatch.setenv(name, value)
     assert Settings().rate_limit_per_minute == limit
+
+
+@pytest.mark.parametrize(
+    ("values", "hosts"),
+    [
+        ({}, ["127.0.0.1", "[::1]", "localhost"]),
+        ({"host": "::1"}, ["127.0.0.1", "[::1]", "localhost"]),
+        ({"host": "127.0.0.2"}, ["127.0.0.1", "127.0.0.2", "[::1]", "localhost"]),
+        ({"auth": "token"}, None),
+        (
+            {"auth": "token", "allowed_hosts": "a.example, *.b.example"},
+            ["a.example", "*.b.example"],
+        ),
+        ({"allowed_hosts": "*"}, None),
+    ],
+)
+def test_allowed_hosts_default_to_loopback_names_without_tokens(
+    values: dict[str, str], hosts: list[str] | None
+) -> None:
+    assert Settings(**values).trusted_hosts == hosts

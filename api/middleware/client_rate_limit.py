@@ -6,7 +6,7 @@ from starlette.requests import HTTPConnection
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from api.client_limits import Refusal, client_key
-from api.errors import TooManyRequests
+from api.errors import TooManyRequests, refuse
 from api.runtime import runtime_of
 
 
@@ -26,20 +26,9 @@ class ClientRateLimit:
         refusal = await limiter.admit(client_key(scope))
         if refusal is None:
             await self.app(scope, receive, send)
-        elif scope["type"] == "http":
-            await too_many_requests(refusal).response()(scope, receive, send)
         else:
-            await _refuse_handshake(scope, receive, send, refusal)
+            await refuse(scope, receive, send, too_many_requests(refusal), close_code=4429)
 
 
 def too_many_requests(refusal: Refusal) -> TooManyRequests:
     return TooManyRequests(refusal.message, retry_after_seconds=refusal.retry_after_seconds)
-
-
-async def _refuse_handshake(scope: Scope, receive: Receive, send: Send, refusal: Refusal) -> None:
-    await receive()  # websocket.connect
-    if "websocket.http.response" in scope.get("extensions", {}):
-        # Starlette's responses send `websocket.http.response.*` on a websocket scope.
-        await too_many_requests(refusal).response()(scope, receive, send)
-    else:
-        await send({"type": "websocket.close", "code": 4429, "reason": refusal.message})
