@@ -7,7 +7,7 @@ import binascii
 
 import strawberry
 
-from resolvers.errors import BadRequestError
+from resolvers.errors import BadRequestError, ErrorCode, InputError
 
 GLOBAL_ID_MAX_LENGTH = 200
 
@@ -44,6 +44,19 @@ def expect_global_id(global_id: str, type_name: str, key_count: int) -> tuple[in
     found_type, keys = from_global_id(global_id)
     if found_type != type_name or len(keys) != key_count:
         raise BadRequestError(f"Id {_shown(global_id)} is not a {type_name} id.")
+    return keys
+
+
+def input_id(global_id: str, type_name: str, key_count: int) -> tuple[int, ...] | InputError:
+    """The keys of a mutation input's `id`, or the payload error that says why there are none:
+    INVALID_INPUT for an id this API never issued, NOT_FOUND for an id of another type."""
+    try:
+        found_type, keys = from_global_id(global_id)
+    except BadRequestError as error:
+        return InputError(ErrorCode.INVALID_INPUT, str(error), ("id",))
+    if found_type != type_name or len(keys) != key_count:
+        message = f"No {type_name} has the id {_shown(global_id)}."
+        return InputError(ErrorCode.NOT_FOUND, message, ("id",))
     return keys
 
 

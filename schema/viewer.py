@@ -12,7 +12,7 @@ from resolvers import tokens as token_resolvers
 from resolvers.errors import ErrorCode, InputError
 from schema.context import ContextInfo
 from schema.errors import UserError, user_errors
-from schema.node import Node, expect_global_id, to_global_id
+from schema.node import Node, input_id, to_global_id
 from schema.webhooks import Webhook
 
 SIGN_UP_CLOSED = (
@@ -123,7 +123,10 @@ async def create_api_token(info: ContextInfo, input: CreateApiTokenInput) -> Cre
 
 
 async def revoke_api_token(info: ContextInfo, input: RevokeApiTokenInput) -> RevokeApiTokenPayload:  # noqa: A002
-    (token_id,) = expect_global_id(input.id, "ApiToken", 1)
+    keys = input_id(input.id, "ApiToken", 1)
+    if isinstance(keys, InputError):
+        return RevokeApiTokenPayload(revoked_id=None, errors=user_errors([keys]))
+    (token_id,) = keys
     revoked = await token_resolvers.revoke_api_token(
         info.context.sessions, viewer=info.context.viewer, token_id=token_id
     )

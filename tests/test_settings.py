@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pydantic import ValidationError
@@ -121,6 +122,6 @@ def test_the_per_client_limit_is_on_by_default_only_with_tokens(
     ],
 )
 def test_allowed_hosts_default_to_loopback_names_without_tokens(
-    values: dict[str, str], hosts: list[str] | None
+    values: dict[str, Any], hosts: list[str] | None
 ) -> None:
-    assert Settings(**values).trusted_hosts == hosts
+    assert Settings.model_validate(values).trusted_hosts == hosts

@@ -284,3 +284,27 @@ async def test_a_revoked_token_cannot_start_new_operations_on_an_open_socket(
             await socket.read_until_closed()
         assert closed.value.rcvd is not None
         assert closed.value.rcvd.code == 4401
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_a_bad_token_id_is_a_payload_error_and_revokes_nothing(graphql: GraphQLClient) -> None:
+    wallet_id = "V2FsbGV0OjE"  # Wallet:1, a well-formed id of another type
+    for bad_id, code in [
+        ("", "INVALID_INPUT"),
+        ("not base64 !", "INVALID_INPUT"),
+        ("QXBpVG9rZW46eA", "INVALID_INPUT"),  # ApiToken:x
+        (wallet_id, "NOT_FOUND"),
+        ("QXBpVG9rZW46OTk5", "NOT_FOUND"),  # ApiToken:999, no such token
+    ]:
+        body = graphql.execute(REVOKE_TOKEN, {"id": bad_id})
+        assert "errors" not in body, (bad_id, body)
+        payload = body["data"]["revokeApiToken"]
+        assert payload["revokedId"] is None
+        [error] = payload["errors"]
+        assert (error["code"], error["field"]) == (code, ["id"]), bad_id
+    # An Int literal is a valid ID input too (the spec coerces it): still a payload error.
+    literal = graphql.data(
+        "mutation { revokeApiToken(input: {id: 7}) { revokedId errors { code } } }"
+    )
+    assert literal["revokeApiToken"] == {"revokedId": None, "errors": [{"code": "INVALID_INPUT"}]}
+    assert [t["name"] for t in graphql.data(VIEWER)["viewer"]["tokens"]] == []
