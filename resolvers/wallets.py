@@ -16,6 +16,7 @@ from resolvers.errors import BadRequestError, ErrorCode, InputError
 from resolvers.pagination import CursorCodec, Page, PageRequest, fetch_keyset_page
 from resolvers.text_input import clean_text
 from resolvers.viewer import Viewer
+from workers.events import EventPublisher
 from workers.queue import record_sync_job, send_job
 
 
@@ -215,9 +216,10 @@ async def update_wallet(
 
 
 async def remove_wallet(
-    sessions: SessionFactory, *, viewer: Viewer, chain: Chain, address: str
+    sessions: SessionFactory, redis: ArqRedis, *, viewer: Viewer, chain: Chain, address: str
 ) -> RemoveResult:
-    """Removes the viewer's view only; the address's chain data stays for other accounts."""
+    """Removes the viewer's view only (the address's chain data stays for other accounts), and
+    ends the viewer's subscriptions to it."""
     canonical, address_error = _address_error(chain, address)
     if address_error is not None:
         return RemoveResult(errors=[address_error])
@@ -225,13 +227,16 @@ async def remove_wallet(
         address_id = select(TrackedAddress.id).where(
             TrackedAddress.chain == chain, TrackedAddress.address == canonical
         )
-        removed_id = await session.scalar(
-            delete(Wallet)
-            .where(Wallet.account_id == viewer.account_id, Wallet.address_id.in_(address_id))
-            .returning(Wallet.id)
-        )
-    if removed_id is None:
+        removed = (
+            await session.execute(
+                delete(Wallet)
+                .where(Wallet.account_id == viewer.account_id, Wallet.address_id.in_(address_id))
+                .returning(Wallet.id, Wallet.address_id)
+            )
+        ).first()
+    if removed is None:
         return RemoveResult(errors=[_not_tracked(canonical)])
+    await EventPublisher(redis).wallet_removed(address_id=removed.address_id, wallet_id=removed.id)
     return RemoveResult(removed_address=canonical)
 
 

@@ -16,7 +16,7 @@ from schema.jobs import SyncJob
 from schema.node import expect_global_id
 from schema.wallets import Wallet
 from workers.constants import address_channel, job_channel
-from workers.events import decode_job_state
+from workers.events import decode_job_state, removed_wallet_id
 
 
 @strawberry.type
@@ -75,8 +75,10 @@ class Subscription:
                 if view is None:
                     return  # removed: the subscription completes
                 yield Wallet.from_view(view)
-                await inbox.get()
-                inbox.drain()  # one fresh read covers every change that piled up
+                # One fresh read covers every change that piled up.
+                messages = await _newest(inbox)
+                if found.wallet.id in map(removed_wallet_id, messages):
+                    return  # this wallet was removed: the subscription completes
 
 
 async def _newest(inbox: Messages) -> list[str]:

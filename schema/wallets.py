@@ -316,6 +316,7 @@ async def add_wallet(info: ContextInfo, input: AddWalletInput) -> AddWalletPaylo
 async def remove_wallet(info: ContextInfo, input: RemoveWalletInput) -> RemoveWalletPayload:  # noqa: A002
     result = await wallet_resolvers.remove_wallet(
         info.context.sessions,
+        info.context.redis,
         viewer=info.context.viewer,
         chain=chain_or_default(input.chain),
         address=input.address,

@@ -21,6 +21,19 @@ MIN_PROGRESS_INTERVAL_SECONDS = 0.1
 
 # The whole message on an address's channel: subscribers re-read the wallet when it comes.
 ADDRESS_CHANGED = "changed"
+# On an address's channel: one account's wallet of the address was removed.
+WALLET_REMOVED_PREFIX = "removed:"
+
+
+def wallet_removed_message(wallet_id: int) -> str:
+    return f"{WALLET_REMOVED_PREFIX}{wallet_id}"
+
+
+def removed_wallet_id(message: str) -> int | None:
+    """The wallet a `wallet_removed_message` names, or None for any other message."""
+    if not message.startswith(WALLET_REMOVED_PREFIX):
+        return None
+    return int(message.removeprefix(WALLET_REMOVED_PREFIX))
 
 
 class JobState(TypedDict):
@@ -91,6 +104,11 @@ class EventPublisher:
         self._last_progress_at[job.id] = now
         await self._publish(job_channel(job.id), encode_job_state(job))
         await self._publish(address_channel(job.address_id), ADDRESS_CHANGED)
+
+    async def wallet_removed(self, *, address_id: int, wallet_id: int) -> None:
+        """Ends the removed wallet's subscriptions (other accounts' wallets of the address stay)."""
+        if self.redis is not None:
+            await self._publish(address_channel(address_id), wallet_removed_message(wallet_id))
 
     async def _publish(self, channel: str, message: str) -> None:
         assert self.redis is not None

@@ -90,7 +90,9 @@ async def test_removing_a_wallet_leaves_other_views_and_shared_transactions(
             ]
         )
 
-    removed = await remove_wallet(sessions, viewer=alice, chain=Chain.BITCOIN, address=SHARED)
+    removed = await remove_wallet(
+        sessions, arq_redis, viewer=alice, chain=Chain.BITCOIN, address=SHARED
+    )
 
     assert removed.removed_address == SHARED
     assert await get_wallet(sessions, viewer=alice, chain=Chain.BITCOIN, address=SHARED) is None
@@ -115,7 +117,7 @@ async def test_removing_the_last_view_keeps_the_synced_data_for_a_later_re_add(
     await add_wallet(
         sessions, arq_redis, viewer=viewer, chain=Chain.BITCOIN, address=SHARED, label="x"
     )
-    await remove_wallet(sessions, viewer=viewer, chain=Chain.BITCOIN, address=SHARED)
+    await remove_wallet(sessions, arq_redis, viewer=viewer, chain=Chain.BITCOIN, address=SHARED)
 
     again = await add_wallet(
         sessions, arq_redis, viewer=viewer, chain=Chain.BITCOIN, address=SHARED, label=None

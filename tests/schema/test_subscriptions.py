@@ -234,3 +234,26 @@ def test_a_subscription_over_plain_http_is_a_clear_400(live_server: LiveServer) 
     )
     assert ok.status_code == 200
     assert ok.json()["data"]["wallet"]["address"] == SMALL_ADDRESS
+
+
+REMOVE_WALLET = "mutation($a: String!) { removeWallet(input: {address: $a}) { removedAddress } }"
+
+
+async def test_removing_a_wallet_completes_its_subscriptions_and_a_re_add_starts_none(
+    live_server: LiveServer,
+) -> None:
+    with GraphQLClient(live_server.base_url) as graphql:
+        graphql.add_wallet(SMALL_ADDRESS, label="Soon gone")
+        async with graphql.socket() as socket:
+            await socket.subscribe("wallet", WALLET_UPDATES, {"address": SMALL_ADDRESS})
+            first = await socket.receive()
+            assert first["payload"]["data"]["walletUpdates"]["label"] == "Soon gone"
+
+            removed = graphql.data(REMOVE_WALLET, {"a": SMALL_ADDRESS})["removeWallet"]
+            assert removed == {"removedAddress": SMALL_ADDRESS}
+            assert await socket.receive(within_seconds=10) == {"id": "wallet", "type": "complete"}
+
+            # Re-added, the address is a new wallet: the completed subscription stays silent.
+            graphql.add_wallet(SMALL_ADDRESS, label="Back")
+            await socket.send({"type": "ping"})
+            assert await socket.receive(within_seconds=10) == {"type": "pong"}

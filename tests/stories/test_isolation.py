@@ -261,5 +261,12 @@ async def test_wallet_updates_of_a_shared_address_carry_each_accounts_own_label(
         await bobs.subscribe("w", WALLET_UPDATES, {"a": SHARED_ADDRESS})
         first_alice = await alices.receive()
         first_bob = await bobs.receive()
-    assert first_alice["payload"]["data"]["walletUpdates"]["label"] == "alice's shared"
-    assert first_bob["payload"]["data"]["walletUpdates"]["label"] == "bob's shared"
+        assert first_alice["payload"]["data"]["walletUpdates"]["label"] == "alice's shared"
+        assert first_bob["payload"]["data"]["walletUpdates"]["label"] == "bob's shared"
+
+        # Alice removing her wallet ends her subscription, not Bob's.
+        with GraphQLClient(server.base_url, token=alice.token) as client:
+            assert client.data(REMOVE, {"a": SHARED_ADDRESS})["removeWallet"]["errors"] == []
+        assert await alices.receive(within_seconds=10) == {"id": "w", "type": "complete"}
+        await bobs.send({"type": "ping"})
+        assert await bobs.receive(within_seconds=10) == {"type": "pong"}
