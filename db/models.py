@@ -77,6 +77,10 @@ def _enum_column(enum_class: type[enum.Enum]) -> Enum:
     return Enum(enum_class, native_enum=False, length=16, validate_strings=True)
 
 
+# SQLite reuses the highest rowid after a delete; ids clients see must never name another row.
+NEVER_REUSED_IDS = {"sqlite_autoincrement": True}
+
+
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
 
@@ -93,6 +97,7 @@ class ApiToken(Base):
     """A bearer token of an account; only its SHA-256 is stored, the secret is shown once."""
 
     __tablename__ = "api_tokens"
+    __table_args__ = NEVER_REUSED_IDS
 
     id: Mapped[int] = mapped_column(BigIntId, primary_key=True)
     account_id: Mapped[int] = mapped_column(
@@ -141,6 +146,7 @@ class Wallet(Base):
     __table_args__ = (
         UniqueConstraint("account_id", "address_id"),
         Index(None, "address_id"),
+        NEVER_REUSED_IDS,
     )
 
     id: Mapped[int] = mapped_column(BigIntId, primary_key=True)
@@ -169,6 +175,7 @@ class Transaction(Base):
             "amount_sat",
             "balance_after_sat",
         ),
+        NEVER_REUSED_IDS,
     )
 
     id: Mapped[int] = mapped_column(BigIntId, primary_key=True)
@@ -198,6 +205,7 @@ class SyncJob(Base):
             sqlite_where=text(ACTIVE_JOB_PREDICATE),
             postgresql_where=text(ACTIVE_JOB_PREDICATE),
         ),
+        NEVER_REUSED_IDS,
     )
 
     id: Mapped[int] = mapped_column(BigIntId, primary_key=True)
