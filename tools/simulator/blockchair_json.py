@@ -7,7 +7,7 @@ from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from functools import lru_cache
 from itertools import islice
-from typing import Any
+from typing import Any, NamedTuple
 
 from tools.simulator.addresses import parse_address
 from tools.simulator.chain import Chain
@@ -25,6 +25,13 @@ CACHE_DURATION_SECONDS = 60
 DASHBOARD_SERVERS = "API4,BTC5"
 ERROR_SERVERS = "API4"
 SATOSHI_PER_BITCOIN = 100_000_000
+
+
+class Paging(NamedTuple):
+    """A dashboard's `?limit=` and `?offset=`, each (transactions, UTXOs)."""
+
+    limits: tuple[int, int]
+    offsets: tuple[int, int]
 
 
 @lru_cache(maxsize=65_536)
@@ -151,12 +158,12 @@ def address_dashboard(
     chain: Chain,
     price_usd: int,
     address: str,
+    paging: Paging,
     *,
-    limits: tuple[int, int],
-    offsets: tuple[int, int],
     transaction_details: bool,
 ) -> dict[str, Any]:
     """`/bitcoin/dashboards/address/{address}`: transactions newest first, mempool first."""
+    limits, offsets = paging
     summary = summarize(chain, address)
     history = chain.history(address)
     numbers = list(islice(history.newest_first(), offsets[0], offsets[0] + limits[0]))
@@ -222,11 +229,10 @@ def addresses_dashboard(
     chain: Chain,
     price_usd: int,
     addresses: Sequence[str],
-    *,
-    limits: tuple[int, int],
-    offsets: tuple[int, int],
+    paging: Paging,
 ) -> dict[str, Any]:
     """`/bitcoin/dashboards/addresses/{a},{b},...`: totals for the set plus used addresses."""
+    limits, offsets = paging
     summaries = {address: summarize(chain, address) for address in addresses}
     used = {address: summary for address, summary in summaries.items() if summary.transaction_count}
     every_transaction = list(_newest_first_across(chain, list(used)))
