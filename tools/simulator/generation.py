@@ -30,11 +30,7 @@ class Wallet:
     def record(self, chain: Chain, draft: TransactionDraft, height: int) -> int:
         """Add the transaction to the chain and keep the outputs it pays to this address."""
         number = chain.record(draft, height)
-        self.coins.extend(
-            Coin(number, leg.slot, leg.value_sat)
-            for leg in draft.legs
-            if leg.address == self.address and not leg.is_input
-        )
+        self.coins.extend(payments.coins_paid(draft, number, self.address))
         return number
 
 

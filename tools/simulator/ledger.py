@@ -26,10 +26,6 @@ class Leg:
     # For an input: the transaction number and vout of the output it spends.
     spends: tuple[int, int] | None = None
 
-    @property
-    def is_input(self) -> bool:
-        return self.spends is not None
-
 
 @dataclass(frozen=True, slots=True)
 class TransactionDraft:

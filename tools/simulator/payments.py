@@ -23,6 +23,15 @@ class Coin:
     value_sat: int
 
 
+def coins_paid(draft: TransactionDraft, number: int, address: str) -> list[Coin]:
+    """The outputs that the transaction, recorded as `number`, pays to the address."""
+    return [
+        Coin(number, leg.slot, leg.value_sat)
+        for leg in draft.legs
+        if leg.address == address and leg.spends is None
+    ]
+
+
 def random_fee(rng: Random) -> int:
     return rng.randint(MIN_FEE_SAT, MAX_FEE_SAT)
 
