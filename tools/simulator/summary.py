@@ -7,7 +7,7 @@ from array import array
 from dataclasses import astuple, dataclass
 
 from tools.simulator.chain import Chain
-from tools.simulator.ledger import MEMPOOL
+from tools.simulator.ledger import MEMPOOL, Utxo
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,14 +22,6 @@ class TxoStats:
 
     def __add__(self, other: TxoStats) -> TxoStats:
         return TxoStats(*map(operator.add, astuple(self), astuple(other)))
-
-
-@dataclass(frozen=True, slots=True)
-class Utxo:
-    number: int
-    vout: int
-    value_sat: int
-    height: int
 
 
 @dataclass(frozen=True, slots=True)
