@@ -34,58 +34,61 @@ class OutputScript:
         return self.script_hex[4:]
 
 
-def _pushbytes(data_hex: str) -> str:
-    return f"OP_PUSHBYTES_{len(data_hex) // 2} {data_hex}"
+# The opcodes of the scripts below, by the names Esplora's asm gives them.
+OPCODES = {
+    "OP_0": 0x00,
+    **{f"OP_PUSHNUM_{number}": 0x50 + number for number in range(1, 17)},
+    "OP_RETURN": 0x6A,
+    "OP_DUP": 0x76,
+    "OP_EQUAL": 0x87,
+    "OP_EQUALVERIFY": 0x88,
+    "OP_HASH160": 0xA9,
+    "OP_CHECKSIG": 0xAC,
+}
+DATA = "<data>"
+# Each provider's name for a witness program's type, by witness version and program length.
+WITNESS_TYPES = {
+    (0, 20): ("v0_p2wpkh", "witness_v0_keyhash"),
+    (0, 32): ("v0_p2wsh", "witness_v0_scripthash"),
+    (1, 32): ("v1_p2tr", "witness_v1_taproot"),
+}
+UNKNOWN_WITNESS_TYPES = ("unknown", "witness_unknown")
+
+
+def _script(template: str, data: bytes, esplora_type: str, blockchair_type: str) -> OutputScript:
+    """A script of opcodes around one push of `data`, given as asm with DATA for the push."""
+    data_hex = data.hex()
+    words = template.split()
+    return OutputScript(
+        script_hex="".join(
+            f"{len(data):02x}{data_hex}" if word == DATA else f"{OPCODES[word]:02x}"
+            for word in words
+        ),
+        asm=" ".join(
+            f"OP_PUSHBYTES_{len(data)} {data_hex}" if word == DATA else word for word in words
+        ),
+        esplora_type=esplora_type,
+        blockchair_type=blockchair_type,
+    )
 
 
 def p2pkh_script(key_hash: bytes) -> OutputScript:
-    program = key_hash.hex()
-    return OutputScript(
-        script_hex=f"76a914{program}88ac",
-        asm=f"OP_DUP OP_HASH160 {_pushbytes(program)} OP_EQUALVERIFY OP_CHECKSIG",
-        esplora_type="p2pkh",
-        blockchair_type="pubkeyhash",
-    )
+    template = f"OP_DUP OP_HASH160 {DATA} OP_EQUALVERIFY OP_CHECKSIG"
+    return _script(template, key_hash, "p2pkh", "pubkeyhash")
 
 
 def p2sh_script(script_hash: bytes) -> OutputScript:
-    program = script_hash.hex()
-    return OutputScript(
-        script_hex=f"a914{program}87",
-        asm=f"OP_HASH160 {_pushbytes(program)} OP_EQUAL",
-        esplora_type="p2sh",
-        blockchair_type="scripthash",
-    )
+    return _script(f"OP_HASH160 {DATA} OP_EQUAL", script_hash, "p2sh", "scripthash")
 
 
 def witness_script(witness_version: int, program: bytes) -> OutputScript:
-    program_hex = program.hex()
-    length_hex = f"{len(program):02x}"
-    if witness_version == 0:
-        is_key_hash = len(program) == 20
-        return OutputScript(
-            script_hex=f"00{length_hex}{program_hex}",
-            asm=f"OP_0 {_pushbytes(program_hex)}",
-            esplora_type="v0_p2wpkh" if is_key_hash else "v0_p2wsh",
-            blockchair_type="witness_v0_keyhash" if is_key_hash else "witness_v0_scripthash",
-        )
-    is_taproot = witness_version == 1 and len(program) == 32
-    return OutputScript(
-        script_hex=f"{0x50 + witness_version:02x}{length_hex}{program_hex}",
-        asm=f"OP_PUSHNUM_{witness_version} {_pushbytes(program_hex)}",
-        esplora_type="v1_p2tr" if is_taproot else "unknown",
-        blockchair_type="witness_v1_taproot" if is_taproot else "witness_unknown",
-    )
+    opcode = "OP_0" if witness_version == 0 else f"OP_PUSHNUM_{witness_version}"
+    types = WITNESS_TYPES.get((witness_version, len(program)), UNKNOWN_WITNESS_TYPES)
+    return _script(f"{opcode} {DATA}", program, *types)
 
 
 def op_return_script(data: bytes) -> OutputScript:
-    data_hex = data.hex()
-    return OutputScript(
-        script_hex=f"6a{len(data):02x}{data_hex}",
-        asm=f"OP_RETURN {_pushbytes(data_hex)}",
-        esplora_type="op_return",
-        blockchair_type="nulldata",
-    )
+    return _script(f"OP_RETURN {DATA}", data, "op_return", "nulldata")
 
 
 def parse_address(text: str) -> OutputScript:

@@ -11,7 +11,7 @@ from tools.simulator.faults import Fault
 from tools.simulator.ledger import MEMPOOL
 from tools.simulator.operations import MinedBlock, ReorgReport
 from tools.simulator.rate_limit import RateLimit
-from tools.simulator.request_log import RequestRecord
+from tools.simulator.request_log import RequestRecord, peak_rate
 from tools.simulator.seeds import SEEDED_ADDRESSES, populate_generated_addresses
 from tools.simulator.state import Simulator
 from tools.simulator.summary import summarize
@@ -172,7 +172,7 @@ class SimulatorAdmin:
         window_seconds: float = 1.0,
     ) -> int:
         """The most calls that arrived within any `window_seconds`."""
-        return self._simulator.request_log.peak_rate(provider, kind, window_seconds=window_seconds)
+        return peak_rate(self.requests(provider, kind), window_seconds)
 
     def reset_counters(self) -> None:
         self._simulator.request_log.reset()

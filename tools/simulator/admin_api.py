@@ -49,6 +49,13 @@ def _handles_errors(endpoint: Endpoint) -> Endpoint:
     return guarded
 
 
+async def _required(request: Request, **kinds: type) -> list[Any]:
+    """The values of the body's required fields, in the order given; BadRequest if any is
+    missing or of another kind."""
+    body = await _body(request)
+    return [_field(body, name, kind, required=True) for name, kind in kinds.items()]
+
+
 async def _body(request: Request) -> dict[str, Any]:
     raw = await request.body()
     if not raw:
@@ -67,25 +74,25 @@ class AdminApi:
         self.admin = admin
 
     def routes(self) -> list[BaseRoute]:
+        endpoints: list[tuple[str, str, Endpoint]] = [
+            ("GET", "/state", self.state),
+            ("POST", "/blocks", self.mine),
+            ("POST", "/mempool", self.add_mempool),
+            ("POST", "/mempool/drop", self.drop_mempool),
+            ("POST", "/reorg", self.reorg),
+            ("POST", "/rate-limit", self.rate_limit),
+            ("POST", "/api-key", self.api_key),
+            ("POST", "/market-price", self.market_price),
+            ("POST", "/faults", self.add_fault),
+            ("DELETE", "/faults", self.clear_faults),
+            ("GET", "/requests", self.requests),
+            ("DELETE", "/requests", self.reset_requests),
+            ("POST", "/addresses", self.add_addresses),
+            ("GET", "/addresses/{address}/transactions", self.transactions),
+        ]
         return [
-            Route("/state", _handles_errors(self.state), methods=["GET"]),
-            Route("/blocks", _handles_errors(self.mine), methods=["POST"]),
-            Route("/mempool", _handles_errors(self.add_mempool), methods=["POST"]),
-            Route("/mempool/drop", _handles_errors(self.drop_mempool), methods=["POST"]),
-            Route("/reorg", _handles_errors(self.reorg), methods=["POST"]),
-            Route("/rate-limit", _handles_errors(self.rate_limit), methods=["POST"]),
-            Route("/api-key", _handles_errors(self.api_key), methods=["POST"]),
-            Route("/market-price", _handles_errors(self.market_price), methods=["POST"]),
-            Route("/faults", _handles_errors(self.add_fault), methods=["POST"]),
-            Route("/faults", _handles_errors(self.clear_faults), methods=["DELETE"]),
-            Route("/requests", _handles_errors(self.requests), methods=["GET"]),
-            Route("/requests", _handles_errors(self.reset_requests), methods=["DELETE"]),
-            Route("/addresses", _handles_errors(self.add_addresses), methods=["POST"]),
-            Route(
-                "/addresses/{address}/transactions",
-                _handles_errors(self.transactions),
-                methods=["GET"],
-            ),
+            Route(path, _handles_errors(endpoint), methods=[method])
+            for method, path, endpoint in endpoints
         ]
 
     async def state(self, request: Request) -> Response:
@@ -110,23 +117,18 @@ class AdminApi:
 
     async def add_mempool(self, request: Request) -> Response:
         """{"address": ..., "amount_sat": int, negative to spend}"""
-        body = await _body(request)
-        txid = self.admin.add_mempool_transaction(
-            _field(body, "address", str, required=True),
-            _field(body, "amount_sat", int, required=True),
-        )
-        return JSONResponse({"txid": txid})
+        address, amount = await _required(request, address=str, amount_sat=int)
+        return JSONResponse({"txid": self.admin.add_mempool_transaction(address, amount)})
 
     async def drop_mempool(self, request: Request) -> Response:
         """{"txid": ...}"""
-        body = await _body(request)
-        dropped = self.admin.drop_mempool_transaction(_field(body, "txid", str, required=True))
-        return JSONResponse({"dropped": dropped})
+        [txid] = await _required(request, txid=str)
+        return JSONResponse({"dropped": self.admin.drop_mempool_transaction(txid)})
 
     async def reorg(self, request: Request) -> Response:
         """{"depth": int}"""
-        body = await _body(request)
-        report = self.admin.reorg(_field(body, "depth", int, required=True))
+        [depth] = await _required(request, depth=int)
+        report = self.admin.reorg(depth)
         return JSONResponse(
             {
                 "old_block_hashes": {str(h): v for h, v in report.old_block_hashes.items()},
@@ -155,8 +157,8 @@ class AdminApi:
 
     async def market_price(self, request: Request) -> Response:
         """{"usd": int}"""
-        body = await _body(request)
-        self.admin.set_market_price(_field(body, "usd", int, required=True))
+        [usd] = await _required(request, usd=int)
+        self.admin.set_market_price(usd)
         return JSONResponse({"ok": True})
 
     async def add_fault(self, request: Request) -> Response:
@@ -201,12 +203,8 @@ class AdminApi:
 
     async def add_addresses(self, request: Request) -> Response:
         """{"count": int, "transactions_each": int}"""
-        body = await _body(request)
-        addresses = self.admin.add_generated_addresses(
-            _field(body, "count", int, required=True),
-            _field(body, "transactions_each", int, required=True),
-        )
-        return JSONResponse({"addresses": addresses})
+        count, each = await _required(request, count=int, transactions_each=int)
+        return JSONResponse({"addresses": self.admin.add_generated_addresses(count, each)})
 
     async def transactions(self, request: Request) -> Response:
         history = self.admin.transactions(request.path_params["address"])

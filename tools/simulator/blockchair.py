@@ -8,6 +8,7 @@ from starlette.routing import BaseRoute, Route
 
 from tools.simulator import blockchair_json
 from tools.simulator.addresses import InvalidAddress, normalize_address
+from tools.simulator.blockchair_json import Paging
 from tools.simulator.gateway import blockchair_error
 from tools.simulator.provider_errors import INVALID_ADDRESS
 from tools.simulator.state import Simulator
@@ -16,6 +17,9 @@ DEFAULT_LIMIT = 100
 MAX_LIMIT = 10_000
 MAX_OFFSET = 1_000_000
 MAX_ADDRESSES = 100
+
+# The normalized addresses of a dashboard call and its paging.
+Query = tuple[list[str], Paging]
 
 
 class QueryError(ValueError):
@@ -47,7 +51,18 @@ class BlockchairApi:
             Route("/bitcoin/{rest:path}", self.unknown_endpoint),
         ]
 
-    def _paging(self, request: Request) -> tuple[tuple[int, int], tuple[int, int]]:
+    def _query(self, request: Request, requested: list[str]) -> Query | Response:
+        """The requested addresses normalized, each once, and the paging; or Blockchair's 400."""
+        try:
+            addresses = list(dict.fromkeys(normalize_address(text) for text in requested))
+            paging = self._paging(request)
+        except InvalidAddress:
+            return blockchair_error(self.simulator, 400, INVALID_ADDRESS)
+        except QueryError as error:
+            return blockchair_error(self.simulator, 400, str(error))
+        return addresses, paging
+
+    def _paging(self, request: Request) -> Paging:
         limits = parse_pair(
             request.query_params.get("limit"),
             name="limit",
@@ -57,25 +72,21 @@ class BlockchairApi:
         offsets = parse_pair(
             request.query_params.get("offset"), name="offset", default=0, maximum=MAX_OFFSET
         )
-        return limits, offsets
+        return Paging(limits, offsets)
 
     async def address_dashboard(self, request: Request) -> Response:
         requested: str = request.path_params["address"]
-        try:
-            address = normalize_address(requested)
-            limits, offsets = self._paging(request)
-        except InvalidAddress:
-            return blockchair_error(self.simulator, 400, INVALID_ADDRESS)
-        except QueryError as error:
-            return blockchair_error(self.simulator, 400, str(error))
+        query = self._query(request, [requested])
+        if isinstance(query, Response):
+            return query
+        [address], paging = query
         details = request.query_params.get("transaction_details") == "true"
         with self.simulator.lock:
             body = blockchair_json.address_dashboard(
                 self.simulator.chain,
                 self.simulator.market_price_usd,
                 address,
-                limits=limits,
-                offsets=offsets,
+                paging,
                 transaction_details=details,
             )
         if requested != address:
@@ -88,20 +99,13 @@ class BlockchairApi:
             return blockchair_error(
                 self.simulator, 400, f"Too many addresses, the maximum is {MAX_ADDRESSES}"
             )
-        try:
-            addresses = list(dict.fromkeys(normalize_address(text) for text in requested))
-            limits, offsets = self._paging(request)
-        except InvalidAddress:
-            return blockchair_error(self.simulator, 400, INVALID_ADDRESS)
-        except QueryError as error:
-            return blockchair_error(self.simulator, 400, str(error))
+        query = self._query(request, requested)
+        if isinstance(query, Response):
+            return query
+        addresses, paging = query
         with self.simulator.lock:
             body = blockchair_json.addresses_dashboard(
-                self.simulator.chain,
-                self.simulator.market_price_usd,
-                addresses,
-                limits=limits,
-                offsets=offsets,
+                self.simulator.chain, self.simulator.market_price_usd, addresses, paging
             )
         return JSONResponse(body)
 

@@ -7,12 +7,12 @@ from collections.abc import Iterator, Sequence
 from datetime import UTC, datetime
 from functools import lru_cache
 from itertools import islice
-from typing import Any
+from typing import Any, NamedTuple
 
 from tools.simulator.addresses import parse_address
 from tools.simulator.chain import Chain
 from tools.simulator.ledger import MEMPOOL
-from tools.simulator.summary import AddressSummary, summarize
+from tools.simulator.summary import AddressSummary, TxoStats, summarize
 
 API_STATUS = {
     "version": "2.0.95-ie",
@@ -25,6 +25,13 @@ CACHE_DURATION_SECONDS = 60
 DASHBOARD_SERVERS = "API4,BTC5"
 ERROR_SERVERS = "API4"
 SATOSHI_PER_BITCOIN = 100_000_000
+
+
+class Paging(NamedTuple):
+    """A dashboard's `?limit=` and `?offset=`, each (transactions, UTXOs)."""
+
+    limits: tuple[int, int]
+    offsets: tuple[int, int]
 
 
 @lru_cache(maxsize=65_536)
@@ -118,18 +125,19 @@ def address_object(
     address: str, summary: AddressSummary, price_usd: int, *, with_transaction_count: bool = True
 ) -> dict[str, Any]:
     """`data.{address}.address`: the empty object (`type: null`, zeros) for unused addresses."""
-    used = summary.transaction_count > 0
+    total = summary.total_stats
+    used = total.tx_count > 0
     script = parse_address(address)
     body: dict[str, Any] = {
         "type": script.blockchair_type if used else None,
         "script_hex": script.script_hex if used else "",
         "balance": summary.balance_sat,
         "balance_usd": usd(summary.balance_sat, price_usd, digits=None),
-        "received": summary.received_sat,
-        "received_usd": usd(summary.received_sat, price_usd),
-        "spent": summary.spent_sat,
-        "spent_usd": usd(summary.spent_sat, price_usd),
-        "output_count": summary.output_count,
+        "received": total.funded_txo_sum,
+        "received_usd": usd(total.funded_txo_sum, price_usd),
+        "spent": total.spent_txo_sum,
+        "spent_usd": usd(total.spent_txo_sum, price_usd),
+        "output_count": total.funded_txo_count,
         "unspent_output_count": len(summary.utxos),
         "first_seen_receiving": optional_timestamp(summary.first_seen_receiving),
         "last_seen_receiving": optional_timestamp(summary.last_seen_receiving),
@@ -138,7 +146,7 @@ def address_object(
     }
     if with_transaction_count:
         body["scripthash_type"] = None
-        body["transaction_count"] = summary.transaction_count
+        body["transaction_count"] = total.tx_count
     return body
 
 
@@ -151,12 +159,12 @@ def address_dashboard(
     chain: Chain,
     price_usd: int,
     address: str,
+    paging: Paging,
     *,
-    limits: tuple[int, int],
-    offsets: tuple[int, int],
     transaction_details: bool,
 ) -> dict[str, Any]:
     """`/bitcoin/dashboards/address/{address}`: transactions newest first, mempool first."""
+    limits, offsets = paging
     summary = summarize(chain, address)
     history = chain.history(address)
     numbers = list(islice(history.newest_first(), offsets[0], offsets[0] + limits[0]))
@@ -222,17 +230,18 @@ def addresses_dashboard(
     chain: Chain,
     price_usd: int,
     addresses: Sequence[str],
-    *,
-    limits: tuple[int, int],
-    offsets: tuple[int, int],
+    paging: Paging,
 ) -> dict[str, Any]:
     """`/bitcoin/dashboards/addresses/{a},{b},...`: totals for the set plus used addresses."""
+    limits, offsets = paging
     summaries = {address: summarize(chain, address) for address in addresses}
-    used = {address: summary for address, summary in summaries.items() if summary.transaction_count}
+    used = {
+        address: summary for address, summary in summaries.items() if summary.total_stats.tx_count
+    }
     every_transaction = list(_newest_first_across(chain, list(used)))
     numbers = every_transaction[offsets[0] : offsets[0] + limits[0]]
-    received = sum(summary.received_sat for summary in used.values())
-    spent = sum(summary.spent_sat for summary in used.values())
+    total = sum((summary.total_stats for summary in used.values()), TxoStats())
+    received, spent = total.funded_txo_sum, total.spent_txo_sum
 
     def earliest(values: list[int | None]) -> str | None:
         known = [value for value in values if value is not None]
@@ -259,7 +268,7 @@ def addresses_dashboard(
                 "balance_usd": usd(received - spent, price_usd, digits=None),
                 "received": received,
                 "spent": spent,
-                "output_count": sum(summary.output_count for summary in used.values()),
+                "output_count": total.funded_txo_count,
                 "unspent_output_count": sum(len(summary.utxos) for summary in used.values()),
                 "first_seen_receiving": earliest(
                     [summary.first_seen_receiving for summary in used.values()]

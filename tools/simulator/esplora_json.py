@@ -14,8 +14,8 @@ from tools.simulator.addresses import (
     parse_address,
 )
 from tools.simulator.chain import Chain
-from tools.simulator.ledger import MEMPOOL, Leg
-from tools.simulator.summary import AddressSummary, TxoStats, Utxo
+from tools.simulator.ledger import MEMPOOL, Leg, Utxo
+from tools.simulator.summary import AddressSummary, TxoStats
 
 COINBASE_TXID = "0" * 64
 COINBASE_VOUT = 4_294_967_295

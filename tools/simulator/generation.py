@@ -6,8 +6,7 @@ from random import Random
 
 from tools.simulator import payments
 from tools.simulator.chain import Chain
-from tools.simulator.ledger import TransactionDraft
-from tools.simulator.payments import Coin
+from tools.simulator.ledger import TransactionDraft, Utxo
 
 SPEND_SHARE = 0.45
 
@@ -17,10 +16,10 @@ class Wallet:
 
     def __init__(self, address: str) -> None:
         self.address = address
-        self.coins: list[Coin] = []
+        self.coins: list[Utxo] = []
 
-    def take(self, rng: Random, count: int) -> list[Coin]:
-        taken: list[Coin] = []
+    def take(self, rng: Random, count: int) -> list[Utxo]:
+        taken: list[Utxo] = []
         for _ in range(min(count, len(self.coins))):
             position = rng.randrange(len(self.coins))
             self.coins[position], self.coins[-1] = self.coins[-1], self.coins[position]
@@ -30,11 +29,7 @@ class Wallet:
     def record(self, chain: Chain, draft: TransactionDraft, height: int) -> int:
         """Add the transaction to the chain and keep the outputs it pays to this address."""
         number = chain.record(draft, height)
-        self.coins.extend(
-            Coin(number, leg.slot, leg.value_sat)
-            for leg in draft.legs
-            if leg.address == self.address and not leg.is_input
-        )
+        self.coins.extend(chain.ledger.outputs_to(number, self.address))
         return number
 
 

@@ -26,9 +26,16 @@ class Leg:
     # For an input: the transaction number and vout of the output it spends.
     spends: tuple[int, int] | None = None
 
-    @property
-    def is_input(self) -> bool:
-        return self.spends is not None
+
+@dataclass(frozen=True, slots=True)
+class Utxo:
+    """An output paid to a tracked address, which the address can spend."""
+
+    number: int
+    vout: int
+    value_sat: int
+    # MEMPOOL while the transaction is unconfirmed.
+    height: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -212,6 +219,16 @@ class Ledger:
         """The tracked addresses a transaction touches, each once, in leg order."""
         ids = self._leg_addresses[self._leg_starts[number] : self._leg_starts[number + 1]]
         return [self._address_names[address_id] for address_id in dict.fromkeys(ids)]
+
+    def outputs_to(self, number: int, address: str) -> list[Utxo]:
+        """The outputs of the transaction that pay the address, at its current height."""
+        address_id = self._address_ids.get(address)
+        height = self._heights[number]
+        return [
+            Utxo(number, self._leg_slots[position], self._leg_values[position], height)
+            for position in range(self._leg_starts[number], self._leg_starts[number + 1])
+            if self._leg_addresses[position] == address_id and self._leg_slots[position] >= 0
+        ]
 
     def net_amount(self, number: int, address: str) -> int:
         """What the transaction adds to (or, negative, takes from) the address's balance."""

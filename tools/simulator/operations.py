@@ -11,7 +11,6 @@ from tools.simulator import payments
 from tools.simulator.addresses import normalize_address
 from tools.simulator.chain import Chain
 from tools.simulator.ledger import MEMPOOL
-from tools.simulator.payments import Coin
 from tools.simulator.summary import summarize
 
 MAX_REORG_DEPTH = 100
@@ -65,10 +64,7 @@ def add_payment(chain: Chain, address: str, amount_sat: int, *, height: int = ME
             rng, txid=txid, address=address, amount_sat=amount_sat, locktime=locktime
         )
     else:
-        coins = [
-            Coin(utxo.number, utxo.vout, utxo.value_sat) for utxo in summarize(chain, address).utxos
-        ]
-        selected = payments.select_coins(coins, -amount_sat)
+        selected = payments.select_coins(summarize(chain, address).utxos, -amount_sat)
         draft = payments.spend(
             rng,
             txid=txid,

@@ -3,24 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from random import Random
 
-from tools.simulator.ledger import Leg, TransactionDraft
+from tools.simulator.ledger import Leg, TransactionDraft, Utxo
 
 DUST_SAT = 546
 MIN_FEE_SAT = 200
 MAX_FEE_SAT = 15_000
 OP_RETURN_SHARE = 0.04
-
-
-@dataclass(frozen=True, slots=True)
-class Coin:
-    """An unspent output of a tracked address."""
-
-    number: int
-    vout: int
-    value_sat: int
 
 
 def random_fee(rng: Random) -> int:
@@ -51,7 +41,7 @@ def spend(
     *,
     txid: bytes,
     address: str,
-    coins: Sequence[Coin],
+    coins: Sequence[Utxo],
     amount_sat: int,
     locktime: int = 0,
 ) -> TransactionDraft:
@@ -86,7 +76,7 @@ def transfer(
     *,
     txid: bytes,
     sender: str,
-    coins: Sequence[Coin],
+    coins: Sequence[Utxo],
     recipient: str,
     amount_sat: int,
 ) -> TransactionDraft:
@@ -127,9 +117,9 @@ def coinbase(*, txid: bytes, address: str, amount_sat: int) -> TransactionDraft:
     )
 
 
-def select_coins(coins: Sequence[Coin], amount_sat: int) -> list[Coin]:
+def select_coins(coins: Sequence[Utxo], amount_sat: int) -> list[Utxo]:
     """Largest coins first until they cover the amount; raises ValueError if they cannot."""
-    selected: list[Coin] = []
+    selected: list[Utxo] = []
     total_sat = 0
     for coin in sorted(coins, key=lambda coin: (-coin.value_sat, coin.number, coin.vout)):
         if total_sat >= amount_sat:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from tools.simulator.types import Provider
@@ -43,23 +44,18 @@ class RequestLog:
                 and (kind is None or record.kind == kind)
             ]
 
-    def peak_rate(
-        self,
-        provider: Provider | None = None,
-        kind: str | None = None,
-        *,
-        window_seconds: float = 1.0,
-    ) -> int:
-        """The most requests that arrived within any `window_seconds`."""
-        times = sorted(record.at for record in self.records(provider, kind))
-        peak = 0
-        start = 0
-        for end, arrived in enumerate(times):
-            while arrived - times[start] >= window_seconds:
-                start += 1
-            peak = max(peak, end - start + 1)
-        return peak
-
     def reset(self) -> None:
         with self._lock:
             self._records.clear()
+
+
+def peak_rate(records: Iterable[RequestRecord], window_seconds: float) -> int:
+    """The most of the records that arrived within any `window_seconds`."""
+    times = sorted(record.at for record in records)
+    peak = 0
+    start = 0
+    for end, arrived in enumerate(times):
+        while arrived - times[start] >= window_seconds:
+            start += 1
+        peak = max(peak, end - start + 1)
+    return peak

@@ -100,11 +100,7 @@ def _install_genesis_and_mempool_histories(chain: Chain) -> None:
         amount_sat=50_000_000,
     )
     number = genesis.record(chain, paid, tip - 2_500)
-    busy.coins.extend(
-        payments.Coin(number, leg.slot, leg.value_sat)
-        for leg in paid.legs
-        if leg.address == MEMPOOL_ADDRESS
-    )
+    busy.coins.extend(chain.ledger.outputs_to(number, MEMPOOL_ADDRESS))
     generate_history(
         chain,
         busy,

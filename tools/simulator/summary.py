@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import operator
 from array import array
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 
 from tools.simulator.chain import Chain
-from tools.simulator.ledger import MEMPOOL
+from tools.simulator.ledger import MEMPOOL, Utxo
 
 
 @dataclass(frozen=True, slots=True)
@@ -19,13 +20,8 @@ class TxoStats:
     spent_txo_sum: int = 0
     tx_count: int = 0
 
-
-@dataclass(frozen=True, slots=True)
-class Utxo:
-    number: int
-    vout: int
-    value_sat: int
-    height: int
+    def __add__(self, other: TxoStats) -> TxoStats:
+        return TxoStats(*map(operator.add, astuple(self), astuple(other)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,25 +36,15 @@ class AddressSummary:
     utxos: tuple[Utxo, ...]
 
     @property
-    def received_sat(self) -> int:
-        return self.chain_stats.funded_txo_sum + self.mempool_stats.funded_txo_sum
-
-    @property
-    def spent_sat(self) -> int:
-        return self.chain_stats.spent_txo_sum + self.mempool_stats.spent_txo_sum
+    def total_stats(self) -> TxoStats:
+        """Confirmed and unconfirmed together, as Blockchair counts them."""
+        return self.chain_stats + self.mempool_stats
 
     @property
     def balance_sat(self) -> int:
         """Including unconfirmed transactions, as Blockchair reports it."""
-        return self.received_sat - self.spent_sat
-
-    @property
-    def output_count(self) -> int:
-        return self.chain_stats.funded_txo_count + self.mempool_stats.funded_txo_count
-
-    @property
-    def transaction_count(self) -> int:
-        return self.chain_stats.tx_count + self.mempool_stats.tx_count
+        total = self.total_stats
+        return total.funded_txo_sum - total.spent_txo_sum
 
 
 def summarize(chain: Chain, address: str) -> AddressSummary:

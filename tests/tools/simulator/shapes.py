@@ -14,21 +14,22 @@ def load_sample(name: str) -> Any:
     return json.loads((SAMPLES / name).read_text())
 
 
+# The JSON kind of each Python type `json.loads` gives; bool before int, its base class.
+JSON_KINDS: tuple[tuple[type, str], ...] = (
+    (type(None), "null"),
+    (bool, "boolean"),
+    (int, "integer"),
+    (float, "number"),
+    (str, "string"),
+    (list, "array"),
+    (dict, "object"),
+)
+
+
 def json_kind(value: Any) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int):
-        return "integer"
-    if isinstance(value, float):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, list):
-        return "array"
-    if isinstance(value, dict):
-        return "object"
+    for python_type, kind in JSON_KINDS:
+        if isinstance(value, python_type):
+            return kind
     raise TypeError(f"not a JSON value: {value!r}")
 
 
