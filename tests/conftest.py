@@ -9,7 +9,9 @@ import socket
 import threading
 import time
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import contextmanager
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +27,7 @@ from db.session import SessionFactory, create_engine, create_session_factory
 from server import create_app
 from settings import Settings
 from tests.utils.graphql import GraphQLClient
+from tests.utils.processes import ProcessRig
 from tools.simulator.testing import RunningSimulator
 from workers.redis_server import RedisServer, start_redis
 
@@ -153,14 +156,40 @@ def make_settings(
     return Settings(**values)
 
 
+StartServer = Callable[..., LiveServer]
+
+
+@contextmanager
+def started_servers(settings: Callable[..., Settings], tmp_path: Path) -> Iterator[StartServer]:
+    """Starts servers with settings(var_dir, **overrides), each its own var_dir below tmp_path;
+    stops them all on leaving."""
+    started: list[LiveServer] = []
+
+    def start(**overrides: Any) -> LiveServer:
+        server = LiveServer(settings(tmp_path / f"var{len(started) or ''}", **overrides))
+        server.start()
+        started.append(server)
+        return server
+
+    try:
+        yield start
+    finally:
+        for server in started:
+            server.stop()
+
+
 @pytest.fixture
-def live_server(
+def start_live_server(
     database_url: str, redis_server: RedisServer, tmp_path: Path
-) -> Iterator[LiveServer]:
-    server = LiveServer(make_settings(database_url, redis_server, tmp_path / "var"))
-    server.start()
-    yield server
-    server.stop()
+) -> Iterator[StartServer]:
+    """Starts servers on the test's database, make_settings(**overrides); stopped after the test."""
+    with started_servers(partial(make_settings, database_url, redis_server), tmp_path) as start:
+        yield start
+
+
+@pytest.fixture
+def live_server(start_live_server: StartServer) -> LiveServer:
+    return start_live_server()
 
 
 @pytest.fixture
@@ -198,6 +227,14 @@ def simulator() -> Iterator[RunningSimulator]:
     """A fresh provider simulator (Blockchair and Esplora) on a loopback port."""
     with RunningSimulator() as running:
         yield running
+
+
+@pytest.fixture
+def processes(
+    database_url: str, redis_server: RedisServer, simulator: RunningSimulator, tmp_path: Path
+) -> ProcessRig:
+    """Worker and server processes on the test's database, Redis and simulator."""
+    return ProcessRig(database_url, redis_server, simulator, log_dir=tmp_path)
 
 
 def syncing_settings(

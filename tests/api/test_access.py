@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import subprocess
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -14,10 +13,9 @@ from websockets.exceptions import ConnectionClosed
 
 from db.models import ApiToken
 from db.session import SessionFactory
-from tests.conftest import LiveServer, make_settings
+from tests.conftest import LiveServer, StartServer
 from tests.utils.graphql import CREATE_ACCOUNT, GraphQLClient, sign_up
 from tools.processes import run_python
-from workers.redis_server import RedisServer
 
 WALLET_UPDATES = (
     'subscription { walletUpdates(address: "1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa") { address } }'
@@ -36,34 +34,16 @@ mutation($id: ID!) { revokeApiToken(input: {id: $id}) { revokedId errors { code 
 """
 
 
-def start_server(
-    database_url: str, redis_server: RedisServer, var_dir: Path, **overrides: object
-) -> LiveServer:
-    server = LiveServer(
-        make_settings(database_url, redis_server, var_dir, auth="token", **overrides)
-    )
-    server.start()
-    return server
-
-
 @pytest.fixture
-def open_server(
-    database_url: str, redis_server: RedisServer, tmp_path: Path
-) -> Iterator[LiveServer]:
+def open_server(start_live_server: StartServer) -> LiveServer:
     """AUTH=token with sign-up open."""
-    server = start_server(database_url, redis_server, tmp_path / "var", allow_signup=True)
-    yield server
-    server.stop()
+    return start_live_server(auth="token", allow_signup=True)
 
 
 @pytest.fixture
-def closed_server(
-    database_url: str, redis_server: RedisServer, tmp_path: Path
-) -> Iterator[LiveServer]:
+def closed_server(start_live_server: StartServer) -> LiveServer:
     """AUTH=token with sign-up closed (the default)."""
-    server = start_server(database_url, redis_server, tmp_path / "var")
-    yield server
-    server.stop()
+    return start_live_server(auth="token")
 
 
 @pytest.mark.parametrize(

@@ -5,18 +5,15 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterator
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
-from tests.conftest import LiveServer, make_settings
+from tests.conftest import LiveServer, StartServer
 from tests.utils.factories import make_history, seed_transactions
 from tests.utils.graphql import GraphQLClient, sign_up
-from workers.redis_server import RedisServer
 
 ADDRESS = "bc1qm34lsc65zpw79lxes69zkqmk6ee3ewf0j77s3h"
 OTHER = "1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa"
@@ -200,16 +197,8 @@ def test_an_import_that_is_not_utf8_changes_nothing(
 
 
 @pytest.fixture
-def token_server(
-    database_url: str, redis_server: RedisServer, tmp_path: Path
-) -> Iterator[LiveServer]:
-    settings = make_settings(
-        database_url, redis_server, tmp_path / "var", auth="token", allow_signup=True
-    )
-    server = LiveServer(settings)
-    server.start()
-    yield server
-    server.stop()
+def token_server(start_live_server: StartServer) -> LiveServer:
+    return start_live_server(auth="token", allow_signup=True)
 
 
 def test_exports_and_imports_are_authenticated_and_per_account(token_server: LiveServer) -> None:

@@ -70,24 +70,15 @@ async def test_removing_a_wallet_leaves_other_views_and_shared_transactions(
         )
         # One transaction moving coins from OTHER to SHARED: each address keeps its own amount.
         session.add_all(
-            [
-                Transaction(
-                    address_id=address_ids[SHARED],
-                    txid=SHARED_TXID,
-                    block_height=800_000,
-                    sort_key=sort_key_for(800_000),
-                    tx_time=datetime(2023, 7, 24, tzinfo=UTC),
-                    amount_sat=50_000,
-                ),
-                Transaction(
-                    address_id=address_ids[OTHER],
-                    txid=SHARED_TXID,
-                    block_height=800_000,
-                    sort_key=sort_key_for(800_000),
-                    tx_time=datetime(2023, 7, 24, tzinfo=UTC),
-                    amount_sat=-51_000,
-                ),
-            ]
+            Transaction(
+                address_id=address_ids[address],
+                txid=SHARED_TXID,
+                block_height=800_000,
+                sort_key=sort_key_for(800_000),
+                tx_time=datetime(2023, 7, 24, tzinfo=UTC),
+                amount_sat=amount_sat,
+            )
+            for address, amount_sat in ((SHARED, 50_000), (OTHER, -51_000))
         )
 
     removed = await remove_wallet(

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 from graphql import (
+    GraphQLArgument,
     GraphQLEnumType,
     GraphQLField,
+    GraphQLInputField,
     GraphQLInputObjectType,
     GraphQLInterfaceType,
     GraphQLNamedType,
@@ -47,6 +51,34 @@ def _default(field_or_arg: object) -> object:
     return None if default is None else value_from_ast_untyped(default)
 
 
+Input = TypeVar("Input", GraphQLArgument, GraphQLInputField)
+
+
+def _compare_inputs(
+    label: str,
+    contract_inputs: Mapping[str, Input],
+    served_inputs: Mapping[str, Input],
+    problems: list[str],
+) -> dict[str, Input]:
+    """A field's arguments or an input type's fields: each one the contract has is served with
+    its type and default (`label` names one: "Type.field({}:)", "Input.{}"). Returns those the
+    contract does not have."""
+    for input_name, contract_input in contract_inputs.items():
+        served_input = served_inputs.get(input_name)
+        where = label.format(input_name)
+        if served_input is None:
+            problems.append(f"{where} is missing")
+        elif str(served_input.type) != str(contract_input.type):
+            problems.append(f"{where} is {served_input.type}, not {contract_input.type}")
+        elif _default(served_input) != _default(contract_input):
+            problems.append(f"{where} default differs")
+    return {
+        input_name: served_input
+        for input_name, served_input in served_inputs.items()
+        if input_name not in contract_inputs
+    }
+
+
 def _compare_fields(
     path: str,
     contract_fields: dict[str, GraphQLField],
@@ -61,21 +93,11 @@ def _compare_fields(
             continue
         if str(served_field.type) != str(contract_field.type):
             problems.append(f"{where} is {served_field.type}, contract says {contract_field.type}")
-        for arg_name, contract_arg in contract_field.args.items():
-            served_arg = served_field.args.get(arg_name)
-            if served_arg is None:
-                problems.append(f"{where}({arg_name}:) is missing")
-            elif str(served_arg.type) != str(contract_arg.type):
-                problems.append(
-                    f"{where}({arg_name}:) is {served_arg.type}, not {contract_arg.type}"
-                )
-            elif _default(served_arg) != _default(contract_arg):
-                problems.append(f"{where}({arg_name}:) default differs")
-        for arg_name, served_arg in served_field.args.items():
-            if (
-                arg_name not in contract_field.args
-                and served_arg.type.__class__.__name__ == "GraphQLNonNull"
-            ):
+        new_args = _compare_inputs(
+            where + "({}:)", contract_field.args, served_field.args, problems
+        )
+        for arg_name, served_arg in new_args.items():
+            if served_arg.type.__class__.__name__ == "GraphQLNonNull":
                 problems.append(f"{where}({arg_name}:) is a new required argument")
 
 
@@ -106,22 +128,9 @@ def test_served_schema_contains_every_contract_definition_unchanged(
                     problems.append(f"{name} does not implement {interface.name}")
         elif isinstance(contract_type, GraphQLInputObjectType):
             assert isinstance(served_type, GraphQLInputObjectType)
-            for field_name, contract_field in contract_type.fields.items():
-                served_field = served_type.fields.get(field_name)
-                if served_field is None:
-                    problems.append(f"{name}.{field_name} is missing")
-                elif str(served_field.type) != str(contract_field.type):
-                    problems.append(
-                        f"{name}.{field_name} is {served_field.type}, not {contract_field.type}"
-                    )
-                elif _default(served_field) != _default(contract_field):
-                    problems.append(f"{name}.{field_name} default differs")
-            for field_name, served_field in served_type.fields.items():
-                if (
-                    field_name not in contract_type.fields
-                    and "!" in str(served_field.type)
-                    and _default(served_field) is None
-                ):
+            new = _compare_inputs(name + ".{}", contract_type.fields, served_type.fields, problems)
+            for field_name, served_field in new.items():
+                if "!" in str(served_field.type) and _default(served_field) is None:
                     problems.append(f"{name}.{field_name} is a new required input field")
     assert problems == []
 

@@ -7,6 +7,7 @@ import logging
 
 import pytest
 import strawberry
+from graphql import GraphQLError
 
 from resolvers.errors import BadRequestError
 from schema.masking import LoggingSchema, MaskUnexpectedErrors
@@ -45,7 +46,7 @@ def test_client_mistakes_are_readable_and_logged_at_info_without_a_traceback(
         for error in body["errors"]:
             assert error.get("extensions", {}).get("code") != "INTERNAL_SERVER_ERROR", (what, error)
 
-    errors = [record for record in caplog.records if record.levelno >= logging.ERROR]
+    errors = _logged_errors(caplog)
     assert errors == [], [record.getMessage() for record in errors]
     client_errors = [r for r in caplog.records if r.getMessage().startswith("client error")]
     assert len(client_errors) >= len(CLIENT_MISTAKES)
@@ -66,19 +67,28 @@ class Query:
 TINY_SCHEMA = LoggingSchema(query=Query, extensions=[MaskUnexpectedErrors])
 
 
+def _logged_errors(caplog: pytest.LogCaptureFixture) -> list[logging.LogRecord]:
+    return [record for record in caplog.records if record.levelno >= logging.ERROR]
+
+
+async def _tiny_errors(
+    caplog: pytest.LogCaptureFixture, query: str
+) -> tuple[list[GraphQLError], list[logging.LogRecord]]:
+    """The errors TINY_SCHEMA answers `query` with, and the records it logged at ERROR."""
+    caplog.set_level(logging.INFO)
+    result = await TINY_SCHEMA.execute(query)
+    assert result.errors is not None
+    return result.errors, _logged_errors(caplog)
+
+
 async def test_a_value_error_is_a_server_fault_masked_and_logged_once_with_its_traceback(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    caplog.set_level(logging.INFO)
+    [error], [logged] = await _tiny_errors(caplog, "{ broken }")
 
-    result = await TINY_SCHEMA.execute("{ broken }")
-
-    assert result.errors is not None
-    [error] = result.errors
     assert error.message.startswith("Internal server error (request id")
     assert error.extensions is not None
     assert error.extensions["code"] == "INTERNAL_SERVER_ERROR"
-    [logged] = [record for record in caplog.records if record.levelno >= logging.ERROR]
     assert "a bug's detail" in logged.getMessage()
     assert logged.exc_info is not None
     assert logged.exc_info[0] is ValueError
@@ -87,10 +97,7 @@ async def test_a_value_error_is_a_server_fault_masked_and_logged_once_with_its_t
 async def test_our_bad_request_error_reaches_the_client_as_it_is(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
-    caplog.set_level(logging.INFO)
+    errors, logged = await _tiny_errors(caplog, "{ refused }")
 
-    result = await TINY_SCHEMA.execute("{ refused }")
-
-    assert result.errors is not None
-    assert [error.message for error in result.errors] == ["`first` must not be negative (got -1)."]
-    assert not [record for record in caplog.records if record.levelno >= logging.ERROR]
+    assert [error.message for error in errors] == ["`first` must not be negative (got -1)."]
+    assert logged == []

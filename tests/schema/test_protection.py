@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 import threading
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import httpx
@@ -15,9 +14,8 @@ from websockets.exceptions import InvalidStatus
 
 from api.graphql_view import MAX_OPERATIONS_PER_SOCKET
 from schema.protection import MAX_ALIASES, MAX_DEPTH, MAX_TOKENS
-from tests.conftest import LiveServer, make_settings
+from tests.conftest import LiveServer, StartServer
 from tests.utils.graphql import PROTOCOL, GraphQLClient
-from workers.redis_server import RedisServer
 
 ADDRESS = "bc1qm34lsc65zpw79lxes69zkqmk6ee3ewf0j77s3h"
 VIEWER = "{ viewer { account { name } } }"
@@ -117,21 +115,8 @@ async def _admin_in(database: str, statement: str) -> None:
 
 
 @pytest.fixture
-def locked_down_server(
-    database_url: str, redis_server: RedisServer, tmp_path: Path
-) -> Iterator[LiveServer]:
-    settings = make_settings(
-        database_url,
-        redis_server,
-        tmp_path,
-        graphiql=False,
-        introspection=False,
-        cors_origins="http://app.example",
-    )
-    server = LiveServer(settings)
-    server.start()
-    yield server
-    server.stop()
+def locked_down_server(start_live_server: StartServer) -> LiveServer:
+    return start_live_server(graphiql=False, introspection=False, cors_origins="http://app.example")
 
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
@@ -257,28 +242,23 @@ def test_the_server_keeps_answering_others_while_it_is_flooded(
 
 
 async def test_one_socket_holds_at_most_a_hundred_open_subscriptions(
-    database_url: str, redis_server: RedisServer, tmp_path: Path
+    start_live_server: StartServer,
 ) -> None:
-    settings = make_settings(database_url, redis_server, tmp_path / "var", rate_limit_per_minute=0)
-    server = LiveServer(settings)
-    server.start()
-    try:
-        with GraphQLClient(server.base_url) as graphql:
-            graphql.add_wallet(ADDRESS)
-        query = "subscription($a: String!) { walletUpdates(address: $a) { address } }"
-        async with GraphQLClient(server.base_url).socket() as socket:
-            for number in range(MAX_OPERATIONS_PER_SOCKET):
-                await socket.subscribe(str(number), query, {"a": ADDRESS})
-                first = await socket.receive()
-                assert (first["id"], first["type"]) == (str(number), "next")
-            await socket.subscribe("one-too-many", query, {"a": ADDRESS})
-            refusal = await socket.receive()
-            assert (refusal["id"], refusal["type"]) == ("one-too-many", "error")
-            assert "Subscription limit reached" in refusal["payload"][0]["message"]
-            # Completing one frees a place.
-            await socket.send({"id": "0", "type": "complete"})
-            await socket.subscribe("in-its-place", query, {"a": ADDRESS})
-            accepted = await socket.receive()
-            assert (accepted["id"], accepted["type"]) == ("in-its-place", "next")
-    finally:
-        server.stop()
+    server = start_live_server(rate_limit_per_minute=0)
+    with GraphQLClient(server.base_url) as graphql:
+        graphql.add_wallet(ADDRESS)
+    query = "subscription($a: String!) { walletUpdates(address: $a) { address } }"
+    async with GraphQLClient(server.base_url).socket() as socket:
+        for number in range(MAX_OPERATIONS_PER_SOCKET):
+            await socket.subscribe(str(number), query, {"a": ADDRESS})
+            first = await socket.receive()
+            assert (first["id"], first["type"]) == (str(number), "next")
+        await socket.subscribe("one-too-many", query, {"a": ADDRESS})
+        refusal = await socket.receive()
+        assert (refusal["id"], refusal["type"]) == ("one-too-many", "error")
+        assert "Subscription limit reached" in refusal["payload"][0]["message"]
+        # Completing one frees a place.
+        await socket.send({"id": "0", "type": "complete"})
+        await socket.subscribe("in-its-place", query, {"a": ADDRESS})
+        accepted = await socket.receive()
+        assert (accepted["id"], accepted["type"]) == ("in-its-place", "next")

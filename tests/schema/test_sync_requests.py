@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
-from tests.conftest import LiveServer, make_settings
+from tests.conftest import StartServer
 from tests.utils.graphql import GraphQLClient
-from workers.redis_server import RedisServer
 
 ADDRESS = "bc1qm34lsc65zpw79lxes69zkqmk6ee3ewf0j77s3h"
 SYNC = """
@@ -44,17 +42,10 @@ def test_syncing_an_untracked_or_invalid_address_is_an_error(graphql: GraphQLCli
 
 
 @pytest.fixture
-def limited_graphql(
-    database_url: str, redis_server: RedisServer, tmp_path: Path
-) -> Iterator[GraphQLClient]:
-    settings = make_settings(
-        database_url, redis_server, tmp_path, max_wallets_per_account=2, sync_requests_per_minute=3
-    )
-    server = LiveServer(settings)
-    server.start()
+def limited_graphql(start_live_server: StartServer) -> Iterator[GraphQLClient]:
+    server = start_live_server(max_wallets_per_account=2, sync_requests_per_minute=3)
     with GraphQLClient(server.base_url) as client:
         yield client
-    server.stop()
 
 
 def test_an_account_cannot_track_more_than_its_wallet_limit(limited_graphql: GraphQLClient) -> None:

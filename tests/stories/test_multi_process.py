@@ -2,17 +2,13 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 from db.session import SessionFactory
 from tests.utils.graphql import GraphQLClient
-from tests.utils.processes import worker_environment
+from tests.utils.processes import ProcessRig
 from tests.utils.sync_harness import provider_history, stored_history
-from tools.processes import ServerProcess, WorkerProcess
-from tools.simulator.testing import RunningSimulator
-from workers.redis_server import RedisServer
+from tools.processes import WorkerProcess
 
 BIG_ADDRESS = "bc1qm34lsc65zpw79lxes69zkqmk6ee3ewf0j77s3h"
 JOB_UPDATES = """
@@ -24,23 +20,13 @@ subscription($id: ID!) {
 
 @pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
 async def test_a_subscriber_on_one_server_follows_a_job_through_a_worker_crash(
-    database_url: str,
-    sessions: SessionFactory,
-    redis_server: RedisServer,
-    simulator: RunningSimulator,
-    tmp_path: Path,
+    processes: ProcessRig, sessions: SessionFactory
 ) -> None:
-    expected = provider_history(simulator, BIG_ADDRESS)
-    environment = worker_environment(
-        database_url, redis_server, simulator, BLOCKCHAIR_RATE_LIMIT="4", RUN_WORKER="false"
-    )
-    server_a = ServerProcess(
-        environment, tmp_path / "server-a.log", uvicorn_factory="server:create_app"
-    )
-    server_b = ServerProcess(
-        environment, tmp_path / "server-b.log", uvicorn_factory="server:create_app"
-    )
-    first_worker = WorkerProcess(environment, tmp_path / "worker-1.log")
+    expected = provider_history(processes.simulator, BIG_ADDRESS)
+    environment = processes.environment(BLOCKCHAIR_RATE_LIMIT="4", RUN_WORKER="false")
+    server_a = processes.server(environment, "server-a")
+    server_b = processes.server(environment, "server-b")
+    first_worker = processes.worker(environment, "worker-1")
     second_worker: WorkerProcess | None = None
     try:
         server_a.wait_until_ready()
@@ -59,7 +45,7 @@ async def test_a_subscriber_on_one_server_follows_a_job_through_a_worker_crash(
                 events.append(message["payload"]["data"]["jobUpdates"])
                 if second_worker is None and events[-1]["fetchedTransactions"] >= 30_000:
                     # The job is half done on the first worker: start another, kill the first.
-                    second_worker = WorkerProcess(environment, tmp_path / "worker-2.log")
+                    second_worker = processes.worker(environment, "worker-2")
                     first_worker.kill()
     finally:
         first_worker.stop()

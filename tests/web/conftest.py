@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import os
 import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
+from functools import partial
 from pathlib import Path
-from typing import Any
 
 import pytest
 from playwright.sync_api import (
@@ -19,7 +19,7 @@ from playwright.sync_api import (
     sync_playwright,
 )
 
-from tests.conftest import LiveServer, syncing_settings
+from tests.conftest import LiveServer, StartServer, started_servers, syncing_settings
 from tools.processes import PROJECT_ROOT
 from tools.simulator.testing import RunningSimulator
 from workers.redis_server import RedisServer
@@ -41,8 +41,6 @@ PHONE = {"width": 375, "height": 740}
 ARTIFACTS = PROJECT_ROOT / "test-artifacts" / "web"
 # Syncs run in a background worker; on a busy CI machine they may take a while.
 expect.set_options(timeout=20_000)
-
-StartServer = Callable[..., LiveServer]
 
 
 @pytest.fixture(scope="module")
@@ -128,20 +126,9 @@ def start_server(
     sqlite_url: str, redis_server: RedisServer, simulator: RunningSimulator, tmp_path: Path
 ) -> Iterator[StartServer]:
     """Starts a server whose worker syncs from the simulator; stopped after the test."""
-    started: list[LiveServer] = []
-
-    def start(**overrides: Any) -> LiveServer:
-        settings = syncing_settings(
-            sqlite_url, redis_server, simulator, tmp_path / f"var{len(started)}", **overrides
-        )
-        server = LiveServer(settings)
-        server.start()
-        started.append(server)
-        return server
-
-    yield start
-    for server in started:
-        server.stop()
+    settings = partial(syncing_settings, sqlite_url, redis_server, simulator)
+    with started_servers(settings, tmp_path) as start:
+        yield start
 
 
 @pytest.fixture

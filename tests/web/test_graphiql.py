@@ -7,9 +7,9 @@ import re
 
 from playwright.sync_api import Locator, Page, expect
 
-from tests.conftest import LiveServer
+from tests.conftest import LiveServer, StartServer
 from tests.utils.graphql import GraphQLClient, sign_up
-from tests.web.conftest import PHONE, PageWatch, StartServer, screenshot
+from tests.web.conftest import PHONE, PageWatch, screenshot
 from tools.simulator.seeds import MEMPOOL_ADDRESS
 
 

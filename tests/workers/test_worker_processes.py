@@ -4,30 +4,19 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import AsyncIterator
-from pathlib import Path
 
 import pytest
-from arq import ArqRedis, create_pool
+from arq import ArqRedis
 
 from db.models import JobStatus, SyncJob
 from db.session import SessionFactory
-from tests.utils.processes import worker_environment
+from tests.utils.processes import ProcessRig
 from tests.utils.sync_harness import provider_history, queue_sync, stored_history
 from tools.processes import WorkerProcess
-from tools.simulator.testing import RunningSimulator
-from workers.redis_server import RedisServer
 
 BIG_ADDRESS = "bc1qm34lsc65zpw79lxes69zkqmk6ee3ewf0j77s3h"
 BIG_COUNT = 156_000
 MEGABYTE = 1024 * 1024
-
-
-@pytest.fixture
-async def arq_redis(redis_server: RedisServer) -> AsyncIterator[ArqRedis]:
-    redis = await create_pool(redis_server.arq_settings)
-    yield redis
-    await redis.aclose()
 
 
 async def wait_for_job(
@@ -52,17 +41,13 @@ async def wait_for_job(
 # killed-worker test below. One backend keeps the suite's time down.
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 async def test_the_156k_address_syncs_exactly_in_16_pages_with_flat_memory(
-    database_url: str,
-    sessions: SessionFactory,
-    redis_server: RedisServer,
-    simulator: RunningSimulator,
-    arq_redis: ArqRedis,
-    tmp_path: Path,
+    processes: ProcessRig, sessions: SessionFactory, arq_redis: ArqRedis
 ) -> None:
+    simulator = processes.simulator
     expected = provider_history(simulator, BIG_ADDRESS)  # generates the history up front
     assert len(expected) == BIG_COUNT
-    environment = worker_environment(database_url, redis_server, simulator)
-    with WorkerProcess(environment, tmp_path / "worker.log") as worker:
+    environment = processes.environment()
+    with processes.worker(environment, "worker") as worker:
         started = time.monotonic()
         job_id = await queue_sync(sessions, arq_redis, BIG_ADDRESS)
         job = await wait_for_job(sessions, job_id, within_seconds=180, worker=worker)
@@ -83,19 +68,13 @@ async def test_the_156k_address_syncs_exactly_in_16_pages_with_flat_memory(
 
 
 async def test_a_worker_killed_mid_sync_is_replaced_and_the_result_is_exact(
-    database_url: str,
-    sessions: SessionFactory,
-    redis_server: RedisServer,
-    simulator: RunningSimulator,
-    arq_redis: ArqRedis,
-    tmp_path: Path,
+    processes: ProcessRig, sessions: SessionFactory, arq_redis: ArqRedis
 ) -> None:
+    simulator = processes.simulator
     expected = provider_history(simulator, BIG_ADDRESS)
     # Slow enough to be killed in the middle: about four pages a second.
-    environment = worker_environment(
-        database_url, redis_server, simulator, BLOCKCHAIR_RATE_LIMIT="4"
-    )
-    first = WorkerProcess(environment, tmp_path / "first-worker.log")
+    environment = processes.environment(BLOCKCHAIR_RATE_LIMIT="4")
+    first = processes.worker(environment, "first-worker")
     job_id = await queue_sync(sessions, arq_redis, BIG_ADDRESS)
     deadline = time.monotonic() + 60
     while True:
@@ -108,7 +87,7 @@ async def test_a_worker_killed_mid_sync_is_replaced_and_the_result_is_exact(
     first.kill()
     calls_before_kill = simulator.admin.request_count("blockchair")
 
-    with WorkerProcess(environment, tmp_path / "second-worker.log") as second:
+    with processes.worker(environment, "second-worker") as second:
         job = await wait_for_job(sessions, job_id, within_seconds=120, worker=second)
 
     assert job.status is JobStatus.SUCCEEDED, job.error
@@ -121,22 +100,16 @@ async def test_a_worker_killed_mid_sync_is_replaced_and_the_result_is_exact(
 
 @pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
 async def test_two_workers_syncing_40_addresses_never_exceed_the_provider_limit(
-    database_url: str,
-    sessions: SessionFactory,
-    redis_server: RedisServer,
-    simulator: RunningSimulator,
-    arq_redis: ArqRedis,
-    tmp_path: Path,
+    processes: ProcessRig, sessions: SessionFactory, arq_redis: ArqRedis
 ) -> None:
+    simulator = processes.simulator
     addresses = simulator.admin.add_generated_addresses(40, 30)
     simulator.admin.set_rate_limit("blockchair", 10, per_seconds=1.0)
     # 90 % of the provider's limit: arrival jitter must not push a second over it.
-    environment = worker_environment(
-        database_url, redis_server, simulator, BLOCKCHAIR_RATE_LIMIT="9"
-    )
+    environment = processes.environment(BLOCKCHAIR_RATE_LIMIT="9")
     with (
-        WorkerProcess(environment, tmp_path / "worker-1.log"),
-        WorkerProcess(environment, tmp_path / "worker-2.log") as worker,
+        processes.worker(environment, "worker-1"),
+        processes.worker(environment, "worker-2") as worker,
     ):
         job_ids = [await queue_sync(sessions, arq_redis, address) for address in addresses]
         jobs = [

@@ -6,22 +6,18 @@ Revises: 0001
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import sqlalchemy as sa
 from alembic import op
 
-from db.types import UTCDateTime
+from db.migrations.columns import timestamp
 
 revision: str = '0002'
 down_revision: str | None = '0001'
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
     with op.batch_alter_table('sync_jobs', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('heartbeat_at', UTCDateTime(), nullable=True))
+        batch_op.add_column(timestamp('heartbeat_at', nullable=True))
         batch_op.add_column(sa.Column('claim_token', sa.String(length=32), nullable=True))
 
     with op.batch_alter_table('transactions', schema=None) as batch_op:

@@ -6,18 +6,16 @@ Revises: 0003
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
 from alembic import op
 
+from db.migrations.columns import timestamp
 from db.types import UTCDateTime
 
 revision: str = '0004'
 down_revision: str | None = '0003'
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
 
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
@@ -25,10 +23,10 @@ EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 def upgrade() -> None:
     with op.batch_alter_table('chain_tips', schema=None) as batch_op:
         batch_op.add_column(sa.Column('market_price_usd', sa.String(length=40), nullable=True))
-        batch_op.add_column(sa.Column('market_price_at', UTCDateTime(), nullable=True))
+        batch_op.add_column(timestamp('market_price_at', nullable=True))
 
     with op.batch_alter_table('addresses', schema=None) as batch_op:
-        batch_op.add_column(sa.Column('balances_stale_from', UTCDateTime(), nullable=True))
+        batch_op.add_column(timestamp('balances_stale_from', nullable=True))
     # Stored histories have no running balances yet: the next sync of each computes them.
     op.execute(
         sa.text('UPDATE addresses SET balances_stale_from = :epoch').bindparams(

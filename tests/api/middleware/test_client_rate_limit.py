@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import asyncio
 import secrets
-from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
@@ -15,7 +14,7 @@ from websockets.exceptions import InvalidStatus
 from db.migrate import upgrade_database
 from db.session import create_engine, create_session_factory
 from resolvers.accounts import create_account
-from tests.conftest import LiveServer, make_settings
+from tests.conftest import LiveServer, StartServer
 from tests.utils.graphql import GraphQLClient
 from tools.processes import ServerProcess
 from workers.redis_server import RedisServer
@@ -24,41 +23,18 @@ QUERY = {"query": "{ viewer { account { name } } }"}
 BURST = 5
 
 
-def start_limited_server(
-    database_url: str, redis_server: RedisServer, var_dir: Path, **overrides: object
-) -> LiveServer:
-    # One request a minute after the burst: nothing refills while a test runs.
-    settings = make_settings(
-        database_url,
-        redis_server,
-        var_dir,
-        rate_limit_per_minute=1,
-        rate_limit_burst=BURST,
-        **overrides,
-    )
-    server = LiveServer(settings)
-    server.start()
-    return server
+# One request a minute after the burst: nothing refills while a test runs.
+LIMITS = {"rate_limit_per_minute": 1, "rate_limit_burst": BURST}
 
 
 @pytest.fixture
-def limited_server(
-    database_url: str, redis_server: RedisServer, tmp_path: Path
-) -> Iterator[LiveServer]:
-    server = start_limited_server(database_url, redis_server, tmp_path / "var")
-    yield server
-    server.stop()
+def limited_server(start_live_server: StartServer) -> LiveServer:
+    return start_live_server(**LIMITS)
 
 
 @pytest.fixture
-def limited_token_server(
-    database_url: str, redis_server: RedisServer, tmp_path: Path
-) -> Iterator[LiveServer]:
-    server = start_limited_server(
-        database_url, redis_server, tmp_path / "var", auth="token", allow_signup=True
-    )
-    yield server
-    server.stop()
+def limited_token_server(start_live_server: StartServer) -> LiveServer:
+    return start_live_server(**LIMITS, auth="token", allow_signup=True)
 
 
 def post(server_url: str, token: str | None = None) -> httpx.Response:
