@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, TypeVar
 
 import strawberry
@@ -15,6 +16,18 @@ class PageInfo:
     has_previous_page: bool
     start_cursor: str | None
     end_cursor: str | None
+
+    @classmethod
+    def of_edges(
+        cls, cursors: Sequence[str], *, has_next_page: bool, has_previous_page: bool = False
+    ) -> PageInfo:
+        """The page info of a page whose edges carry `cursors`, in order."""
+        return cls(
+            has_next_page=has_next_page,
+            has_previous_page=has_previous_page,
+            start_cursor=cursors[0] if cursors else None,
+            end_cursor=cursors[-1] if cursors else None,
+        )
 
 
 def optional_input(description: str) -> Any:

@@ -70,11 +70,9 @@ def single_address_connection(
     edges = [WalletAddressEdge(cursor=codec.encode((0,)), node=item) for item in page]
     return WalletAddressConnection(
         edges=edges,
-        page_info=PageInfo(
+        page_info=PageInfo.of_edges(
+            [edge.cursor for edge in edges],
             has_next_page=len(matching) > len(page) and request.after is None,
-            has_previous_page=False,
-            start_cursor=edges[0].cursor if edges else None,
-            end_cursor=edges[-1].cursor if edges else None,
         ),
         total_count=len(matching),
     )

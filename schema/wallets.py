@@ -218,11 +218,10 @@ async def resolve_wallets(
     return WalletConnection(
         chain=chain,
         edges=edges,
-        page_info=PageInfo(
+        page_info=PageInfo.of_edges(
+            [edge.cursor for edge in edges],
             has_next_page=page.has_next_page,
             has_previous_page=page.has_previous_page,
-            start_cursor=edges[0].cursor if edges else None,
-            end_cursor=edges[-1].cursor if edges else None,
         ),
     )
 

@@ -91,9 +91,7 @@ class Webhook(Node):
     ) -> WebhookDeliveryConnection:
         return WebhookDeliveryConnection(
             edges=[],
-            page_info=PageInfo(
-                has_next_page=False, has_previous_page=False, start_cursor=None, end_cursor=None
-            ),
+            page_info=PageInfo.of_edges([], has_next_page=False),
             total_count=0,
         )
 

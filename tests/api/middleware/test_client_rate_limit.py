@@ -119,38 +119,22 @@ def test_with_auth_off_the_one_local_user_is_not_throttled(live_server: LiveServ
     assert quick_statuses(live_server.base_url) == [200] * QUICK_REQUESTS
 
 
-def test_with_auth_off_a_limit_that_is_set_still_applies(
-    database_url: str, redis_server: RedisServer, tmp_path: Path
-) -> None:
-    server = LiveServer(
-        make_settings(database_url, redis_server, tmp_path / "var", rate_limit_per_minute=600)
-    )
-    server.start()
-    try:
-        statuses = quick_statuses(server.base_url)
-    finally:
-        server.stop()
+def test_with_auth_off_a_limit_that_is_set_still_applies(start_live_server: StartServer) -> None:
+    server = start_live_server(rate_limit_per_minute=600)
+    statuses = quick_statuses(server.base_url)
+    assert server.settings.rate_limit_per_minute == 600
     assert 429 in statuses
     assert statuses[:60] == [200] * 60
 
 
-def test_with_auth_token_the_default_limit_applies(
-    database_url: str, redis_server: RedisServer, tmp_path: Path
-) -> None:
-    settings = make_settings(
-        database_url, redis_server, tmp_path / "var", auth="token", allow_signup=True
+def test_with_auth_token_the_default_limit_applies(start_live_server: StartServer) -> None:
+    server = start_live_server(auth="token", allow_signup=True)
+    assert server.settings.rate_limit_per_minute == 600
+    created = httpx.post(
+        f"{server.base_url}/graphql",
+        json={"query": 'mutation { createAccount(input: {name: "script"}) { token } }'},
     )
-    assert settings.rate_limit_per_minute == 600
-    server = LiveServer(settings)
-    server.start()
-    try:
-        created = httpx.post(
-            f"{server.base_url}/graphql",
-            json={"query": 'mutation { createAccount(input: {name: "script"}) { token } }'},
-        )
-        statuses = quick_statuses(server.base_url, created.json()["data"]["createAccount"]["token"])
-    finally:
-        server.stop()
+    statuses = quick_statuses(server.base_url, created.json()["data"]["createAccount"]["token"])
     # The default burst of 60 goes through, then the pace of 600 a minute holds.
     assert statuses[:60] == [200] * 60
     assert 429 in statuses

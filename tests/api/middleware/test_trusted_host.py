@@ -4,32 +4,16 @@ server. Requests and websockets naming a `Host` the server does not answer to ar
 from __future__ import annotations
 
 import socket
-from collections.abc import Iterator
-from contextlib import contextmanager
-from pathlib import Path
 from typing import Any
 
 import httpx
 import pytest
 
-from tests.conftest import LiveServer, make_settings
+from tests.conftest import LiveServer, StartServer
 from tests.utils.graphql import ADD_WALLET, GraphQLClient
-from workers.redis_server import RedisServer
 
 ADDRESS = "1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa"
 REBOUND = "evil.example"
-
-
-@contextmanager
-def running(
-    database_url: str, redis_server: RedisServer, var_dir: Path, **overrides: Any
-) -> Iterator[LiveServer]:
-    server = LiveServer(make_settings(database_url, redis_server, var_dir, **overrides))
-    server.start()
-    try:
-        yield server
-    finally:
-        server.stop()
 
 
 def post_as(server: LiveServer, host: str, body: dict[str, Any]) -> httpx.Response:
@@ -54,39 +38,38 @@ def handshake_status(server: LiveServer, host: str) -> int:
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 def test_a_rebound_host_can_neither_write_nor_read_nor_subscribe(
-    database_url: str, redis_server: RedisServer, tmp_path: Path
+    start_live_server: StartServer,
 ) -> None:
-    with running(database_url, redis_server, tmp_path) as server:
-        variables = {"address": ADDRESS, "label": "planted"}
-        refused = post_as(server, f"{REBOUND}:8000", {"query": ADD_WALLET, "variables": variables})
-        assert refused.status_code == 400
-        [error] = refused.json()["errors"]
-        assert error["extensions"]["code"] == "HOST_NOT_ALLOWED"
-        assert "ALLOWED_HOSTS" in error["message"]
-        labels = httpx.get(f"{server.base_url}/export/labels.jsonl", headers={"Host": REBOUND})
-        assert labels.status_code == 400
-        assert handshake_status(server, REBOUND) == 400
-        assert handshake_status(server, f"localhost:{server.base_url.rsplit(':', 1)[1]}") == 101
+    server = start_live_server()
+    variables = {"address": ADDRESS, "label": "planted"}
+    refused = post_as(server, f"{REBOUND}:8000", {"query": ADD_WALLET, "variables": variables})
+    assert refused.status_code == 400
+    [error] = refused.json()["errors"]
+    assert error["extensions"]["code"] == "HOST_NOT_ALLOWED"
+    assert "ALLOWED_HOSTS" in error["message"]
+    labels = httpx.get(f"{server.base_url}/export/labels.jsonl", headers={"Host": REBOUND})
+    assert labels.status_code == 400
+    assert handshake_status(server, REBOUND) == 400
+    assert handshake_status(server, f"localhost:{server.base_url.rsplit(':', 1)[1]}") == 101
 
-        with GraphQLClient(server.base_url) as graphql:
-            assert graphql.data("{ wallets { totalCount } }")["wallets"]["totalCount"] == 0
-        for local in ("localhost:8000", "127.0.0.1", "[::1]:8000", "LOCALHOST"):
-            answered = post_as(server, local, {"query": "{ viewer { account { name } } }"})
-            assert answered.status_code == 200, local
+    with GraphQLClient(server.base_url) as graphql:
+        assert graphql.data("{ wallets { totalCount } }")["wallets"]["totalCount"] == 0
+    for local in ("localhost:8000", "127.0.0.1", "[::1]:8000", "LOCALHOST"):
+        answered = post_as(server, local, {"query": "{ viewer { account { name } } }"})
+        assert answered.status_code == 200, local
 
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 def test_with_tokens_any_host_by_default_and_allowed_hosts_narrows_it(
-    database_url: str, redis_server: RedisServer, tmp_path: Path
+    start_live_server: StartServer,
 ) -> None:
     query = {"query": "{ viewer { account { name } } }"}
-    with running(database_url, redis_server, tmp_path / "a", auth="token") as server:
-        # Past the host check: the token check answers.
-        assert post_as(server, "wallets.example.com", query).status_code == 401
+    server = start_live_server(auth="token")
+    # Past the host check: the token check answers.
+    assert post_as(server, "wallets.example.com", query).status_code == 401
 
-    narrowed = {"auth": "token", "allowed_hosts": "wallets.example.com, *.internal"}
-    with running(database_url, redis_server, tmp_path / "b", **narrowed) as server:
-        assert post_as(server, "wallets.example.com:443", query).status_code == 401
-        assert post_as(server, "api.internal", query).status_code == 401
-        assert post_as(server, "127.0.0.1", query).status_code == 400
-        assert post_as(server, "example.com", query).status_code == 400
+    server = start_live_server(auth="token", allowed_hosts="wallets.example.com, *.internal")
+    assert post_as(server, "wallets.example.com:443", query).status_code == 401
+    assert post_as(server, "api.internal", query).status_code == 401
+    assert post_as(server, "127.0.0.1", query).status_code == 400
+    assert post_as(server, "example.com", query).status_code == 400
