@@ -109,7 +109,7 @@ class WalletTrackerGraphQL(GraphQL[ApiContext, None]):
             )
         if self.should_render_graphql_ide(StarletteRequestAdapter(request)):
             if self.graphql_ide is None:
-                raise NotFound("GraphiQL is turned off on this server (GRAPHIQL=false).")
+                raise NotFound("Not Found")  # GRAPHIQL=false: as if there were no page
             return await self.render_graphql_ide(request)
         accept = request.headers.get("accept")
         media_type = answer_media_type(accept)
