@@ -284,3 +284,24 @@ async def test_a_revoked_token_cannot_start_new_operations_on_an_open_socket(
             await socket.read_until_closed()
         assert closed.value.rcvd is not None
         assert closed.value.rcvd.code == 4401
+
+
+def test_an_anonymous_document_with_sign_up_and_more_runs_only_what_it_names(
+    open_server: LiveServer,
+) -> None:
+    document = CREATE_ACCOUNT + "\nquery Me { viewer { account { name } } }"
+    url = f"{open_server.base_url}/graphql"
+    variables = {"name": "two"}
+
+    unnamed = httpx.post(url, json={"query": document, "variables": variables})
+    assert unnamed.status_code == 200
+    assert unnamed.json()["errors"][0]["extensions"]["code"] == "OPERATION_RESOLUTION_FAILURE"
+    assert "data" not in unnamed.json()
+
+    reading = httpx.post(url, json={"query": document, "operationName": "Me"})
+    assert reading.status_code == 401
+
+    signing_up = httpx.post(
+        url, json={"query": document, "operationName": "SignUp", "variables": variables}
+    )
+    assert signing_up.json()["data"]["createAccount"]["account"] == {"name": "two"}
