@@ -5,9 +5,11 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 # The browser tests drive Debian's Chromium; Playwright never downloads a browser of its own.
 CHROMIUM := /usr/bin/chromium
+# The GraphQL-over-HTTP audit (graphql-http on Node), pinned by its package-lock.json.
+AUDIT := tests/api/graphql_http_audit
 BENCH_INSTALLED := $(VENV)/.installed-bench
 
-.PHONY: run demo test lint format typecheck pytest chromium migrate worker bench clean
+.PHONY: run demo test lint format typecheck pytest chromium audit-deps migrate worker bench clean
 
 $(INSTALLED): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "wallet-tracker needs Python 3.11 or newer (found " + sys.version.split()[0] + "); set PYTHON=python3.11")'
@@ -35,8 +37,14 @@ format: $(INSTALLED)
 typecheck: $(INSTALLED)
 	$(BIN)/mypy .
 
-pytest: $(INSTALLED) chromium
+pytest: $(INSTALLED) chromium audit-deps
 	$(BIN)/python -m pytest
+
+# Without Node the audit test skips (and fails under CI), so a missing npm only warns here.
+audit-deps:
+	@if [ $(AUDIT)/node_modules/.package-lock.json -nt $(AUDIT)/package-lock.json ]; then :; \
+	elif command -v npm >/dev/null; then npm ci --prefix $(AUDIT) --no-audit --no-fund; \
+	else echo "npm is not installed: the GraphQL-over-HTTP audit test will be skipped (install Node.js 18+ to run it)" >&2; fi
 
 chromium:
 	@test -x $(CHROMIUM) || { \

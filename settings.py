@@ -50,6 +50,8 @@ class Settings(BaseSettings):
     # server answers to. Unset: the loopback names with AUTH=off, any with AUTH=token.
     allowed_hosts: str | None = None
     max_body_bytes: int = Field(default=1_000_000, ge=1_000)
+    # How long Redis keeps an automatic persisted query after it was last registered or used.
+    persisted_query_ttl: int = Field(default=86_400, ge=60)
     # Per-account limits.
     max_wallets_per_account: int = Field(default=1000, ge=1)
     sync_requests_per_minute: int = Field(default=30, ge=1)
@@ -83,7 +85,7 @@ class Settings(BaseSettings):
     def _empty_redis_url_is_unset(cls, value: object) -> object:
         return None if value == "" else value
 
-    @field_validator("refresh_interval", "stale_job_timeout", mode="before")
+    @field_validator("refresh_interval", "stale_job_timeout", "persisted_query_ttl", mode="before")
     @classmethod
     def _duration_seconds(cls, value: object) -> object:
         if isinstance(value, str):

@@ -1,6 +1,7 @@
 """Every refusal the HTTP edge makes: raised as an `HttpError` where it happens, written as
 JSON by `error_response` (the one writer), always `{"errors": [{"message", "extensions":
-{"code"}}]}` like a GraphQL error."""
+{"code"}}]}` like a GraphQL error (and, for a GraphQL client, as the GraphQL response it is,
+in the media type it accepts)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from starlette.types import Receive, Scope, Send
 
 # Codes for refusals Starlette itself makes (unknown route, wrong method).
 STARLETTE_CODES = {404: "NOT_FOUND", 405: "METHOD_NOT_ALLOWED"}
+JSON_MEDIA_TYPE = "application/json"
 MISSING_TOKEN = "Authentication required: send `Authorization: Bearer <token>`."
 AUTH_CHALLENGE = {"WWW-Authenticate": 'Bearer realm="wallet-tracker"'}
 
@@ -30,17 +32,27 @@ class HttpError(Exception):
         code: str | None = None,
         headers: dict[str, str] | None = None,
         extra: dict[str, object] | None = None,
+        status: int | None = None,
+        media_type: str = JSON_MEDIA_TYPE,
     ) -> None:
         super().__init__(message)
         self.message = message
         if code is not None:
             self.code = code
+        if status is not None:
+            self.status = status
         self.headers = headers or {}
         self.extra = extra or {}
+        self.media_type = media_type
 
     def response(self) -> JSONResponse:
         return error_response(
-            self.status, self.message, self.code, headers=self.headers, extra=self.extra
+            self.status,
+            self.message,
+            self.code,
+            headers=self.headers,
+            extra=self.extra,
+            media_type=self.media_type,
         )
 
 
@@ -78,6 +90,26 @@ class PayloadTooLarge(HttpError):
     code = "PAYLOAD_TOO_LARGE"
 
 
+class MethodNotAllowed(HttpError):
+    """A method the resource does not take; `allow` lists the ones it does."""
+
+    status = 405
+    code = "METHOD_NOT_ALLOWED"
+
+    def __init__(self, message: str, *, allow: str) -> None:
+        super().__init__(message, headers={"Allow": allow})
+
+
+class NotAcceptable(HttpError):
+    status = 406
+    code = "NOT_ACCEPTABLE"
+
+
+class UnsupportedMediaType(HttpError):
+    status = 415
+    code = "UNSUPPORTED_MEDIA_TYPE"
+
+
 def error_response(
     status: int,
     message: str,
@@ -85,11 +117,12 @@ def error_response(
     *,
     headers: Mapping[str, str] | None = None,
     extra: dict[str, object] | None = None,
+    media_type: str = JSON_MEDIA_TYPE,
 ) -> JSONResponse:
     """The JSON body of every refusal: `{"errors": [...]}`, with `extensions.code`."""
     extensions = {"code": code, **(extra or {})}
     body = {"errors": [{"message": message, "extensions": extensions}]}
-    return JSONResponse(body, status_code=status, headers=headers)
+    return JSONResponse(body, status_code=status, headers=headers, media_type=media_type)
 
 
 async def refuse(

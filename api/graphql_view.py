@@ -1,15 +1,19 @@
-"""The GraphQL endpoint: Strawberry's ASGI view with authentication and per-client limits."""
+"""The GraphQL endpoint: GraphQL over HTTP and graphql-transport-ws, with authentication,
+sign-up rules, persisted queries and per-client limits."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
 
-from graphql import FieldNode, GraphQLError, OperationDefinitionNode, OperationType, parse
+from cross_web import StarletteRequestAdapter
+from graphql import FieldNode, GraphQLError, OperationDefinitionNode, OperationType
 from starlette.requests import Request
 from starlette.responses import Response
+from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
+from strawberry.http.base import BaseRequestProtocol
 from strawberry.http.typevars import RootValue
 from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
     BaseGraphQLTransportWSHandler,
@@ -18,11 +22,31 @@ from strawberry.subscriptions.protocols.graphql_transport_ws.types import (
     ConnectionInitMessage,
     SubscribeMessage,
 )
+from strawberry.types import ExecutionResult
+from strawberry.types.execution import PreExecutionError
+from strawberry.types.graphql import OperationType as StrawberryOperationType
 from strawberry.types.unset import UNSET, UnsetType
 
 from api.access import optional_viewer, token_viewer
 from api.client_limits import bearer_from_value, bearer_token, client_key, token_key
-from api.errors import BadRequest, TooManyRequests, Unauthenticated
+from api.errors import (
+    BadRequest,
+    MethodNotAllowed,
+    NotFound,
+    TooManyRequests,
+    Unauthenticated,
+)
+from api.graphql_requests import (
+    GRAPHQL_RESPONSE_MEDIA_TYPE,
+    MISSING_QUERY,
+    OperationNotDetermined,
+    accepts_json,
+    answer_media_type,
+    parse_document,
+    read_parameters,
+    select_operation,
+)
+from api.persisted_queries import keep_persisted_query, resolve_persisted_query
 from api.runtime import runtime_of
 from resolvers.tokens import authenticate
 from schema.context import Context
@@ -35,6 +59,15 @@ SIGN_UP_FIELDS = frozenset({"createAccount", "__typename"})
 MAX_OPERATIONS_PER_SOCKET = 100
 # What `on_ws_connect` returns to send a plain `connection_ack`.
 PLAIN_ACK: UnsetType = UNSET
+# HEAD is a GET without the body, as Starlette's route (and its `Allow`) has it.
+HTTP_METHODS = ("GET", "POST", "HEAD")
+READ_ONLY_METHODS = frozenset({"GET", "HEAD"})
+# What each method may run once `admit` has refused the rest (subscriptions need a socket).
+ALLOWED_OPERATIONS = {
+    "GET": {StrawberryOperationType.QUERY},
+    "HEAD": {StrawberryOperationType.QUERY},
+    "POST": {StrawberryOperationType.QUERY, StrawberryOperationType.MUTATION},
+}
 
 
 SUBSCRIPTIONS_NEED_A_SOCKET = (
@@ -52,10 +85,103 @@ class ApiContext(Context):
 
 
 class WalletTrackerGraphQL(GraphQL[ApiContext, None]):
+    """Strawberry's view for websockets and GraphiQL; over plain HTTP, GraphQL over HTTP as its
+    spec says (content negotiation, GetOperation, status codes), persisted queries, and every
+    refusal raised as an `HttpError` (Strawberry would answer text/plain)."""
+
     def __init__(self, *args: Any, settings: Settings, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.settings = settings
         self.graphql_transport_ws_handler_class = AuthenticatingTransportWsHandler
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await super().__call__(scope, receive, send)
+            return
+        response = await self.answer(Request(scope, receive))
+        await response(scope, receive, send)
+
+    async def answer(self, request: Request) -> Response:
+        """One GraphQL-over-HTTP request, answered; refusals are raised as `HttpError`s."""
+        if request.method not in HTTP_METHODS:
+            raise MethodNotAllowed(
+                "GraphQL over HTTP takes GET and POST.", allow=", ".join(HTTP_METHODS)
+            )
+        if self.should_render_graphql_ide(StarletteRequestAdapter(request)):
+            if self.graphql_ide is None:
+                raise NotFound("Not Found")  # GRAPHIQL=false: as if there were no page
+            return await self.render_graphql_ide(request)
+        accept = request.headers.get("accept")
+        media_type = answer_media_type(accept)
+        parameters = await read_parameters(request)
+        runtime = runtime_of(request)
+        persisted = await resolve_persisted_query(
+            runtime.redis, parameters, accepts_json=accepts_json(accept), media_type=media_type
+        )
+        query = persisted.query if persisted is not None else parameters.query
+        if not query:
+            raise BadRequest(MISSING_QUERY)
+        sub_response = await self.get_sub_response(request)
+        context = await self.get_context(request, sub_response)
+        document = parse_document(query)
+        operation = None
+        if document is not None:
+            try:
+                operation = select_operation(document, parameters.operation_name)
+            except OperationNotDetermined as error:
+                raise error.request_error(media_type) from None
+        self.admit(request, context, operation)
+        result = await self.schema.execute(
+            query,
+            variable_values=parameters.variables,
+            context_value=context,
+            operation_name=parameters.operation_name,
+            allowed_operation_types=ALLOWED_OPERATIONS[request.method],
+            operation_extensions=parameters.extensions,
+        )
+        before_execution = errored_before_execution(result)
+        if persisted is not None and not before_execution:
+            await keep_persisted_query(
+                runtime.redis, persisted, ttl_seconds=self.settings.persisted_query_ttl
+            )
+        body = await self.process_result(request, result)
+        if before_execution:
+            # GraphQL spec, Response: no `data` entry when the request errored before execution.
+            body.pop("data", None)
+        response = Response(
+            self.encode_json(body),
+            status_code=graphql_status(result, media_type, before_execution=before_execution),
+            media_type=media_type,
+        )
+        response.headers.raw.extend(
+            header for header in sub_response.headers.raw if header[0] != b"content-type"
+        )
+        return response
+
+    def admit(
+        self, request: Request, context: ApiContext, operation: OperationDefinitionNode | None
+    ) -> None:
+        """Who may run what, and over which method: refusals before anything runs."""
+        if context.authenticated is None and not (
+            self.settings.allow_signup and operation is not None and _signs_up(operation)
+        ):
+            raise Unauthenticated
+        if operation is None:
+            return
+        if operation.operation == OperationType.SUBSCRIPTION:
+            raise BadRequest(SUBSCRIPTIONS_NEED_A_SOCKET)
+        if request.method in READ_ONLY_METHODS and operation.operation != OperationType.QUERY:
+            raise MethodNotAllowed(
+                f"GET requests only support query operations, not {operation.operation.value}"
+                " operations: send it with POST.",
+                allow="POST",
+            )
+
+    def should_render_graphql_ide(self, request: BaseRequestProtocol) -> bool:
+        # A GET by persisted-query hash has no `query` either, and clients send `Accept: */*`.
+        return "extensions" not in request.query_params and super().should_render_graphql_ide(
+            request
+        )
 
     async def get_context(
         self, request: Request | WebSocket, response: Response | WebSocket
@@ -74,24 +200,13 @@ class WalletTrackerGraphQL(GraphQL[ApiContext, None]):
         if self.settings.auth == "off":
             context.authenticated = runtime.local_viewer
         elif isinstance(request, Request):
-            # Without a token only sign-up may run: `execute_operation` decides, once parsed.
+            # Without a token only sign-up may run: `admit` decides, once parsed.
             context.authenticated = await optional_viewer(request)
         return context
 
     async def render_graphql_ide(self, request: Request) -> Response:
         # Strawberry's page loads GraphiQL from a CDN; ours serves every asset itself.
         return graphiql_page()
-
-    async def execute_operation(self, *args: Any, **kwargs: Any) -> Any:
-        # Refusals raised here propagate out of Strawberry's view to the app's error handlers.
-        context: ApiContext = kwargs["context"]
-        if context.authenticated is None and not (
-            self.settings.allow_signup and only_signs_up(kwargs["request_data"])
-        ):
-            raise Unauthenticated
-        if subscribes_over_plain_http(kwargs["request_data"]):
-            raise BadRequest(SUBSCRIPTIONS_NEED_A_SOCKET)
-        return await super().execute_operation(*args, **kwargs)
 
     async def on_ws_connect(self, context: ApiContext) -> UnsetType | dict[str, object] | None:
         if self.settings.auth == "off":
@@ -108,6 +223,29 @@ class WalletTrackerGraphQL(GraphQL[ApiContext, None]):
         )
         context.client = token_key(token)
         return PLAIN_ACK
+
+
+def errored_before_execution(result: ExecutionResult) -> bool:
+    """Whether the request errored before execution began: it did not parse or validate, or
+    its variables did not coerce (graphql-core then returns no data and errors without a path;
+    every error of an executed field has one)."""
+    if isinstance(result, PreExecutionError):
+        return True
+    return (
+        result.data is None
+        and bool(result.errors)
+        and all(error.path is None for error in result.errors or ())
+    )
+
+
+def graphql_status(result: ExecutionResult, media_type: str, *, before_execution: bool) -> int:
+    """GraphQL over HTTP: application/json is 200 for any GraphQL response; in
+    application/graphql-response+json a response without `data` is 4xx, or 5xx when the
+    server is at fault."""
+    if media_type != GRAPHQL_RESPONSE_MEDIA_TYPE or not before_execution:
+        return 200
+    codes = {(error.extensions or {}).get("code") for error in result.errors or ()}
+    return 500 if "INTERNAL_SERVER_ERROR" in codes else 400
 
 
 class AuthenticatingTransportWsHandler(BaseGraphQLTransportWSHandler[ApiContext, RootValue]):
@@ -135,6 +273,20 @@ class AuthenticatingTransportWsHandler(BaseGraphQLTransportWSHandler[ApiContext,
             if not await self._still_authenticated():
                 await self.websocket.close(code=4401, reason="Unauthorized: token revoked")
                 return
+            payload = message["payload"]
+            document = parse_document(str(payload.get("query")))
+            if document is not None:
+                try:
+                    select_operation(document, payload.get("operationName"))
+                except OperationNotDetermined as error:
+                    await self.send_message(
+                        {
+                            "id": message["id"],
+                            "type": "error",
+                            "payload": [error.graphql_error().formatted],
+                        }
+                    )
+                    return
         await super().handle_subscribe(message)
 
     async def _still_authenticated(self) -> bool:
@@ -151,44 +303,6 @@ def socket_token(context: ApiContext) -> str | None:
         if isinstance(key, str) and key.lower() == "authorization":
             return bearer_from_value(value)
     return bearer_token(context.request.headers)
-
-
-def only_signs_up(request_data: object) -> bool:
-    """Whether a request only creates an account (the one thing anonymous callers may do)."""
-    if isinstance(request_data, list):
-        return bool(request_data) and all(only_signs_up(item) for item in request_data)
-    operation = _selected_operation(request_data)
-    return operation is not None and _signs_up(operation)
-
-
-def subscribes_over_plain_http(request_data: object) -> bool:
-    """Whether a plain (not streaming) HTTP request asks for a subscription."""
-    if isinstance(request_data, list):
-        return any(subscribes_over_plain_http(item) for item in request_data)
-    query = getattr(request_data, "query", None)
-    if getattr(request_data, "protocol", "http") != "http" or "subscription" not in str(query):
-        return False
-    operation = _selected_operation(request_data)
-    return operation is not None and operation.operation == OperationType.SUBSCRIPTION
-
-
-def _selected_operation(request_data: object) -> OperationDefinitionNode | None:
-    """The operation a request runs: the one named, or the only one; None when unclear."""
-    query = getattr(request_data, "query", None)
-    if not isinstance(query, str):
-        return None
-    try:
-        document = parse(query)
-    except GraphQLError:
-        return None
-    wanted = getattr(request_data, "operation_name", None)
-    operations = [
-        definition
-        for definition in document.definitions
-        if isinstance(definition, OperationDefinitionNode)
-        and (wanted is None or (definition.name and definition.name.value == wanted))
-    ]
-    return operations[0] if len(operations) == 1 else None
 
 
 def _signs_up(operation: OperationDefinitionNode) -> bool:

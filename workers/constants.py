@@ -33,6 +33,11 @@ def client_rate_key(client: str) -> str:
     return f"{KEY_PREFIX}:client-rate:{client}"
 
 
+def persisted_query_key(sha256_hash: str) -> str:
+    """The text of an automatic persisted query, under the SHA-256 hex of that text."""
+    return f"{KEY_PREFIX}:persisted-query:{sha256_hash}"
+
+
 def job_channel(job_id: int) -> str:
     """Pub/sub channel of one sync job's state changes."""
     return f"{KEY_PREFIX}:job:{job_id}"

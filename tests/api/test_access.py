@@ -288,3 +288,24 @@ def test_a_bad_token_id_is_a_payload_error_and_revokes_nothing(graphql: GraphQLC
     )
     assert literal["revokeApiToken"] == {"revokedId": None, "errors": [{"code": "INVALID_INPUT"}]}
     assert [t["name"] for t in graphql.data(VIEWER)["viewer"]["tokens"]] == []
+
+
+def test_an_anonymous_document_with_sign_up_and_more_runs_only_what_it_names(
+    open_server: LiveServer,
+) -> None:
+    document = CREATE_ACCOUNT + "\nquery Me { viewer { account { name } } }"
+    url = f"{open_server.base_url}/graphql"
+    variables = {"name": "two"}
+
+    unnamed = httpx.post(url, json={"query": document, "variables": variables})
+    assert unnamed.status_code == 200
+    assert unnamed.json()["errors"][0]["extensions"]["code"] == "OPERATION_RESOLUTION_FAILURE"
+    assert "data" not in unnamed.json()
+
+    reading = httpx.post(url, json={"query": document, "operationName": "Me"})
+    assert reading.status_code == 401
+
+    signing_up = httpx.post(
+        url, json={"query": document, "operationName": "SignUp", "variables": variables}
+    )
+    assert signing_up.json()["data"]["createAccount"]["account"] == {"name": "two"}
