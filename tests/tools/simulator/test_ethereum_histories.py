@@ -145,7 +145,7 @@ def test_a_response_holding_exactly_the_records_cap(
         return page
 
     first = fetch(0)
-    found, cuts = page_by_block_range(fetch, lambda row: row["hash"], 50)
+    found, _ = page_by_block_range(fetch, lambda row: row["hash"], 50)
 
     assert len(first) == 50
     fresh_simulator.admin.ethereum.set_etherscan_max_records(None)

@@ -35,7 +35,9 @@ INTERNAL_SAMPLE = sample(
     "etherscan_v2-txlistinternal-0xb8553D-by-address_rotki-test-caching-2025-12"
 )
 WITHDRAWALS_SAMPLE = sample("etherscan_v2-txsBeaconWithdrawal-amount-in-gwei_rotki-test-caching")
-BLOCKSCOUT_TXLIST = sample("blockscout_etherscan-compat-txlist-0x706A70-same-range_rotki-test-caching")
+BLOCKSCOUT_TXLIST = sample(
+    "blockscout_etherscan-compat-txlist-0x706A70-same-range_rotki-test-caching"
+)
 BLOCKSCOUT_INTERNAL = [
     sample("blockscout_etherscan-compat-txlistinternal-0x706A70-same-range_rotki-test-caching"),
     sample("blockscout_etherscan-compat-txlistinternal-status2-partial_rotki-test-caching-2026-04"),
