@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from tools.simulator import operations
 from tools.simulator.addresses import normalize_address
+from tools.simulator.ethereum.admin import EthereumAdmin
 from tools.simulator.faults import Fault
 from tools.simulator.ledger import MEMPOOL
 from tools.simulator.operations import MinedBlock, ReorgReport
@@ -32,6 +33,7 @@ class SimulatorAdmin:
 
     def __init__(self, simulator: Simulator) -> None:
         self._simulator = simulator
+        self.ethereum = EthereumAdmin(simulator)
 
     @property
     def seed(self) -> int:

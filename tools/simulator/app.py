@@ -9,16 +9,24 @@ from tools.simulator.admin import SimulatorAdmin
 from tools.simulator.admin_api import AdminApi
 from tools.simulator.blockchair import BlockchairApi
 from tools.simulator.esplora import EsploraApi
+from tools.simulator.ethereum.admin_api import EthereumAdminApi
+from tools.simulator.ethereum.blockscout import BlockscoutApi
+from tools.simulator.ethereum.etherscan import EtherscanApi
 from tools.simulator.gateway import Gateway
 from tools.simulator.paths import ADMIN_PREFIX, ESPLORA_PREFIX
 from tools.simulator.state import Simulator
 
 
 def create_app(simulator: Simulator) -> Gateway:
-    """Blockchair at `/bitcoin/...`, Esplora under `/esplora/...`, admin under `/_admin/...`."""
+    """Blockchair at `/bitcoin/...`, Esplora under `/esplora/...`, Etherscan V2 at
+    `/etherscan/v2/api`, Blockscout at `/blockscout/api`, admin under `/_admin/...`."""
+    admin = SimulatorAdmin(simulator)
     routes = [
         Mount(ESPLORA_PREFIX, routes=EsploraApi(simulator).routes()),
-        Mount(ADMIN_PREFIX, routes=AdminApi(SimulatorAdmin(simulator)).routes()),
+        Mount(f"{ADMIN_PREFIX}/ethereum", routes=EthereumAdminApi(admin.ethereum).routes()),
+        Mount(ADMIN_PREFIX, routes=AdminApi(admin).routes()),
         *BlockchairApi(simulator).routes(),
+        *EtherscanApi(simulator).routes(),
+        *BlockscoutApi(simulator).routes(),
     ]
     return Gateway(Starlette(routes=routes), simulator)

@@ -5,8 +5,9 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass, replace
 
+from tools.simulator.ethereum.errors import ETHEREUM_FAULT_STATUSES
 from tools.simulator.provider_errors import BLOCKCHAIR_FAULT_STATUSES, ESPLORA_FAULT_STATUSES
-from tools.simulator.types import FAULT_KINDS, FaultKind, Provider
+from tools.simulator.types import FAULT_KINDS, PROVIDERS, FaultKind, Provider
 
 
 @dataclass(frozen=True, slots=True)
@@ -17,7 +18,9 @@ class Fault:
     - html_429: an nginx HTML 429 page;
     - timeout: wait `delay_seconds` (or until the client gives up), then answer normally;
     - drop_connection: send the headers and half the body, then close the connection;
-    - malformed_json: a 200 whose body is the real body cut in half.
+    - malformed_json: a 200 whose body is the real body cut in half;
+    - notok (Etherscan only): HTTP 200 `status "0"` NOTOK "Free API access is temporarily
+      unavailable…".
     """
 
     kind: FaultKind
@@ -34,10 +37,13 @@ class Fault:
             raise ValueError("count must be at least 1")
         if self.kind == "timeout" and self.delay_seconds <= 0:
             raise ValueError("a timeout needs a positive delay_seconds")
+        if self.kind == "notok" and provider != "etherscan":
+            raise ValueError("only Etherscan answers NOTOK")
         if self.kind == "error_status":
-            allowed = (
-                BLOCKCHAIR_FAULT_STATUSES if provider == "blockchair" else ESPLORA_FAULT_STATUSES
-            )
+            allowed = {
+                "blockchair": BLOCKCHAIR_FAULT_STATUSES,
+                "esplora": ESPLORA_FAULT_STATUSES,
+            }.get(provider, ETHEREUM_FAULT_STATUSES)
             if self.status not in allowed:
                 raise ValueError(f"{provider} error statuses: {sorted(allowed)}")
 
@@ -48,7 +54,7 @@ class Fault:
 class FaultPlan:
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._queued: dict[Provider, list[Fault]] = {"blockchair": [], "esplora": []}
+        self._queued: dict[Provider, list[Fault]] = {provider: [] for provider in PROVIDERS}
 
     def add(self, provider: Provider, fault: Fault) -> None:
         fault.validate(provider)

@@ -14,6 +14,7 @@ from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, R
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from tools.simulator.blockchair_json import error_body
+from tools.simulator.ethereum import gateway_rules
 from tools.simulator.faults import Fault
 from tools.simulator.paths import kind_of, provider_of
 from tools.simulator.provider_errors import (
@@ -79,7 +80,7 @@ class Gateway:
         query = scope.get("query_string", b"").decode("latin-1")
         record = RequestRecord(
             provider=provider,
-            kind=kind_of(provider, path),
+            kind=kind_of(provider, path, query),
             path=path,
             query=query,
             client=_client_id(provider, scope, query),
@@ -94,11 +95,20 @@ class Gateway:
             await self._apply_fault(fault, provider, scope, receive, send)
             return
         broken_limit = self.simulator.rate_limiter.admit(provider, record.client, record.at)
+        if provider == "blockscout":
+            send = gateway_rules.with_rate_headers(
+                send, self.simulator.rate_limiter, provider, record.client, record.at
+            )
         if broken_limit is not None:
             record.refused_by = "rate_limited"
             await self._over_limit(provider, broken_limit)(scope, receive, send)
             return
         refusal = self._key_refusal(query) if provider == "blockchair" else None
+        if provider == "etherscan":
+            with self.simulator.lock:
+                refusal = gateway_rules.etherscan_key_refusal(
+                    self.simulator.ethereum, path, query, _client_ip(scope), record.at
+                )
         if refusal is not None:
             record.refused_by = "api_key"
             await refusal(scope, receive, send)
@@ -108,6 +118,8 @@ class Gateway:
     def _over_limit(self, provider: Provider, limit: RateLimit) -> Response:
         if provider == "blockchair":
             return blockchair_error(self.simulator, limit.blockchair_status)
+        if provider in ("etherscan", "blockscout"):
+            return gateway_rules.over_limit(provider)
         return HTMLResponse(TOO_MANY_REQUESTS_HTML, status_code=429)
 
     def _key_refusal(self, query: str) -> Response | None:
@@ -129,9 +141,13 @@ class Gateway:
             assert fault.status is not None
             if provider == "blockchair":
                 response = blockchair_error(self.simulator, fault.status)
+            elif provider in ("etherscan", "blockscout"):
+                response = gateway_rules.error_status(fault.status)
             else:
                 response = PlainTextResponse(ESPLORA_MESSAGES[fault.status], fault.status)
             await response(scope, receive, send)
+        elif fault.kind == "notok":
+            await gateway_rules.temporarily_unavailable()(scope, receive, send)
         elif fault.kind == "html_429":
             await HTMLResponse(TOO_MANY_REQUESTS_HTML, status_code=429)(scope, receive, send)
         elif fault.kind == "timeout":
@@ -156,13 +172,17 @@ class Gateway:
 
 
 def _client_id(provider: Provider, scope: Scope, query: str) -> str:
-    """Blockchair counts by API key when one is sent, otherwise both count by IP address."""
+    """Blockchair and Etherscan count by API key when one is sent, the others by IP address."""
     if provider == "blockchair":
         key = parse_qs(query).get("key", [""])[0]
         if key:
             return f"key:{key}"
+    return gateway_rules.client_key(provider, query) or f"ip:{_client_ip(scope)}"
+
+
+def _client_ip(scope: Scope) -> str:
     client = scope.get("client")
-    return f"ip:{client[0] if client else 'unknown'}"
+    return client[0] if client else "unknown"
 
 
 def _recording_status(send: Send, record: RequestRecord) -> Send:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from tools.simulator.ethereum.paths import ethereum_kind_of, ethereum_provider_of
 from tools.simulator.types import Provider
 
 ESPLORA_PREFIX = "/esplora"
@@ -35,11 +36,14 @@ def provider_of(path: str) -> Provider | None:
         return "esplora"
     if path.startswith(BLOCKCHAIR_PREFIX):
         return "blockchair"
-    return None
+    return ethereum_provider_of(path)
 
 
-def kind_of(provider: Provider, path: str) -> str:
-    """A short name for the endpoint, e.g. `address_dashboard` or `address_txs_chain`."""
+def kind_of(provider: Provider, path: str, query: str = "") -> str:
+    """A short name for the endpoint, e.g. `address_dashboard`, `address_txs_chain`, or for
+    Etherscan and Blockscout the `action` (`txlist`)."""
+    if provider in ("etherscan", "blockscout"):
+        return ethereum_kind_of(path, query)
     if provider == "esplora":
         path = path[len(ESPLORA_PREFIX) :]
         kinds = ESPLORA_KINDS

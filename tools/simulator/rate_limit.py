@@ -51,3 +51,15 @@ class RateLimiter:
                 return limit
             admitted.append(now)
             return None
+
+    def usage(self, provider: Provider, client: str, now: float) -> tuple[int, int, float] | None:
+        """The limit, the calls the client has left and seconds until a slot frees up;
+        None when the provider has no limit."""
+        with self._lock:
+            limit = self._limits.get(provider)
+            if limit is None:
+                return None
+            admitted = self._admitted.get((provider, client), deque())
+            recent = [at for at in admitted if now - at < limit.per_seconds]
+            reset = limit.per_seconds - (now - recent[0]) if recent else 0.0
+            return limit.requests, max(limit.requests - len(recent), 0), max(reset, 0.0)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 
 from tools.simulator.chain import Chain
+from tools.simulator.ethereum.state import EthereumState
 from tools.simulator.faults import FaultPlan
 from tools.simulator.rate_limit import RateLimiter
 from tools.simulator.request_log import RequestLog
@@ -22,6 +23,7 @@ class Simulator:
         seed: int = 0,
         market_price_usd: int = DEFAULT_MARKET_PRICE_USD,
         api_key: str | None = None,
+        etherscan_api_key: str | None = None,
     ) -> None:
         self.lock = threading.RLock()
         self.chain = Chain(seed)
@@ -32,3 +34,4 @@ class Simulator:
         self.faults = FaultPlan()
         self.rate_limiter = RateLimiter()
         self.request_log = RequestLog()
+        self.ethereum = EthereumState(seed=seed, etherscan_api_key=etherscan_api_key)

@@ -6,6 +6,7 @@ import threading
 import time
 
 from tools.simulator.admin import SimulatorAdmin
+from tools.simulator.ethereum.paths import BLOCKSCOUT_PATH, ETHERSCAN_V2_PATH
 from tools.simulator.paths import ADMIN_PREFIX, ESPLORA_PREFIX
 from tools.simulator.serve import SimulatorServer, bind
 from tools.simulator.state import DEFAULT_MARKET_PRICE_USD, Simulator
@@ -23,8 +24,14 @@ class RunningSimulator:
         api_key: str | None = None,
         market_price_usd: int = DEFAULT_MARKET_PRICE_USD,
         host: str = "127.0.0.1",
+        etherscan_api_key: str | None = None,
     ) -> None:
-        self.simulator = Simulator(seed=seed, market_price_usd=market_price_usd, api_key=api_key)
+        self.simulator = Simulator(
+            seed=seed,
+            market_price_usd=market_price_usd,
+            api_key=api_key,
+            etherscan_api_key=etherscan_api_key,
+        )
         self.admin = SimulatorAdmin(self.simulator)
         self._socket = bind(host, 0)
         port = self._socket.getsockname()[1]
@@ -32,6 +39,8 @@ class RunningSimulator:
         self.blockchair_url = self.base_url
         self.esplora_url = self.base_url + ESPLORA_PREFIX
         self.admin_url = self.base_url + ADMIN_PREFIX
+        self.etherscan_url = self.base_url + ETHERSCAN_V2_PATH
+        self.blockscout_url = self.base_url + BLOCKSCOUT_PATH
         self._server = SimulatorServer(self.simulator)
         self._thread = threading.Thread(
             target=self._server.run, args=(self._socket,), name="provider-simulator", daemon=True

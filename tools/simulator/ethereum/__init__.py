@@ -1,0 +1,1 @@
+"""The simulator's Ethereum part: one deterministic chain served as Etherscan V2 and Blockscout."""

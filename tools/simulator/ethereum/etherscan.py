@@ -1,0 +1,147 @@
+"""Etherscan's V2 API: `account` actions `txlist`, `txlistinternal`, `balance`,
+`txsBeaconWithdrawal`; errors as HTTP 200 with `status "0"`."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from starlette.datastructures import QueryParams
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import BaseRoute, Route
+
+from tools.simulator.ethereum import errors, rows
+from tools.simulator.ethereum.chain import EthereumChain
+from tools.simulator.ethereum.model import EthTransaction
+from tools.simulator.ethereum.paths import ETHERSCAN_V1_PATH, ETHERSCAN_V2_PATH
+from tools.simulator.ethereum.query import (
+    HASH_PATTERN,
+    Paging,
+    QueryError,
+    page_of,
+    parse_address,
+    parse_paging,
+)
+from tools.simulator.ethereum.state import EthereumState
+from tools.simulator.state import Simulator
+
+CHAIN_ID = "1"
+Body = dict[str, Any]
+
+
+def envelope(status: str, message: str, result: Any) -> Body:
+    return {"status": status, "message": message, "result": result}
+
+
+def notok(result: str) -> Body:
+    return envelope("0", errors.NOTOK, result)
+
+
+def listing(found: list[Any] | None, state: EthereumState) -> Body:
+    if found is None:
+        message = errors.RESULT_WINDOW_TOO_LARGE.format(window=state.result_window)
+        return envelope("0", message, None)
+    if not found:
+        return envelope("0", errors.NO_TRANSACTIONS, [])
+    return envelope("1", errors.OK, found)
+
+
+class EtherscanApi:
+    def __init__(self, simulator: Simulator) -> None:
+        self.simulator = simulator
+
+    def routes(self) -> list[BaseRoute]:
+        return [
+            Route(ETHERSCAN_V2_PATH, self.api),
+            Route(ETHERSCAN_V1_PATH, self.retired_v1),
+        ]
+
+    async def retired_v1(self, request: Request) -> Response:
+        return JSONResponse(notok(errors.V1_DEPRECATED))
+
+    async def api(self, request: Request) -> Response:
+        params = request.query_params
+        if params.get("chainid") != CHAIN_ID:
+            return JSONResponse(notok(errors.MISSING_CHAINID))
+        actions: dict[tuple[str, str], Callable[[QueryParams], Body]] = {
+            ("account", "txlist"): self.txlist,
+            ("account", "txlistinternal"): self.txlistinternal,
+            ("account", "balance"): self.balance,
+            ("account", "txsBeaconWithdrawal"): self.withdrawals,
+        }
+        action = actions.get((params.get("module", ""), params.get("action", "")))
+        if action is None:
+            return JSONResponse(notok(errors.INVALID_ACTION))
+        try:
+            with self.simulator.lock:
+                return JSONResponse(action(params))
+        except QueryError as error:
+            return JSONResponse(notok(str(error)))
+
+    @property
+    def _state(self) -> EthereumState:
+        return self.simulator.ethereum
+
+    def _address_and_paging(self, params: QueryParams) -> tuple[str, Paging]:
+        address = parse_address(params.get("address"))
+        if address is None:
+            raise QueryError(errors.INVALID_ADDRESS)
+        return address, parse_paging(params, default_sort="asc")
+
+    def _page(self, found: list[Any], paging: Paging) -> list[Any] | None:
+        state = self._state
+        return page_of(
+            found, paging, window=state.result_window, max_records=state.etherscan_max_records
+        )
+
+    def txlist(self, params: QueryParams) -> Body:
+        address, paging = self._address_and_paging(params)
+        chain = self._state.chain
+        found: list[EthTransaction | int] = []
+        genesis = chain.genesis_allocation(address)
+        if genesis is not None and paging.start_block == 0:
+            found.append(genesis)
+        found += chain.normal_transactions(address, paging.start_block, paging.end_block)
+        page = self._page(found, paging)
+        rendered = None if page is None else [_transaction_row(chain, address, i) for i in page]
+        return listing(rendered, self._state)
+
+    def txlistinternal(self, params: QueryParams) -> Body:
+        chain = self._state.chain
+        transaction_hash = params.get("txhash")
+        if transaction_hash is not None and "address" not in params:
+            if not HASH_PATTERN.match(transaction_hash):
+                raise QueryError("Error! Invalid txhash format")
+            tx = chain.transaction(transaction_hash.lower())
+            calls = [] if tx is None else [(tx, call) for call in tx.internal]
+            paging = parse_paging(params, default_sort="asc")
+        else:
+            address, paging = self._address_and_paging(params)
+            calls = chain.internal_calls(address, paging.start_block, paging.end_block)
+        page = self._page(calls, paging)
+        rendered = (
+            None if page is None else [rows.etherscan_internal(chain, tx, c) for tx, c in page]
+        )
+        return listing(rendered, self._state)
+
+    def balance(self, params: QueryParams) -> Body:
+        address = parse_address(params.get("address"))
+        if address is None:
+            raise QueryError(errors.INVALID_ADDRESS)
+        return envelope("1", errors.OK, str(self._state.chain.balance(address)))
+
+    def withdrawals(self, params: QueryParams) -> Body:
+        address, paging = self._address_and_paging(params)
+        chain = self._state.chain
+        found = chain.withdrawals(address, paging.start_block, paging.end_block)
+        page = self._page(found, paging)
+        rendered = None if page is None else [rows.withdrawal_row(chain, w) for w in page]
+        return listing(rendered, self._state)
+
+
+def _transaction_row(chain: EthereumChain, address: str, item: EthTransaction | int) -> rows.Row:
+    """A transaction, or (an int) the address's genesis allocation."""
+    if isinstance(item, int):
+        return rows.genesis_row(chain, address, item)
+    return rows.etherscan_transaction(chain, item)
