@@ -57,28 +57,24 @@ class HttpError(Exception):
 
 
 class BadRequest(HttpError):
-    status = 400
-    code = "BAD_REQUEST"
+    status, code = 400, "BAD_REQUEST"
 
 
 class NotFound(HttpError):
-    status = 404
-    code = "NOT_FOUND"
+    status, code = 404, "NOT_FOUND"
 
 
 class Unauthenticated(HttpError):
     """No token, or one that is not an active token of any account."""
 
-    status = 401
-    code = "UNAUTHENTICATED"
+    status, code = 401, "UNAUTHENTICATED"
 
     def __init__(self, message: str = MISSING_TOKEN) -> None:
         super().__init__(message, headers=AUTH_CHALLENGE)
 
 
 class TooManyRequests(HttpError):
-    status = 429
-    code = "RATE_LIMITED"
+    status, code = 429, "RATE_LIMITED"
 
     def __init__(self, message: str, *, retry_after_seconds: int) -> None:
         super().__init__(message, headers={"Retry-After": str(retry_after_seconds)})
@@ -86,28 +82,24 @@ class TooManyRequests(HttpError):
 
 
 class PayloadTooLarge(HttpError):
-    status = 413
-    code = "PAYLOAD_TOO_LARGE"
+    status, code = 413, "PAYLOAD_TOO_LARGE"
 
 
 class MethodNotAllowed(HttpError):
     """A method the resource does not take; `allow` lists the ones it does."""
 
-    status = 405
-    code = "METHOD_NOT_ALLOWED"
+    status, code = 405, "METHOD_NOT_ALLOWED"
 
     def __init__(self, message: str, *, allow: str) -> None:
         super().__init__(message, headers={"Allow": allow})
 
 
 class NotAcceptable(HttpError):
-    status = 406
-    code = "NOT_ACCEPTABLE"
+    status, code = 406, "NOT_ACCEPTABLE"
 
 
 class UnsupportedMediaType(HttpError):
-    status = 415
-    code = "UNSUPPORTED_MEDIA_TYPE"
+    status, code = 415, "UNSUPPORTED_MEDIA_TYPE"
 
 
 def error_response(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from typing import Final
 
-from resolvers.address_validation.syntax import InvalidAddressError
+from resolvers.address_validation.syntax import InvalidAddressError, testnet_error
 
 ALPHABET: Final = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
 _DIGIT_BY_CHAR: Final = {char: digit for digit, char in enumerate(ALPHABET)}
@@ -67,3 +67,21 @@ def foreign_version_error(version: int, chain_name: str) -> InvalidAddressError:
     return InvalidAddressError(
         f"Not a {chain_name} address: version byte 0x{version:02x} is {owner}"
     )
+
+
+def decode_versioned(
+    text: str,
+    *,
+    mainnet: frozenset[int],
+    testnet: frozenset[int],
+    chain_label: str,
+    chain_name: str,
+) -> str:
+    """`text` when it is a Base58Check address with one of the chain's `mainnet` versions; a
+    testnet address or another chain's is refused, naming which it is."""
+    version, _ = decode_check(text)
+    if version in mainnet:
+        return text
+    if version in testnet:
+        raise testnet_error(text, chain_label)
+    raise foreign_version_error(version, chain_name)

@@ -114,15 +114,23 @@ def _hrp_expand(hrp: str) -> list[int]:
     return [ord(char) >> 5 for char in hrp] + [0] + [ord(char) & 31 for char in hrp]
 
 
-def _polymod(values: list[int]) -> int:
+def bch_polymod(values: list[int], *, generators: tuple[int, ...], width: int) -> int:
+    """The BCH checksum shared by bech32 (width 30) and CashAddr (width 40): 5-bit values
+    folded into a `width`-bit residue with the code's `generators`."""
     checksum = 1
+    top_shift = width - 5
+    low_mask = (1 << top_shift) - 1
     for value in values:
-        top_bits = checksum >> 25
-        checksum = ((checksum & 0x1FFFFFF) << 5) ^ value
-        for bit_index, generator in enumerate(_GENERATOR):
+        top_bits = checksum >> top_shift
+        checksum = ((checksum & low_mask) << 5) ^ value
+        for bit_index, generator in enumerate(generators):
             if (top_bits >> bit_index) & 1:
                 checksum ^= generator
     return checksum
+
+
+def _polymod(values: list[int]) -> int:
+    return bch_polymod(values, generators=_GENERATOR, width=30)
 
 
 def convert_5bit_to_8bit(words: list[int], *, format_name: str) -> bytes:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Final
 
-from resolvers.address_validation.bech32 import CHARSET, convert_5bit_to_8bit
+from resolvers.address_validation.bech32 import CHARSET, bch_polymod, convert_5bit_to_8bit
 from resolvers.address_validation.syntax import InvalidAddressError
 
 _VALUE_BY_CHAR: Final = {char: value for value, char in enumerate(CHARSET)}
@@ -66,14 +66,7 @@ def encode(payload: CashAddrPayload) -> str:
 
 def polymod(values: list[int]) -> int:
     """The spec's PolyMod: 0 for a valid prefix, separator, payload and checksum."""
-    checksum = 1
-    for value in values:
-        top_bits = checksum >> 35
-        checksum = ((checksum & 0x07FFFFFFFF) << 5) ^ value
-        for bit_index, generator in enumerate(_GENERATOR):
-            if (top_bits >> bit_index) & 1:
-                checksum ^= generator
-    return checksum ^ 1
+    return bch_polymod(values, generators=_GENERATOR, width=40) ^ 1
 
 
 def _prefix_values(prefix: str) -> list[int]:

@@ -8,7 +8,6 @@ from resolvers.address_validation import base58
 from resolvers.address_validation.syntax import (
     InvalidAddressError,
     check_address_text,
-    testnet_error,
 )
 
 _CHAIN_LABEL: Final = "DOGECOIN"
@@ -25,9 +24,10 @@ def parse_dogecoin_address(text: str) -> str:
         raise InvalidAddressError(
             "Dogecoin has no segwit (bech32) addresses; this one belongs to another chain"
         )
-    version, _ = base58.decode_check(text)
-    if version in _MAINNET_VERSIONS:
-        return text
-    if version in _TESTNET_VERSIONS:
-        raise testnet_error(text, _CHAIN_LABEL)
-    raise base58.foreign_version_error(version, "Dogecoin")
+    return base58.decode_versioned(
+        text,
+        mainnet=_MAINNET_VERSIONS,
+        testnet=_TESTNET_VERSIONS,
+        chain_label=_CHAIN_LABEL,
+        chain_name="Dogecoin",
+    )

@@ -9,7 +9,6 @@ from resolvers.address_validation.bech32 import SegwitNetwork, decode_segwit, lo
 from resolvers.address_validation.syntax import (
     InvalidAddressError,
     check_address_text,
-    testnet_error,
 )
 
 _CHAIN_LABEL: Final = "LITECOIN"
@@ -55,9 +54,10 @@ def parse_litecoin_address(text: str) -> str:
 
 
 def _parse_base58check(text: str) -> str:
-    version, _ = base58.decode_check(text)
-    if version in _MAINNET_VERSIONS:
-        return text
-    if version in _TESTNET_VERSIONS:
-        raise testnet_error(text, _CHAIN_LABEL)
-    raise base58.foreign_version_error(version, "Litecoin")
+    return base58.decode_versioned(
+        text,
+        mainnet=_MAINNET_VERSIONS,
+        testnet=_TESTNET_VERSIONS,
+        chain_label=_CHAIN_LABEL,
+        chain_name="Litecoin",
+    )
