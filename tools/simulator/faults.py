@@ -6,7 +6,8 @@ import threading
 from dataclasses import dataclass, replace
 
 from tools.simulator.provider_errors import BLOCKCHAIR_FAULT_STATUSES, ESPLORA_FAULT_STATUSES
-from tools.simulator.types import FAULT_KINDS, FaultKind, Provider
+from tools.simulator.provider_responses import FAULT_STATUSES, RPC_FAULT_CODES
+from tools.simulator.types import FAULT_KINDS, PROVIDERS, FaultKind, Provider
 
 
 @dataclass(frozen=True, slots=True)
@@ -17,7 +18,9 @@ class Fault:
     - html_429: an nginx HTML 429 page;
     - timeout: wait `delay_seconds` (or until the client gives up), then answer normally;
     - drop_connection: send the headers and half the body, then close the connection;
-    - malformed_json: a 200 whose body is the real body cut in half.
+    - malformed_json: a 200 whose body is the real body cut in half;
+    - rpc_error (Solana only): a JSON-RPC error with HTTP 200, `status` being its code
+      (-32005 node unhealthy, -32011, -32014, -32016, -32019).
     """
 
     kind: FaultKind
@@ -34,10 +37,17 @@ class Fault:
             raise ValueError("count must be at least 1")
         if self.kind == "timeout" and self.delay_seconds <= 0:
             raise ValueError("a timeout needs a positive delay_seconds")
+        if self.kind == "rpc_error" and (
+            provider != "solana" or self.status not in RPC_FAULT_CODES
+        ):
+            raise ValueError(
+                f"rpc_error is for solana, with status one of {sorted(RPC_FAULT_CODES)}"
+            )
         if self.kind == "error_status":
             allowed = (
                 BLOCKCHAIR_FAULT_STATUSES if provider == "blockchair" else ESPLORA_FAULT_STATUSES
             )
+            allowed = FAULT_STATUSES.get(provider, allowed)
             if self.status not in allowed:
                 raise ValueError(f"{provider} error statuses: {sorted(allowed)}")
 
@@ -48,7 +58,7 @@ class Fault:
 class FaultPlan:
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._queued: dict[Provider, list[Fault]] = {"blockchair": [], "esplora": []}
+        self._queued: dict[Provider, list[Fault]] = {provider: [] for provider in PROVIDERS}
 
     def add(self, provider: Provider, fault: Fault) -> None:
         fault.validate(provider)

@@ -23,6 +23,13 @@ from tools.simulator.provider_errors import (
     INVALID_API_TOKEN,
     TOO_MANY_REQUESTS_HTML,
 )
+from tools.simulator.provider_responses import (
+    RpcCall,
+    error_status_response,
+    over_limit_response,
+    read_rpc_call,
+    rpc_error_response,
+)
 from tools.simulator.rate_limit import RateLimit
 from tools.simulator.request_log import RequestRecord
 from tools.simulator.state import Simulator
@@ -77,13 +84,18 @@ class Gateway:
             return
         path: str = scope["path"]
         query = scope.get("query_string", b"").decode("latin-1")
+        arrived = time.monotonic()
+        rpc_call: RpcCall | None = None
+        kind = kind_of(provider, path)
+        client = _client_id(provider, scope, query)
+        if provider == "solana":
+            # JSON-RPC says what it calls in the body; limits and faults apply per method.
+            receive, rpc_call = await read_rpc_call(receive)
+            kind = rpc_call.method
+            query = f"method={kind}"
+            client = f"{client} method:{kind}"
         record = RequestRecord(
-            provider=provider,
-            kind=kind_of(provider, path),
-            path=path,
-            query=query,
-            client=_client_id(provider, scope, query),
-            at=time.monotonic(),
+            provider=provider, kind=kind, path=path, query=query, client=client, at=arrived
         )
         self.simulator.request_log.add(record)
         send = _recording_status(send, record)
@@ -91,12 +103,15 @@ class Gateway:
         fault = self.simulator.faults.take(provider, f"{path}?{query}" if query else path)
         if fault is not None:
             record.refused_by = fault.kind
-            await self._apply_fault(fault, provider, scope, receive, send)
+            await self._apply_fault(fault, provider, scope, receive, send, rpc_call)
             return
         broken_limit = self.simulator.rate_limiter.admit(provider, record.client, record.at)
         if broken_limit is not None:
             record.refused_by = "rate_limited"
-            await self._over_limit(provider, broken_limit)(scope, receive, send)
+            if provider in ("blockchair", "esplora"):
+                await self._over_limit(provider, broken_limit)(scope, receive, send)
+            else:
+                await over_limit_response(provider, rpc_call)(scope, receive, send)
             return
         refusal = self._key_refusal(query) if provider == "blockchair" else None
         if refusal is not None:
@@ -123,9 +138,21 @@ class Gateway:
         return None
 
     async def _apply_fault(
-        self, fault: Fault, provider: Provider, scope: Scope, receive: Receive, send: Send
+        self,
+        fault: Fault,
+        provider: Provider,
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        rpc_call: RpcCall | None = None,
     ) -> None:
-        if fault.kind == "error_status":
+        if fault.kind == "rpc_error":
+            assert fault.status is not None
+            await rpc_error_response(fault.status, rpc_call)(scope, receive, send)
+        elif fault.kind == "error_status" and provider not in ("blockchair", "esplora"):
+            assert fault.status is not None
+            await error_status_response(provider, fault.status, rpc_call)(scope, receive, send)
+        elif fault.kind == "error_status":
             assert fault.status is not None
             if provider == "blockchair":
                 response = blockchair_error(self.simulator, fault.status)

@@ -4,13 +4,33 @@ from __future__ import annotations
 
 from typing import Literal
 
-Provider = Literal["blockchair", "esplora"]
-PROVIDERS: tuple[Provider, ...] = ("blockchair", "esplora")
-FaultKind = Literal["error_status", "html_429", "timeout", "drop_connection", "malformed_json"]
+Provider = Literal[
+    "blockchair",
+    "esplora",
+    "litecoin-esplora",
+    "solana",
+    "coingecko",
+]
+PROVIDERS: tuple[Provider, ...] = (
+    "blockchair",
+    "esplora",
+    "litecoin-esplora",
+    "solana",
+    "coingecko",
+)
+FaultKind = Literal[
+    "error_status",
+    "html_429",
+    "timeout",
+    "drop_connection",
+    "malformed_json",
+    "rpc_error",
+]
 FAULT_KINDS: tuple[FaultKind, ...] = (
     "error_status",
     "html_429",
     "timeout",
     "drop_connection",
     "malformed_json",
+    "rpc_error",
 )
