@@ -70,9 +70,9 @@ class BlockchairApi:
             )
             paging = self._paging(request)
         except InvalidAddress:
-            return blockchair_error(self.simulator, 400, INVALID_ADDRESS)
+            return blockchair_error(self.simulator, 400, INVALID_ADDRESS, self.network)
         except QueryError as error:
-            return blockchair_error(self.simulator, 400, str(error))
+            return blockchair_error(self.simulator, 400, str(error), self.network)
         return addresses, paging
 
     def _paging(self, request: Request) -> Paging:
@@ -111,7 +111,10 @@ class BlockchairApi:
         requested = [part for part in request.path_params["addresses"].split(",") if part]
         if len(requested) > MAX_ADDRESSES:
             return blockchair_error(
-                self.simulator, 400, f"Too many addresses, the maximum is {MAX_ADDRESSES}"
+                self.simulator,
+                400,
+                f"Too many addresses, the maximum is {MAX_ADDRESSES}",
+                self.network,
             )
         query = self._query(request, requested)
         if isinstance(query, Response):
@@ -130,7 +133,7 @@ class BlockchairApi:
         return JSONResponse(body)
 
     async def unknown_endpoint(self, request: Request) -> Response:
-        return blockchair_error(self.simulator, 404)
+        return blockchair_error(self.simulator, 404, network=self.network)
 
 
 def _key_by_request(body: dict[str, Any], requested: list[str], network: Network) -> None:

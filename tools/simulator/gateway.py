@@ -15,6 +15,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from tools.simulator.blockchair_json import error_body
 from tools.simulator.faults import Fault
+from tools.simulator.networks import BITCOIN, Network
 from tools.simulator.paths import kind_of, provider_of
 from tools.simulator.provider_errors import (
     BLOCKCHAIR_MESSAGES,
@@ -60,11 +61,13 @@ class DroppedConnectionLogFilter(logging.Filter):
         return True
 
 
-def blockchair_error(simulator: Simulator, status: int, message: str | None = None) -> Response:
+def blockchair_error(
+    simulator: Simulator, status: int, message: str | None = None, network: Network = BITCOIN
+) -> Response:
     with simulator.lock:
         body = error_body(
-            simulator.chain,
-            simulator.market_price_usd,
+            simulator.chain_for(network),
+            simulator.blockchair_price_usd(network),
             status,
             message or BLOCKCHAIR_MESSAGES[status],
         )

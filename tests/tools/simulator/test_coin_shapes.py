@@ -152,6 +152,8 @@ def test_stats_and_errors_per_chain(
     assert stats.json()["data"]["best_block_height"] == admin.tip_height
     assert stats.json()["data"]["best_block_hash"] == admin.block_hash(admin.tip_height)
     assert invalid.status_code == 400
+    price = stats.json()["context"]["market_price_usd"]
+    assert invalid.json()["context"]["market_price_usd"] == price
 
 
 def test_a_bitcoin_address_is_not_a_litecoin_one(
