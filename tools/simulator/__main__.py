@@ -5,7 +5,13 @@ from __future__ import annotations
 import argparse
 
 from tools.simulator.ethereum.paths import BLOCKSCOUT_PATH, ETHERSCAN_V2_PATH
-from tools.simulator.paths import ADMIN_PREFIX, ESPLORA_PREFIX
+from tools.simulator.paths import (
+    ADMIN_PREFIX,
+    COINGECKO_PREFIX,
+    ESPLORA_PREFIX,
+    LITECOIN_ESPLORA_PREFIX,
+    SOLANA_PATH,
+)
 from tools.simulator.serve import SimulatorServer, bind
 from tools.simulator.state import DEFAULT_MARKET_PRICE_USD, Simulator
 
@@ -37,9 +43,12 @@ def main(argv: list[str] | None = None) -> None:
     print(f"Blockchair: {base_url}", flush=True)
     print(f"Esplora:    {base_url}{ESPLORA_PREFIX}", flush=True)
     print(f"Admin:      {base_url}{ADMIN_PREFIX}", flush=True)
-    # After the admin line: tools.processes reads the first three lines.
+    # After the first three lines, which tools.processes reads.
     print(f"Etherscan:  {base_url}{ETHERSCAN_V2_PATH}", flush=True)
     print(f"Blockscout: {base_url}{BLOCKSCOUT_PATH}", flush=True)
+    print(f"Litecoin Esplora: {base_url}{LITECOIN_ESPLORA_PREFIX}", flush=True)
+    print(f"Solana:     {base_url}{SOLANA_PATH}", flush=True)
+    print(f"CoinGecko:  {base_url}{COINGECKO_PREFIX}", flush=True)
     SimulatorServer(simulator, log_level=arguments.log_level).run(bound)
 
 

@@ -4,15 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from tools.simulator import base58, bech32
-
-P2PKH_VERSION = 0x00
-P2SH_VERSION = 0x05
-SEGWIT_HRP = "bc"
+from tools.simulator import base58, bech32, cashaddr
+from tools.simulator.networks import BITCOIN, Network
 
 
 class InvalidAddress(ValueError):
-    """Not a valid Bitcoin mainnet address."""
+    """Not a valid mainnet address of the chain asked about."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,36 +88,72 @@ def op_return_script(data: bytes) -> OutputScript:
     return _script(f"OP_RETURN {DATA}", data, "op_return", "nulldata")
 
 
-def parse_address(text: str) -> OutputScript:
+def parse_address(text: str, network: Network = BITCOIN) -> OutputScript:
     """The output script of a mainnet address; raises InvalidAddress for anything else."""
-    if text[:3].lower() == SEGWIT_HRP + "1":
+    hrp = network.segwit_hrp
+    if hrp is not None and text[: len(hrp) + 1].lower() == hrp + "1":
         try:
-            witness_version, program = bech32.decode_segwit(SEGWIT_HRP, text)
+            witness_version, program = bech32.decode_segwit(hrp, text)
         except bech32.Bech32Error as error:
             raise InvalidAddress(text) from error
         return witness_script(witness_version, program)
+    if network.cashaddr_prefix is not None and _looks_like_cashaddr(text):
+        try:
+            address_type, hash_bytes = cashaddr.decode(text, network.cashaddr_prefix)
+        except cashaddr.CashAddrError as error:
+            raise InvalidAddress(text) from error
+        if address_type == cashaddr.P2PKH_TYPE:
+            return p2pkh_script(hash_bytes)
+        return p2sh_script(hash_bytes)
     try:
         payload = base58.decode_check(text)
     except base58.Base58Error as error:
         raise InvalidAddress(text) from error
     if len(payload) != 21:
         raise InvalidAddress(text)
-    if payload[0] == P2PKH_VERSION:
+    if payload[0] in network.p2pkh_versions:
         return p2pkh_script(payload[1:])
-    if payload[0] == P2SH_VERSION:
+    if payload[0] in network.p2sh_versions:
         return p2sh_script(payload[1:])
     raise InvalidAddress(text)
 
 
-def normalize_address(text: str) -> str:
-    """The canonical spelling: bech32 addresses are case-insensitive and stored lower-case."""
-    parse_address(text)
-    return text.lower() if text[:3].lower() == SEGWIT_HRP + "1" else text
+def _looks_like_cashaddr(text: str) -> bool:
+    """CashAddr payloads start with q, p, z or r and are 42 characters after any prefix."""
+    payload = text.rpartition(":")[2]
+    return ":" in text or (len(payload) == 42 and payload[:1].lower() in "qpzr")
 
 
-def p2wpkh_address(key_hash: bytes) -> str:
-    return bech32.encode_segwit(SEGWIT_HRP, 0, key_hash)
+def normalize_address(text: str, network: Network = BITCOIN) -> str:
+    """The canonical spelling: bech32 addresses are case-insensitive and stored lower-case;
+    Bitcoin Cash addresses are stored as prefixed lower-case CashAddr, whatever was sent."""
+    script = parse_address(text, network)
+    if network.cashaddr_prefix is not None:
+        return cashaddr_of(script, network)
+    hrp = network.segwit_hrp
+    if hrp is not None and text[: len(hrp) + 1].lower() == hrp + "1":
+        return text.lower()
+    return text
 
 
-def p2pkh_address(key_hash: bytes) -> str:
-    return base58.encode_check(bytes([P2PKH_VERSION]) + key_hash)
+def cashaddr_of(script: OutputScript, network: Network) -> str:
+    assert network.cashaddr_prefix is not None
+    address_type = cashaddr.P2PKH_TYPE if script.esplora_type == "p2pkh" else cashaddr.P2SH_TYPE
+    return cashaddr.encode(network.cashaddr_prefix, address_type, bytes.fromhex(script.program_hex))
+
+
+def legacy_address(script: OutputScript, network: Network) -> str:
+    """The Base58Check spelling of a P2PKH or P2SH script."""
+    versions = network.p2pkh_versions if script.esplora_type == "p2pkh" else network.p2sh_versions
+    return base58.encode_check(bytes([versions[0]]) + bytes.fromhex(script.program_hex))
+
+
+def p2wpkh_address(key_hash: bytes, network: Network = BITCOIN) -> str:
+    assert network.segwit_hrp is not None
+    return bech32.encode_segwit(network.segwit_hrp, 0, key_hash)
+
+
+def p2pkh_address(key_hash: bytes, network: Network = BITCOIN) -> str:
+    if network.cashaddr_prefix is not None:
+        return cashaddr.encode(network.cashaddr_prefix, cashaddr.P2PKH_TYPE, key_hash)
+    return base58.encode_check(bytes([network.p2pkh_versions[0]]) + key_hash)

@@ -9,9 +9,10 @@ from functools import lru_cache
 from itertools import islice
 from typing import Any, NamedTuple
 
-from tools.simulator.addresses import parse_address
+from tools.simulator.addresses import cashaddr_of, legacy_address, parse_address
 from tools.simulator.chain import Chain
 from tools.simulator.ledger import MEMPOOL
+from tools.simulator.networks import BITCOIN, Network
 from tools.simulator.summary import AddressSummary, TxoStats, summarize
 
 API_STATUS = {
@@ -22,7 +23,6 @@ API_STATUS = {
     "notice": "Try out our new API v.3: https://3xpl.com/data",
 }
 CACHE_DURATION_SECONDS = 60
-DASHBOARD_SERVERS = "API4,BTC5"
 ERROR_SERVERS = "API4"
 SATOSHI_PER_BITCOIN = 100_000_000
 
@@ -44,7 +44,7 @@ def optional_timestamp(unix_time: int | None) -> str | None:
     return None if unix_time is None else timestamp(unix_time)
 
 
-def usd(amount_sat: int, price_usd: int, *, digits: int | None = 4) -> int | float:
+def usd(amount_sat: int, price_usd: float, *, digits: int | None = 4) -> int | float:
     """A USD value as Blockchair writes it: the integer 0 for nothing, a float otherwise."""
     if amount_sat == 0:
         return 0
@@ -65,7 +65,7 @@ def _cache(chain: Chain) -> dict[str, Any]:
 
 def context(
     chain: Chain,
-    price_usd: int,
+    price_usd: float,
     *,
     rows: int,
     request_cost: float,
@@ -92,7 +92,7 @@ def context(
             "market_price_usd": price_usd,
             "cache": _cache(chain),
             "api": dict(API_STATUS),
-            "servers": DASHBOARD_SERVERS,
+            "servers": chain.network.blockchair_servers,
             "time": round(query_time, 9),
             "render_time": round(render_time, 9),
             "full_time": round(query_time + render_time, 9),
@@ -102,7 +102,7 @@ def context(
     return body
 
 
-def error_body(chain: Chain, price_usd: int, code: int, message: str) -> dict[str, Any]:
+def error_body(chain: Chain, price_usd: float, code: int, message: str) -> dict[str, Any]:
     """`{"data": null, "context": {"code": ..., "error": ...}}` as Blockchair sends it."""
     return {
         "data": None,
@@ -122,12 +122,17 @@ def error_body(chain: Chain, price_usd: int, code: int, message: str) -> dict[st
 
 
 def address_object(
-    address: str, summary: AddressSummary, price_usd: int, *, with_transaction_count: bool = True
+    address: str,
+    summary: AddressSummary,
+    price_usd: float,
+    *,
+    with_transaction_count: bool = True,
+    network: Network = BITCOIN,
 ) -> dict[str, Any]:
     """`data.{address}.address`: the empty object (`type: null`, zeros) for unused addresses."""
     total = summary.total_stats
     used = total.tx_count > 0
-    script = parse_address(address)
+    script = parse_address(address, network)
     body: dict[str, Any] = {
         "type": script.blockchair_type if used else None,
         "script_hex": script.script_hex if used else "",
@@ -147,6 +152,11 @@ def address_object(
     if with_transaction_count:
         body["scripthash_type"] = None
         body["transaction_count"] = total.tx_count
+    if network.cashaddr_prefix is not None:
+        body["formats"] = {
+            "legacy": legacy_address(script, network),
+            "cashaddr": cashaddr_of(script, network).partition(":")[2],
+        }
     return body
 
 
@@ -157,7 +167,7 @@ def _block_id(chain: Chain, number: int) -> int:
 
 def address_dashboard(
     chain: Chain,
-    price_usd: int,
+    price_usd: float,
     address: str,
     paging: Paging,
     *,
@@ -185,7 +195,7 @@ def address_dashboard(
     return {
         "data": {
             address: {
-                "address": address_object(address, summary, price_usd),
+                "address": address_object(address, summary, price_usd, network=chain.network),
                 "transactions": transactions,
                 "utxo": [
                     {
@@ -228,7 +238,7 @@ def _newest_first_across(chain: Chain, addresses: Sequence[str]) -> Iterator[int
 
 def addresses_dashboard(
     chain: Chain,
-    price_usd: int,
+    price_usd: float,
     addresses: Sequence[str],
     paging: Paging,
 ) -> dict[str, Any]:
@@ -285,7 +295,13 @@ def addresses_dashboard(
                 "transaction_count": len(every_transaction),
             },
             "addresses": {
-                address: address_object(address, summary, price_usd, with_transaction_count=False)
+                address: address_object(
+                    address,
+                    summary,
+                    price_usd,
+                    with_transaction_count=False,
+                    network=chain.network,
+                )
                 for address, summary in used.items()
             },
             "transactions": [chain.ledger.txid(number) for number in numbers],
@@ -313,32 +329,45 @@ def addresses_dashboard(
     }
 
 
-def _circulation_sat(height: int) -> int:
+def _circulation_sat(height: int, network: Network = BITCOIN) -> int:
+    interval = network.halving_interval
+    if interval is None:
+        return (height + 1) * network.first_subsidy_sat
     total = 0
-    subsidy = 50 * SATOSHI_PER_BITCOIN
+    subsidy = network.first_subsidy_sat
     start = 0
     while start <= height and subsidy:
-        end = min(height + 1, start + 210_000)
+        end = min(height + 1, start + interval)
         total += (end - start) * subsidy
-        start += 210_000
+        start += interval
         subsidy //= 2
     return total
 
 
-def stats(chain: Chain, price_usd: int) -> dict[str, Any]:
+def _subsidy_sat(height: int, network: Network) -> int:
+    if network.halving_interval is None:
+        return network.first_subsidy_sat
+    return network.first_subsidy_sat >> (height // network.halving_interval)
+
+
+def stats(chain: Chain, price_usd: float) -> dict[str, Any]:
     """`/bitcoin/stats`: network figures derived from the tip, so they are deterministic."""
     tip = chain.tip_height
-    circulation = _circulation_sat(tip)
+    circulation = _circulation_sat(tip, chain.network)
     mempool = chain.mempool
-    subsidy = (50 * SATOSHI_PER_BITCOIN) >> (tip // 210_000)
-    next_retarget = chain.block_time(tip) + 600 * (2016 - tip % 2016)
+    subsidy = _subsidy_sat(tip, chain.network)
+    network = chain.network
+    interval = network.block_interval_seconds
+    blocks_24h = 86_400 // interval
+    grown = tip - network.initial_tip_height
+    next_retarget = chain.block_time(tip) + interval * (2016 - tip % 2016)
     return {
         "data": {
             "blocks": tip + 1,
-            "transactions": 1_100_000_000 + 3_000 * (tip - 880_000),
-            "outputs": 3_000_000_000 + 8_000 * (tip - 880_000),
+            "transactions": 1_100_000_000 + 3_000 * grown,
+            "outputs": 3_000_000_000 + 8_000 * grown,
             "circulation": circulation,
-            "blocks_24h": 144,
+            "blocks_24h": blocks_24h,
             "transactions_24h": 432_000,
             "difficulty": 126_982_285_146_989.3,
             "volume_24h": 52_300_000_000_000,
@@ -354,9 +383,9 @@ def stats(chain: Chain, price_usd: int) -> dict[str, Any]:
             "best_block_height": tip,
             "best_block_hash": chain.block_hash(tip),
             "best_block_time": timestamp(chain.block_time(tip)),
-            "blockchain_size": 700_000_000_000 + 1_500_000 * (tip - 880_000),
+            "blockchain_size": 700_000_000_000 + 1_500_000 * grown,
             "average_transaction_fee_24h": 1_450,
-            "inflation_24h": 144 * subsidy,
+            "inflation_24h": blocks_24h * subsidy,
             "median_transaction_fee_24h": 620,
             "cdd_24h": 4_115_243.876_543_21,
             "largest_transaction_24h": {
@@ -365,7 +394,7 @@ def stats(chain: Chain, price_usd: int) -> dict[str, Any]:
             },
             "nodes": 21_345,
             "hashrate_24h": "912345678901234567890",
-            "inflation_usd_24h": usd(144 * subsidy, price_usd),
+            "inflation_usd_24h": usd(blocks_24h * subsidy, price_usd),
             "average_transaction_fee_usd_24h": usd(1_450, price_usd),
             "median_transaction_fee_usd_24h": usd(620, price_usd),
             "market_price_usd": price_usd,

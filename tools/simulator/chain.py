@@ -10,11 +10,12 @@ from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 from tools.simulator.ledger import DROPPED, MEMPOOL, Ledger, TransactionDraft
+from tools.simulator.networks import BITCOIN, Network
 
-GENESIS_TIME = 1_231_006_505
-BLOCK_INTERVAL_SECONDS = 600
-INITIAL_TIP_HEIGHT = 880_000
-BLOCK_HASH_ZERO_PREFIX = "0" * 19
+GENESIS_TIME = BITCOIN.genesis_time
+BLOCK_INTERVAL_SECONDS = BITCOIN.block_interval_seconds
+INITIAL_TIP_HEIGHT = BITCOIN.initial_tip_height
+BLOCK_HASH_ZERO_PREFIX = "0" * BITCOIN.block_hash_zero_prefix
 
 T = TypeVar("T")
 
@@ -37,10 +38,11 @@ class AddressHistory:
 class Chain:
     """All state a provider answers from; callers hold the simulator's lock while using it."""
 
-    def __init__(self, seed: int) -> None:
+    def __init__(self, seed: int, network: Network = BITCOIN) -> None:
         self.seed = seed
+        self.network = network
         self.ledger = Ledger()
-        self.tip_height = INITIAL_TIP_HEIGHT
+        self.tip_height = network.initial_tip_height
         # Bumped by every change, so cached summaries know when they are stale.
         self.version = 0
         self._block_generations: dict[int, int] = {}
@@ -52,12 +54,16 @@ class Chain:
         self._memo_version = -1
 
     def block_time(self, height: int) -> int:
-        return GENESIS_TIME + BLOCK_INTERVAL_SECONDS * height
+        return self.network.genesis_time + self.network.block_interval_seconds * height
 
     def block_hash(self, height: int) -> str:
         generation = self._block_generations.get(height, 0)
-        digest = hashlib.sha256(f"{self.seed}:block:{height}:{generation}".encode()).hexdigest()
-        return BLOCK_HASH_ZERO_PREFIX + digest[len(BLOCK_HASH_ZERO_PREFIX) :]
+        # Bitcoin keeps the label it always had, so its hashes stay the same.
+        label = "" if self.network is BITCOIN else f"{self.network.name}:"
+        text = f"{self.seed}:{label}block:{height}:{generation}"
+        digest = hashlib.sha256(text.encode()).hexdigest()
+        zeros = self.network.block_hash_zero_prefix
+        return "0" * zeros + digest[zeros:]
 
     def replace_block(self, height: int) -> None:
         """Give a block a new hash, as a competing block at the same height would have."""

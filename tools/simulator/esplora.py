@@ -15,9 +15,9 @@ from tools.simulator.addresses import InvalidAddress, normalize_address
 from tools.simulator.chain import Chain
 from tools.simulator.esplora_json import address_json, status_json, transaction_json, utxo_json
 from tools.simulator.ledger import DROPPED
+from tools.simulator.networks import BITCOIN, Network
 from tools.simulator.provider_errors import (
     BLOCK_NOT_FOUND,
-    INVALID_BITCOIN_ADDRESS,
     INVALID_HEX_STRING,
     INVALID_NUMBER,
     TRANSACTION_NOT_FOUND,
@@ -56,10 +56,17 @@ def chain_page(chain: Chain, address: str, last_seen_txid: str | None) -> list[i
 
 
 class EsploraApi:
-    def __init__(self, simulator: Simulator) -> None:
+    def __init__(self, simulator: Simulator, network: Network = BITCOIN) -> None:
         self.simulator = simulator
+        self.network = network
+
+    @property
+    def chain(self) -> Chain:
+        """Hold the simulator's lock while using it."""
+        return self.simulator.chain_for(self.network)
 
     def routes(self) -> list[BaseRoute]:
+        _with_address = self._with_address
         return [
             Route("/address/{address}", _with_address(self.address)),
             Route("/address/{address}/txs", _with_address(self.address_txs)),
@@ -79,17 +86,17 @@ class EsploraApi:
         ]
 
     def _transactions(self, numbers: list[int]) -> list[dict[str, Any]]:
-        return [transaction_json(self.simulator.chain, number) for number in numbers]
+        return [transaction_json(self.chain, number) for number in numbers]
 
     async def address(self, request: Request, address: str) -> Response:
         with self.simulator.lock:
-            summary = summarize(self.simulator.chain, address)
+            summary = summarize(self.chain, address)
         return JSONResponse(address_json(request.path_params["address"], summary))
 
     async def address_txs(self, request: Request, address: str) -> Response:
         """Up to 50 mempool transactions, then the newest 25 confirmed ones."""
         with self.simulator.lock:
-            chain = self.simulator.chain
+            chain = self.chain
             mempool = list(reversed(chain.history(address).mempool))[:MAX_MEMPOOL_TXS]
             body = self._transactions(mempool + chain_page(chain, address, None))
         return JSONResponse(body)
@@ -100,27 +107,27 @@ class EsploraApi:
         if last_seen is not None and not TXID_PATTERN.match(last_seen):
             last_seen = None
         with self.simulator.lock:
-            chain = self.simulator.chain
+            chain = self.chain
             body = self._transactions(chain_page(chain, address, last_seen))
         return JSONResponse(body)
 
     async def address_txs_mempool(self, request: Request, address: str) -> Response:
         with self.simulator.lock:
-            mempool = self.simulator.chain.history(address).mempool
+            mempool = self.chain.history(address).mempool
             body = self._transactions(list(reversed(mempool))[:MAX_MEMPOOL_TXS])
         return JSONResponse(body)
 
     async def address_utxo(self, request: Request, address: str) -> Response:
         with self.simulator.lock:
-            chain = self.simulator.chain
+            chain = self.chain
             body = [utxo_json(chain, utxo) for utxo in summarize(chain, address).utxos]
         return JSONResponse(body)
 
     def _find(self, txid: str) -> int | Response:
         if not TXID_PATTERN.match(txid):
             return _text(INVALID_HEX_STRING, 400)
-        number = self.simulator.chain.ledger.find(txid.lower())
-        if number is None or self.simulator.chain.ledger.height(number) == DROPPED:
+        number = self.chain.ledger.find(txid.lower())
+        if number is None or self.chain.ledger.height(number) == DROPPED:
             return _text(TRANSACTION_NOT_FOUND, 404)
         return number
 
@@ -129,7 +136,7 @@ class EsploraApi:
             found = self._find(request.path_params["txid"])
             if isinstance(found, Response):
                 return found
-            body = transaction_json(self.simulator.chain, found)
+            body = transaction_json(self.chain, found)
         return JSONResponse(body)
 
     async def transaction_status(self, request: Request) -> Response:
@@ -139,16 +146,16 @@ class EsploraApi:
                 if found.status_code == 404:
                     return JSONResponse({"confirmed": False})
                 return found
-            body = status_json(self.simulator.chain, found)
+            body = status_json(self.chain, found)
         return JSONResponse(body)
 
     async def tip_height(self, request: Request) -> Response:
         with self.simulator.lock:
-            return _text(str(self.simulator.chain.tip_height))
+            return _text(str(self.chain.tip_height))
 
     async def tip_hash(self, request: Request) -> Response:
         with self.simulator.lock:
-            chain = self.simulator.chain
+            chain = self.chain
             return _text(chain.block_hash(chain.tip_height))
 
     async def block_hash_at(self, request: Request) -> Response:
@@ -156,7 +163,7 @@ class EsploraApi:
         if not text.isdigit():
             return _text(INVALID_NUMBER, 400)
         with self.simulator.lock:
-            chain = self.simulator.chain
+            chain = self.chain
             if int(text) > chain.tip_height:
                 return _text(BLOCK_NOT_FOUND, 404)
             return _text(chain.block_hash(int(text)))
@@ -164,18 +171,18 @@ class EsploraApi:
     async def unknown_endpoint(self, request: Request) -> Response:
         return _text("Not Found", 404)
 
+    def _with_address(self, handler: AddressHandler) -> Callable[[Request], Awaitable[Response]]:
+        """Validates the path's address once for every address endpoint (400 as Esplora does)."""
+        invalid = f"Invalid {self.network.display_name} address"
+
+        async def endpoint(request: Request) -> Response:
+            try:
+                address = normalize_address(request.path_params["address"], self.network)
+            except InvalidAddress:
+                return _text(invalid, 400)
+            return await handler(request, address)
+
+        return endpoint
+
 
 AddressHandler = Callable[[Request, str], Awaitable[Response]]
-
-
-def _with_address(handler: AddressHandler) -> Callable[[Request], Awaitable[Response]]:
-    """Validates the path's address once for every address endpoint (400 as Esplora does)."""
-
-    async def endpoint(request: Request) -> Response:
-        try:
-            address = normalize_address(request.path_params["address"])
-        except InvalidAddress:
-            return _text(INVALID_BITCOIN_ADDRESS, 400)
-        return await handler(request, address)
-
-    return endpoint

@@ -15,6 +15,7 @@ from tools.simulator.addresses import (
 )
 from tools.simulator.chain import Chain
 from tools.simulator.ledger import MEMPOOL, Leg, Utxo
+from tools.simulator.networks import BITCOIN, Network
 from tools.simulator.summary import AddressSummary, TxoStats
 
 COINBASE_TXID = "0" * 64
@@ -26,8 +27,8 @@ P2WPKH_COUNTERPARTY_SHARE = 0.75
 
 
 @lru_cache(maxsize=8192)
-def script_of(address: str) -> OutputScript:
-    return parse_address(address)
+def script_of(address: str, network: Network = BITCOIN) -> OutputScript:
+    return parse_address(address, network)
 
 
 def status_json(chain: Chain, number: int) -> dict[str, Any]:
@@ -108,13 +109,13 @@ def _output_json(script: OutputScript, value_sat: int, address: str | None) -> d
     return output
 
 
-def _counterparty_output(rng: Random, value_sat: int) -> dict[str, Any]:
+def _counterparty_output(rng: Random, value_sat: int, network: Network) -> dict[str, Any]:
     key_hash = rng.randbytes(20)
-    if rng.random() < P2WPKH_COUNTERPARTY_SHARE:
-        address = p2wpkh_address(key_hash)
+    if rng.random() < P2WPKH_COUNTERPARTY_SHARE and network.segwit_hrp is not None:
+        address = p2wpkh_address(key_hash, network)
     else:
-        address = p2pkh_address(key_hash)
-    return _output_json(script_of(address), value_sat, address)
+        address = p2pkh_address(key_hash, network)
+    return _output_json(script_of(address, network), value_sat, address)
 
 
 def _split(total: int, parts: int, minimum: int, rng: Random) -> list[int]:
@@ -142,10 +143,12 @@ def _inputs(
     for slot in range(vin_count):
         leg = tracked.get(slot)
         if leg is not None and leg.spends is not None:
-            prevout = _output_json(script_of(leg.address), leg.value_sat, leg.address)
+            prevout = _output_json(
+                script_of(leg.address, chain.network), leg.value_sat, leg.address
+            )
             spent_txid, spent_vout = ledger.txid(leg.spends[0]), leg.spends[1]
         else:
-            prevout = _counterparty_output(rng, next(counterparty_values))
+            prevout = _counterparty_output(rng, next(counterparty_values), chain.network)
             spent_txid, spent_vout = rng.randbytes(32).hex(), rng.randrange(4)
         inputs.append(_input_json(spent_txid, spent_vout, prevout, sequence, rng))
     return inputs
@@ -219,7 +222,8 @@ def _outputs(chain: Chain, number: int, legs: list[Leg], rng: Random) -> list[di
     for slot in range(vout_count):
         leg = tracked.get(slot)
         if leg is not None:
-            outputs.append(_output_json(script_of(leg.address), leg.value_sat, leg.address))
+            script = script_of(leg.address, chain.network)
+            outputs.append(_output_json(script, leg.value_sat, leg.address))
         elif slot == op_return_slot:
             if ledger.is_coinbase(number):
                 data = WITNESS_COMMITMENT_PREFIX + rng.randbytes(32)
@@ -227,7 +231,7 @@ def _outputs(chain: Chain, number: int, legs: list[Leg], rng: Random) -> list[di
                 data = rng.randbytes(rng.randint(8, 40))
             outputs.append(_output_json(op_return_script(data), 0, None))
         else:
-            outputs.append(_counterparty_output(rng, next(counterparty_values)))
+            outputs.append(_counterparty_output(rng, next(counterparty_values), chain.network))
     return outputs
 
 

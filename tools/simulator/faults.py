@@ -7,6 +7,7 @@ from dataclasses import dataclass, replace
 
 from tools.simulator.ethereum.errors import ETHEREUM_FAULT_STATUSES
 from tools.simulator.provider_errors import BLOCKCHAIR_FAULT_STATUSES, ESPLORA_FAULT_STATUSES
+from tools.simulator.provider_responses import FAULT_STATUSES, RPC_FAULT_CODES
 from tools.simulator.types import FAULT_KINDS, PROVIDERS, FaultKind, Provider
 
 
@@ -20,7 +21,9 @@ class Fault:
     - drop_connection: send the headers and half the body, then close the connection;
     - malformed_json: a 200 whose body is the real body cut in half;
     - notok (Etherscan only): HTTP 200 `status "0"` NOTOK "Free API access is temporarily
-      unavailable…".
+      unavailable…";
+    - rpc_error (Solana only): a JSON-RPC error with HTTP 200, `status` being its code
+      (-32005 node unhealthy, -32011, -32014, -32016, -32019).
     """
 
     kind: FaultKind
@@ -39,11 +42,20 @@ class Fault:
             raise ValueError("a timeout needs a positive delay_seconds")
         if self.kind == "notok" and provider != "etherscan":
             raise ValueError("only Etherscan answers NOTOK")
+        if self.kind == "rpc_error" and (
+            provider != "solana" or self.status not in RPC_FAULT_CODES
+        ):
+            raise ValueError(
+                f"rpc_error is for solana, with status one of {sorted(RPC_FAULT_CODES)}"
+            )
         if self.kind == "error_status":
             allowed = {
                 "blockchair": BLOCKCHAIR_FAULT_STATUSES,
                 "esplora": ESPLORA_FAULT_STATUSES,
-            }.get(provider, ETHEREUM_FAULT_STATUSES)
+                "etherscan": ETHEREUM_FAULT_STATUSES,
+                "blockscout": ETHEREUM_FAULT_STATUSES,
+                **FAULT_STATUSES,
+            }[provider]
             if self.status not in allowed:
                 raise ValueError(f"{provider} error statuses: {sorted(allowed)}")
 

@@ -1,4 +1,4 @@
-"""In front of both provider APIs: counts calls, then applies faults, rate limits and keys."""
+"""In front of every provider API: counts calls, then applies faults, rate limits and keys."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from tools.simulator.blockchair_json import error_body
 from tools.simulator.ethereum import gateway_rules
 from tools.simulator.faults import Fault
+from tools.simulator.networks import BITCOIN, Network
 from tools.simulator.paths import kind_of, provider_of
 from tools.simulator.provider_errors import (
     BLOCKCHAIR_MESSAGES,
@@ -23,6 +24,14 @@ from tools.simulator.provider_errors import (
     ESPLORA_MESSAGES,
     INVALID_API_TOKEN,
     TOO_MANY_REQUESTS_HTML,
+)
+from tools.simulator.provider_responses import (
+    FAULT_STATUSES,
+    RpcCall,
+    error_status_response,
+    over_limit_response,
+    read_rpc_call,
+    rpc_error_response,
 )
 from tools.simulator.rate_limit import RateLimit
 from tools.simulator.request_log import RequestRecord
@@ -54,11 +63,13 @@ class DroppedConnectionLogFilter(logging.Filter):
         return True
 
 
-def blockchair_error(simulator: Simulator, status: int, message: str | None = None) -> Response:
+def blockchair_error(
+    simulator: Simulator, status: int, message: str | None = None, network: Network = BITCOIN
+) -> Response:
     with simulator.lock:
         body = error_body(
-            simulator.chain,
-            simulator.market_price_usd,
+            simulator.chain_for(network),
+            simulator.blockchair_price_usd(network),
             status,
             message or BLOCKCHAIR_MESSAGES[status],
         )
@@ -78,13 +89,18 @@ class Gateway:
             return
         path: str = scope["path"]
         query = scope.get("query_string", b"").decode("latin-1")
+        arrived = time.monotonic()
+        rpc_call: RpcCall | None = None
+        kind = kind_of(provider, path, query)
+        client = _client_id(provider, scope, query)
+        if provider == "solana":
+            # JSON-RPC says what it calls in the body; limits and faults apply per method.
+            receive, rpc_call = await read_rpc_call(receive)
+            kind = rpc_call.method
+            query = f"method={kind}"
+            client = f"{client} method:{kind}"
         record = RequestRecord(
-            provider=provider,
-            kind=kind_of(provider, path, query),
-            path=path,
-            query=query,
-            client=_client_id(provider, scope, query),
-            at=time.monotonic(),
+            provider=provider, kind=kind, path=path, query=query, client=client, at=arrived
         )
         self.simulator.request_log.add(record)
         send = _recording_status(send, record)
@@ -92,7 +108,7 @@ class Gateway:
         fault = self.simulator.faults.take(provider, f"{path}?{query}" if query else path)
         if fault is not None:
             record.refused_by = fault.kind
-            await self._apply_fault(fault, provider, scope, receive, send)
+            await self._apply_fault(fault, provider, scope, receive, send, rpc_call)
             return
         broken_limit = self.simulator.rate_limiter.admit(provider, record.client, record.at)
         if provider == "blockscout":
@@ -101,7 +117,7 @@ class Gateway:
             )
         if broken_limit is not None:
             record.refused_by = "rate_limited"
-            await self._over_limit(provider, broken_limit)(scope, receive, send)
+            await self._over_limit(provider, broken_limit, rpc_call)(scope, receive, send)
             return
         refusal = self._key_refusal(query) if provider == "blockchair" else None
         if provider == "etherscan":
@@ -115,12 +131,16 @@ class Gateway:
             return
         await self.app(scope, receive, send)
 
-    def _over_limit(self, provider: Provider, limit: RateLimit) -> Response:
+    def _over_limit(
+        self, provider: Provider, limit: RateLimit, rpc_call: RpcCall | None = None
+    ) -> Response:
         if provider == "blockchair":
             return blockchair_error(self.simulator, limit.blockchair_status)
         if provider in ("etherscan", "blockscout"):
             return gateway_rules.over_limit(provider)
-        return HTMLResponse(TOO_MANY_REQUESTS_HTML, status_code=429)
+        if provider == "esplora":
+            return HTMLResponse(TOO_MANY_REQUESTS_HTML, status_code=429)
+        return over_limit_response(provider, rpc_call)
 
     def _key_refusal(self, query: str) -> Response | None:
         with self.simulator.lock:
@@ -135,9 +155,21 @@ class Gateway:
         return None
 
     async def _apply_fault(
-        self, fault: Fault, provider: Provider, scope: Scope, receive: Receive, send: Send
+        self,
+        fault: Fault,
+        provider: Provider,
+        scope: Scope,
+        receive: Receive,
+        send: Send,
+        rpc_call: RpcCall | None = None,
     ) -> None:
-        if fault.kind == "error_status":
+        if fault.kind == "rpc_error":
+            assert fault.status is not None
+            await rpc_error_response(fault.status, rpc_call)(scope, receive, send)
+        elif fault.kind == "error_status" and provider in FAULT_STATUSES:
+            assert fault.status is not None
+            await error_status_response(provider, fault.status, rpc_call)(scope, receive, send)
+        elif fault.kind == "error_status":
             assert fault.status is not None
             if provider == "blockchair":
                 response = blockchair_error(self.simulator, fault.status)

@@ -36,7 +36,7 @@ class ReorgReport:
 
 def check_payments(chain: Chain, address: str, amounts_sat: Sequence[int]) -> None:
     """Raise ValueError, before anything changes, if the payments cannot all be made."""
-    balance_sat = summarize(chain, normalize_address(address)).balance_sat
+    balance_sat = summarize(chain, normalize_address(address, chain.network)).balance_sat
     for amount_sat in amounts_sat:
         if amount_sat == 0:
             raise ValueError("amount_sat must not be 0")
@@ -52,7 +52,7 @@ def check_payments(chain: Chain, address: str, amounts_sat: Sequence[int]) -> No
 def add_payment(chain: Chain, address: str, amount_sat: int, *, height: int = MEMPOOL) -> str:
     """A transaction changing the address's balance by exactly `amount_sat` (negative: a spend
     of its largest coins, unconfirmed ones included, with change back to it)."""
-    address = normalize_address(address)
+    address = normalize_address(address, chain.network)
     check_payments(chain, address, [amount_sat])
     txid = hashlib.sha256(
         f"{chain.seed}:payment:{len(chain.ledger)}:{address}:{amount_sat}".encode()

@@ -10,11 +10,16 @@ from tools.simulator.types import Provider
 ESPLORA_PREFIX = "/esplora"
 ADMIN_PREFIX = "/_admin"
 BLOCKCHAIR_PREFIX = "/bitcoin/"
+BLOCKCHAIR_OTHER_PREFIXES = ("/litecoin/", "/dogecoin/", "/bitcoin-cash/")
+LITECOIN_ESPLORA_PREFIX = "/litecoin-esplora"
+SOLANA_PATH = "/solana"
+COINGECKO_PREFIX = "/coingecko/api/v3"
 
+_CHAINS = "(?:bitcoin|litecoin|dogecoin|bitcoin-cash)"
 BLOCKCHAIR_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
-    ("address_dashboard", re.compile(r"^/bitcoin/dashboards/address/[^/]+$")),
-    ("addresses_dashboard", re.compile(r"^/bitcoin/dashboards/addresses/[^/]+$")),
-    ("stats", re.compile(r"^/bitcoin/stats$")),
+    ("address_dashboard", re.compile(rf"^/{_CHAINS}/dashboards/address/[^/]+$")),
+    ("addresses_dashboard", re.compile(rf"^/{_CHAINS}/dashboards/addresses/[^/]+$")),
+    ("stats", re.compile(rf"^/{_CHAINS}/stats$")),
 )
 ESPLORA_KINDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("address", re.compile(r"^/address/[^/]+$")),
@@ -36,15 +41,35 @@ def provider_of(path: str) -> Provider | None:
         return "esplora"
     if path.startswith(BLOCKCHAIR_PREFIX):
         return "blockchair"
-    return ethereum_provider_of(path)
+    return ethereum_provider_of(path) or _other_provider_of(path)
+
+
+def _other_provider_of(path: str) -> Provider | None:
+    if path == LITECOIN_ESPLORA_PREFIX or path.startswith(LITECOIN_ESPLORA_PREFIX + "/"):
+        return "litecoin-esplora"
+    if path.startswith(BLOCKCHAIR_OTHER_PREFIXES):
+        return "blockchair"
+    if path == SOLANA_PATH:
+        return "solana"
+    if path.startswith(COINGECKO_PREFIX + "/"):
+        return "coingecko"
+    return None
 
 
 def kind_of(provider: Provider, path: str, query: str = "") -> str:
     """A short name for the endpoint, e.g. `address_dashboard`, `address_txs_chain`, or for
-    Etherscan and Blockscout the `action` (`txlist`)."""
+    Etherscan and Blockscout the `action` (`txlist`); for Solana the gateway names the
+    JSON-RPC method instead."""
     if provider in ("etherscan", "blockscout"):
         return ethereum_kind_of(path, query)
-    if provider == "esplora":
+    if provider == "litecoin-esplora":
+        path = path[len(LITECOIN_ESPLORA_PREFIX) :]
+        kinds = ESPLORA_KINDS
+    elif provider == "solana":
+        return "rpc"
+    elif provider == "coingecko":
+        return "simple_price" if path == COINGECKO_PREFIX + "/simple/price" else "other"
+    elif provider == "esplora":
         path = path[len(ESPLORA_PREFIX) :]
         kinds = ESPLORA_KINDS
     else:

@@ -6,9 +6,19 @@ import threading
 import time
 
 from tools.simulator.admin import SimulatorAdmin
+from tools.simulator.chain_admin import ChainAdmin
 from tools.simulator.ethereum.paths import BLOCKSCOUT_PATH, ETHERSCAN_V2_PATH
-from tools.simulator.paths import ADMIN_PREFIX, ESPLORA_PREFIX
+from tools.simulator.networks import network_named
+from tools.simulator.paths import (
+    ADMIN_PREFIX,
+    COINGECKO_PREFIX,
+    ESPLORA_PREFIX,
+    LITECOIN_ESPLORA_PREFIX,
+    SOLANA_PATH,
+)
+from tools.simulator.price_admin import PriceAdmin
 from tools.simulator.serve import SimulatorServer, bind
+from tools.simulator.solana.admin import SolanaAdmin
 from tools.simulator.state import DEFAULT_MARKET_PRICE_USD, Simulator
 
 START_TIMEOUT_SECONDS = 20
@@ -41,10 +51,19 @@ class RunningSimulator:
         self.admin_url = self.base_url + ADMIN_PREFIX
         self.etherscan_url = self.base_url + ETHERSCAN_V2_PATH
         self.blockscout_url = self.base_url + BLOCKSCOUT_PATH
+        self.litecoin_esplora_url = self.base_url + LITECOIN_ESPLORA_PREFIX
+        self.solana_url = self.base_url + SOLANA_PATH
+        self.coingecko_url = self.base_url + COINGECKO_PREFIX
+        self.solana = SolanaAdmin(self.simulator)
+        self.prices = PriceAdmin(self.simulator)
         self._server = SimulatorServer(self.simulator)
         self._thread = threading.Thread(
             target=self._server.run, args=(self._socket,), name="provider-simulator", daemon=True
         )
+
+    def chain_admin(self, chain: str) -> ChainAdmin:
+        """The admin handle of "litecoin", "dogecoin" or "bitcoin-cash"."""
+        return ChainAdmin(self.simulator, network_named(chain))
 
     def start(self) -> None:
         self._thread.start()

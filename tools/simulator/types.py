@@ -4,10 +4,32 @@ from __future__ import annotations
 
 from typing import Literal
 
-Provider = Literal["blockchair", "esplora", "etherscan", "blockscout"]
-PROVIDERS: tuple[Provider, ...] = ("blockchair", "esplora", "etherscan", "blockscout")
+Provider = Literal[
+    "blockchair",
+    "esplora",
+    "etherscan",
+    "blockscout",
+    "litecoin-esplora",
+    "solana",
+    "coingecko",
+]
+PROVIDERS: tuple[Provider, ...] = (
+    "blockchair",
+    "esplora",
+    "etherscan",
+    "blockscout",
+    "litecoin-esplora",
+    "solana",
+    "coingecko",
+)
 FaultKind = Literal[
-    "error_status", "html_429", "timeout", "drop_connection", "malformed_json", "notok"
+    "error_status",
+    "html_429",
+    "timeout",
+    "drop_connection",
+    "malformed_json",
+    "notok",
+    "rpc_error",
 ]
 FAULT_KINDS: tuple[FaultKind, ...] = (
     "error_status",
@@ -16,4 +38,5 @@ FAULT_KINDS: tuple[FaultKind, ...] = (
     "drop_connection",
     "malformed_json",
     "notok",
+    "rpc_error",
 )
