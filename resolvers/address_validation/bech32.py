@@ -3,6 +3,7 @@ any chain that has them, told apart by their human-readable part."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Final
 
@@ -135,17 +136,39 @@ def _polymod(values: list[int]) -> int:
 
 def convert_5bit_to_8bit(words: list[int], *, format_name: str) -> bytes:
     """Bytes from base32 words; at most 4 bits of zero padding (BIP-173, and CashAddr alike)."""
+    return bytes(_convert_bits(words, from_bits=5, to_bits=8, pad=False, format_name=format_name))
+
+
+def convert_8bit_to_5bit(data: bytes) -> list[int]:
+    """Base32 words from bytes, the last word padded with zero bits."""
+    return _convert_bits(data, from_bits=8, to_bits=5, pad=True, format_name="")
+
+
+def _convert_bits(
+    values: Iterable[int], *, from_bits: int, to_bits: int, pad: bool, format_name: str
+) -> list[int]:
+    """BIP-173's convertbits: regroup `from_bits`-bit values into `to_bits`-bit ones. With `pad`
+    (encoding) the last group is filled up with zero bits; without it (decoding) what is left
+    over must be fewer than `from_bits` zero bits, and the error names `format_name`."""
     accumulator = 0
     pending_bits = 0
-    program = bytearray()
-    for word in words:
-        accumulator = ((accumulator << 5) | word) & 0xFFF
-        pending_bits += 5
-        if pending_bits >= 8:
-            pending_bits -= 8
-            program.append((accumulator >> pending_bits) & 0xFF)
-    if pending_bits >= 5:
-        raise InvalidAddressError(f"{format_name} data has more than 4 bits of padding")
+    accumulator_mask = (1 << (from_bits + to_bits - 1)) - 1
+    value_mask = (1 << to_bits) - 1
+    regrouped = []
+    for value in values:
+        accumulator = ((accumulator << from_bits) | value) & accumulator_mask
+        pending_bits += from_bits
+        while pending_bits >= to_bits:
+            pending_bits -= to_bits
+            regrouped.append((accumulator >> pending_bits) & value_mask)
+    if pad:
+        if pending_bits:
+            regrouped.append((accumulator << (to_bits - pending_bits)) & value_mask)
+        return regrouped
+    if pending_bits >= from_bits:
+        raise InvalidAddressError(
+            f"{format_name} data has more than {from_bits - 1} bits of padding"
+        )
     if accumulator & ((1 << pending_bits) - 1):
         raise InvalidAddressError(f"{format_name} data has non-zero padding")
-    return bytes(program)
+    return regrouped

@@ -7,7 +7,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Final
 
-from resolvers.address_validation.bech32 import CHARSET, bch_polymod, convert_5bit_to_8bit
+from resolvers.address_validation.bech32 import (
+    CHARSET,
+    bch_polymod,
+    convert_5bit_to_8bit,
+    convert_8bit_to_5bit,
+)
 from resolvers.address_validation.syntax import InvalidAddressError
 
 _VALUE_BY_CHAR: Final = {char: value for value, char in enumerate(CHARSET)}
@@ -56,7 +61,7 @@ def decode(text: str, *, default_prefix: str) -> CashAddrPayload:
 
 def encode(payload: CashAddrPayload) -> str:
     """`prefix:payload` in lower case."""
-    values = _convert_8bit_to_5bit(bytes([payload.version_byte]) + payload.data)
+    values = convert_8bit_to_5bit(bytes([payload.version_byte]) + payload.data)
     residue = polymod([*_prefix_values(payload.prefix), 0, *values, *[0] * _CHECKSUM_LENGTH])
     checksum = [
         (residue >> 5 * (_CHECKSUM_LENGTH - 1 - index)) & 31 for index in range(_CHECKSUM_LENGTH)
@@ -71,18 +76,3 @@ def polymod(values: list[int]) -> int:
 
 def _prefix_values(prefix: str) -> list[int]:
     return [ord(char) & 31 for char in prefix]
-
-
-def _convert_8bit_to_5bit(data: bytes) -> list[int]:
-    accumulator = 0
-    pending_bits = 0
-    words = []
-    for byte in data:
-        accumulator = ((accumulator << 8) | byte) & 0xFFF
-        pending_bits += 8
-        while pending_bits >= 5:
-            pending_bits -= 5
-            words.append((accumulator >> pending_bits) & 31)
-    if pending_bits:
-        words.append((accumulator << (5 - pending_bits)) & 31)
-    return words

@@ -1,16 +1,13 @@
-"""Tests for Bitcoin Cash addresses: CashAddr in every accepted spelling and legacy Base58Check,
-all stored as lower-case CashAddr with the `bitcoincash:` prefix."""
+"""Bitcoin Cash addresses: CashAddr in every accepted spelling and legacy Base58Check, all
+stored as lower-case CashAddr with the `bitcoincash:` prefix."""
 
 from __future__ import annotations
 
-import re
-
-import pytest
-
-from resolvers.address_validation.bitcoin_cash import parse_bitcoin_cash_address
-from resolvers.address_validation.syntax import InvalidAddressError
-
-TESTNET_MESSAGE = "is a testnet address; chain BITCOIN_CASH accepts mainnet addresses only"
+from db.models import Chain
+from tests.resolvers.address_validation.vectors import (
+    ChainVectors,
+    stored_as_given,
+)
 
 # Legacy and CashAddr forms of the same hash160, from bitcoincash.org spec/cashaddr.md
 # ("Examples of address translation") and the recorded provider samples (PROVIDERS.md).
@@ -45,7 +42,6 @@ LEGACY_AND_CASHADDR = [
         "bitcoincash:pp8skudq3x5hzw8ew7vzsw8tn4k8wxsqsv0lt0mf3g",
     ),
 ]
-CASHADDRS = [cashaddr for _, cashaddr in LEGACY_AND_CASHADDR]
 
 # Every vector of https://github.com/cashtokens/cashtokens/blob/master/test-vectors/cashaddr.json
 # (the CashTokens CHIP, which adds the token-aware types 2 and 3 to the spec's table).
@@ -286,129 +282,89 @@ CASHTOKENS_REJECTED = [
 ]
 
 
-def assert_rejected(text: str, message_fragment: str) -> None:
-    with pytest.raises(InvalidAddressError, match=re.escape(message_fragment)):
-        parse_bitcoin_cash_address(text)
+def cashaddr_spellings(cashaddr: str) -> list[tuple[str, str]]:
+    """A stored CashAddr as typed with and without its prefix, in lower and upper case."""
+    upper = cashaddr.upper()
+    return [
+        (spelling, cashaddr)
+        for spelling in (
+            cashaddr,
+            cashaddr.removeprefix("bitcoincash:"),
+            upper,
+            upper.removeprefix("BITCOINCASH:"),
+        )
+    ]
 
 
-@pytest.mark.parametrize(("legacy", "cashaddr"), LEGACY_AND_CASHADDR)
-def test_legacy_address_is_stored_as_its_cashaddr(legacy: str, cashaddr: str) -> None:
-    assert parse_bitcoin_cash_address(legacy) == cashaddr
-
-
-@pytest.mark.parametrize("cashaddr", CASHADDRS)
-def test_cashaddr_with_prefix_is_stored_unchanged(cashaddr: str) -> None:
-    assert parse_bitcoin_cash_address(cashaddr) == cashaddr
-
-
-@pytest.mark.parametrize("cashaddr", CASHADDRS)
-def test_cashaddr_without_prefix_gets_the_prefix(cashaddr: str) -> None:
-    assert parse_bitcoin_cash_address(cashaddr.removeprefix("bitcoincash:")) == cashaddr
-
-
-@pytest.mark.parametrize("cashaddr", CASHADDRS)
-def test_upper_case_cashaddr_is_stored_in_lower_case(cashaddr: str) -> None:
-    assert parse_bitcoin_cash_address(cashaddr.upper()) == cashaddr
-    assert parse_bitcoin_cash_address(cashaddr.upper().removeprefix("BITCOINCASH:")) == cashaddr
-
-
-@pytest.mark.parametrize(("text", "stored"), CASHTOKENS_ACCEPTED)
-def test_cashtokens_vector_is_accepted(text: str, stored: str) -> None:
-    assert parse_bitcoin_cash_address(text) == stored
-    assert parse_bitcoin_cash_address(text.upper().removeprefix("BITCOINCASH:")) == stored
-
-
-@pytest.mark.parametrize(("text", "message_fragment"), CASHTOKENS_REJECTED)
-def test_cashtokens_vector_outside_bitcoin_cash_mainnet_is_rejected(
-    text: str, message_fragment: str
-) -> None:
-    assert_rejected(text, message_fragment)
-
-
-def test_spec_mainnet_p2pkh_vector_is_accepted() -> None:
+ACCEPTED = [
     # spec/cashaddr.md "Larger test vectors", 20 bytes, type 0.
-    address = "bitcoincash:qr6m7j9njldwwzlg9v7v53unlr4jkmx6eylep8ekg2"
-    assert parse_bitcoin_cash_address(address) == address
+    "bitcoincash:qr6m7j9njldwwzlg9v7v53unlr4jkmx6eylep8ekg2",
+]
 
+# PROVIDERS.md (CashTokens): token-aware addresses stored as the plain address of their hash,
+# the same hash as the spec's first translation example.
+TOKEN_AWARE_AND_PLAIN = [
+    (
+        "bitcoincash:zpm2qsznhks23z7629mms6s4cwef74vcwvrqekrq9w",
+        "bitcoincash:qpm2qsznhks23z7629mms6s4cwef74vcwvy22gdx6a",
+    ),
+    (
+        "zpm2qsznhks23z7629mms6s4cwef74vcwvrqekrq9w",
+        "bitcoincash:qpm2qsznhks23z7629mms6s4cwef74vcwvy22gdx6a",
+    ),
+]
 
-@pytest.mark.parametrize(
-    ("token_aware", "plain"),
-    [
-        # PROVIDERS.md (CashTokens): the same hash as the spec's first translation example.
-        (
-            "bitcoincash:zpm2qsznhks23z7629mms6s4cwef74vcwvrqekrq9w",
-            "bitcoincash:qpm2qsznhks23z7629mms6s4cwef74vcwvy22gdx6a",
-        ),
-        (
-            "zpm2qsznhks23z7629mms6s4cwef74vcwvrqekrq9w",
-            "bitcoincash:qpm2qsznhks23z7629mms6s4cwef74vcwvy22gdx6a",
-        ),
-    ],
+TESTNET = [
+    # spec/cashaddr.md vectors under the testnet prefix, with and without it.
+    "bchtest:pr6m7j9njldwwzlg9v7v53unlr4jkmx6eyvwc0uz5t",
+    "pr6m7j9njldwwzlg9v7v53unlr4jkmx6eyvwc0uz5t",
+    "BCHTEST:PR6M7J9NJLDWWZLG9V7V53UNLR4JKMX6EYVWC0UZ5T",
+    # Bitcoin's testnet Base58Check versions, which Bitcoin Cash shares.
+    "mipcBbFg9gMiCh81Kj8tqqdgoZub1ZJRfn",
+    "2MzQwSSnBHWHqSAqtTVQ6v47XtaisrJa1Vc",
+]
+
+# (address, a fragment of the message that refuses it)
+REFUSED_WITH_REASON = [
+    (
+        "bitcoincash:qpm2qsznhks23z7629mms6s4cwef74vcwvy22gdx6c",
+        "Invalid CashAddr checksum for prefix 'bitcoincash'",
+    ),
+    ("qpm2qsznhks23z7629mms6s4cwef74vcwvy22gdx6e", "Invalid CashAddr checksum"),
+    ("bitcoincash:QPM2QSZNHKS23Z7629MMS6S4CWEF74VCWVY22GDX6A", "Mixed-case CashAddr"),
+    ("Qpm2qsznhks23z7629mms6s4cwef74vcwvy22gdx6a", "Mixed-case CashAddr"),
+    ("pref:pr6m7j9njldwwzlg9v7v53unlr4jkmx6ey65nvtks5", "Unknown CashAddr prefix 'pref'"),
+    (
+        "bitcoincash:bitcoincash:qpm2qsznhks23z7629mms6s4cwef74vcwvy22gdx6a",
+        "more than one prefix",
+    ),
+    # spec/cashaddr.md: a valid checksum over a payload that is no address.
+    (
+        "bitcoincash:qpzry9x8gf2tvdw0s3jn54khce6mua7lcw20ayyn",
+        "announces a 160-bit hash but the payload holds 152 bits",
+    ),
+    # spec/cashaddr.md "Larger test vectors": sizes no Bitcoin Cash script uses.
+    (
+        "bitcoincash:q9adhakpwzztepkpwp5z0dq62m6u5v5xtyj7j3h2ws4mr9g0",
+        "No Bitcoin Cash P2PKH address has a 192-bit hash",
+    ),
+    (
+        "bitcoincash:qvch8mmxy0rtfrlarg7ucrxxfzds5pamg73h7370aa87d80gyhqxq5nlegake",
+        "No Bitcoin Cash P2PKH address has a 256-bit hash",
+    ),
+    ("1BpEi6DfDAUFd7GtittLSdBeYJvcoaVggv", "Base58Check checksum mismatch"),
+    ("", "Address is empty"),
+    (" bitcoincash:qpm2qsznhks23z7629mms6s4cwef74vcwvy22gdx6a", "whitespace"),
+]
+
+BITCOIN_CASH = ChainVectors(
+    chain=Chain.BITCOIN_CASH,
+    accepted=LEGACY_AND_CASHADDR
+    + [spelling for _, cashaddr in LEGACY_AND_CASHADDR for spelling in cashaddr_spellings(cashaddr)]
+    + CASHTOKENS_ACCEPTED
+    + [(text.upper().removeprefix("BITCOINCASH:"), stored) for text, stored in CASHTOKENS_ACCEPTED]
+    + stored_as_given(ACCEPTED)
+    + TOKEN_AWARE_AND_PLAIN,
+    refused=CASHTOKENS_REJECTED + REFUSED_WITH_REASON,
+    testnet=TESTNET,
 )
-def test_token_aware_address_is_stored_as_the_plain_address_of_its_hash(
-    token_aware: str, plain: str
-) -> None:
-    assert parse_bitcoin_cash_address(token_aware) == plain
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        # spec/cashaddr.md vectors under the testnet prefix, with and without it.
-        "bchtest:pr6m7j9njldwwzlg9v7v53unlr4jkmx6eyvwc0uz5t",
-        "pr6m7j9njldwwzlg9v7v53unlr4jkmx6eyvwc0uz5t",
-        "BCHTEST:PR6M7J9NJLDWWZLG9V7V53UNLR4JKMX6EYVWC0UZ5T",
-        # Bitcoin's testnet Base58Check versions, which Bitcoin Cash shares.
-        "mipcBbFg9gMiCh81Kj8tqqdgoZub1ZJRfn",
-        "2MzQwSSnBHWHqSAqtTVQ6v47XtaisrJa1Vc",
-    ],
-)
-def test_testnet_address_is_rejected_as_testnet(text: str) -> None:
-    assert_rejected(text, f"{text} {TESTNET_MESSAGE}")
-
-
-@pytest.mark.parametrize(
-    ("text", "message_fragment"),
-    [
-        (
-            "bitcoincash:qpm2qsznhks23z7629mms6s4cwef74vcwvy22gdx6c",
-            "Invalid CashAddr checksum for prefix 'bitcoincash'",
-        ),
-        ("qpm2qsznhks23z7629mms6s4cwef74vcwvy22gdx6e", "Invalid CashAddr checksum"),
-        ("bitcoincash:QPM2QSZNHKS23Z7629MMS6S4CWEF74VCWVY22GDX6A", "Mixed-case CashAddr"),
-        ("Qpm2qsznhks23z7629mms6s4cwef74vcwvy22gdx6a", "Mixed-case CashAddr"),
-        ("pref:pr6m7j9njldwwzlg9v7v53unlr4jkmx6ey65nvtks5", "Unknown CashAddr prefix 'pref'"),
-        (
-            "bitcoincash:bitcoincash:qpm2qsznhks23z7629mms6s4cwef74vcwvy22gdx6a",
-            "more than one prefix",
-        ),
-        # spec/cashaddr.md: a valid checksum over a payload that is no address.
-        (
-            "bitcoincash:qpzry9x8gf2tvdw0s3jn54khce6mua7lcw20ayyn",
-            "announces a 160-bit hash but the payload holds 152 bits",
-        ),
-        # spec/cashaddr.md "Larger test vectors": sizes no Bitcoin Cash script uses.
-        (
-            "bitcoincash:q9adhakpwzztepkpwp5z0dq62m6u5v5xtyj7j3h2ws4mr9g0",
-            "No Bitcoin Cash P2PKH address has a 192-bit hash",
-        ),
-        (
-            "bitcoincash:qvch8mmxy0rtfrlarg7ucrxxfzds5pamg73h7370aa87d80gyhqxq5nlegake",
-            "No Bitcoin Cash P2PKH address has a 256-bit hash",
-        ),
-        ("1BpEi6DfDAUFd7GtittLSdBeYJvcoaVggv", "Base58Check checksum mismatch"),
-        (
-            "LT2KVaAy1ppRuxRgrS5RNU3vBsy7RibPeA",
-            "Not a Bitcoin Cash address: version byte 0x30 is Litecoin's P2PKH version",
-        ),
-        (
-            "D5Z7XrtJNg7hAtznSDMXvfiFmMYphwuWz7",
-            "Not a Bitcoin Cash address: version byte 0x1e is Dogecoin's P2PKH version",
-        ),
-        ("bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq", "Invalid CashAddr character"),
-        ("", "Address is empty"),
-        (" bitcoincash:qpm2qsznhks23z7629mms6s4cwef74vcwvy22gdx6a", "whitespace"),
-    ],
-)
-def test_invalid_address_is_rejected(text: str, message_fragment: str) -> None:
-    assert_rejected(text, message_fragment)

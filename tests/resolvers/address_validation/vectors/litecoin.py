@@ -1,15 +1,13 @@
-"""Tests for mainnet Litecoin addresses: Base58Check L…, M… and 3…, and segwit ltc1…."""
+"""Mainnet Litecoin addresses: Base58Check L…, M… and 3…, and segwit ltc1…."""
 
 from __future__ import annotations
 
-import re
-
-import pytest
-
-from resolvers.address_validation.litecoin import parse_litecoin_address
-from resolvers.address_validation.syntax import InvalidAddressError
-
-TESTNET_MESSAGE = "is a testnet address; chain LITECOIN accepts mainnet addresses only"
+from db.models import Chain
+from tests.resolvers.address_validation.vectors import (
+    ChainVectors,
+    refused_for,
+    stored_as_given,
+)
 
 # Vectors from litecoin-project/litecoin v0.21.5.5 src/test/data/key_io_valid.json and
 # key_io_invalid.json, copied verbatim.
@@ -147,104 +145,45 @@ KEY_IO_INVALID = [
     "RLTC1QR29H2QPX85CF7PCHDLWU8L7J4NZ2TW5LA5FFZM",
 ]
 
+ACCEPTED = [
+    # PROVIDERS.md: L… (0x30), M… (0x32), and the older 3… P2SH (0x05) shared with Bitcoin.
+    "LT2KVaAy1ppRuxRgrS5RNU3vBsy7RibPeA",
+    "MHrYRxAiMNBTku3eoDHwhA1LQGDjUStZW2",
+    "3J98t1WpEZ73CNmQviecrnyiWrnqRhWNLy",
+    # key_io_valid.json: taproot, witness v1 with a 32-byte program, bech32m.
+    "ltc1ppu2gv0tujus0f6eggrk7eqmaf0567x6zer4fcuhz4z7ztzq9u9yseqxltc",
+    # Generated: Base58Check that starts like upper-case segwit, version 0x30 over the hash160
+    # 5762d12060ae3c254a30ecd8c0b8357f29d4c3d6.
+    "LTC1RpZdEsnEok7GqWuzbq9tj1qx8YHHAV",
+]
 
-def assert_rejected(text: str, message_fragment: str) -> None:
-    with pytest.raises(InvalidAddressError, match=re.escape(message_fragment)):
-        parse_litecoin_address(text)
-
-
-@pytest.mark.parametrize("text", KEY_IO_VALID_MAINNET_BASE58)
-def test_key_io_base58_address_is_stored_as_given(text: str) -> None:
-    assert parse_litecoin_address(text) == text
-
-
-@pytest.mark.parametrize("text", KEY_IO_VALID_MAINNET_SEGWIT)
-def test_key_io_segwit_address_is_stored_in_lower_case(text: str) -> None:
-    assert parse_litecoin_address(text) == text
-    assert parse_litecoin_address(text.upper()) == text
-
-
-@pytest.mark.parametrize("text", KEY_IO_VALID_TESTNET)
-def test_key_io_testnet_address_is_rejected_as_testnet(text: str) -> None:
-    assert_rejected(text, f"{text} {TESTNET_MESSAGE}")
-
-
-@pytest.mark.parametrize("text", KEY_IO_VALID_MAINNET_PRIVATE_KEYS)
-def test_private_key_is_not_an_address(text: str) -> None:
-    assert_rejected(text, "Base58Check address decodes to")
-
-
-@pytest.mark.parametrize("text", KEY_IO_INVALID)
-def test_key_io_invalid_string_is_rejected(text: str) -> None:
-    with pytest.raises(InvalidAddressError):
-        parse_litecoin_address(text)
-
-
-@pytest.mark.parametrize(
-    "text",
-    [
-        # PROVIDERS.md: L… (0x30), M… (0x32), and the older 3… P2SH (0x05) shared with Bitcoin.
-        "LT2KVaAy1ppRuxRgrS5RNU3vBsy7RibPeA",
-        "MHrYRxAiMNBTku3eoDHwhA1LQGDjUStZW2",
-        "3J98t1WpEZ73CNmQviecrnyiWrnqRhWNLy",
-    ],
+# litecoin-project/litecoin src/wallet/test/scriptpubkeyman_tests.cpp: refused because block
+# explorers cannot see MWEB addresses.
+MWEB_ADDRESS = (
+    "ltcmweb1qq20e2arnhvxw97katjkmsd35agw3capxjkrkh7dk8d30rczm8ypxuq329nwh2twmchhqn3jqh7ua4ps"
+    "539f6aazh79jy76urqht4qa59ts3at6gf"
 )
-def test_providers_vector_is_accepted(text: str) -> None:
-    assert parse_litecoin_address(text) == text
 
+# (address, a fragment of the message that refuses it)
+REFUSED_WITH_REASON = [
+    (MWEB_ADDRESS, "MWEB (ltcmweb1…) addresses cannot be tracked"),
+    (MWEB_ADDRESS.upper(), "invisible to block explorers"),
+    # PROVIDERS.md: fails the checksum.
+    ("LMfFTdS67NzKxfUqMTf5JWCJXt5dgu1Eom", "Base58Check checksum mismatch"),
+    ("ltc1qhdhvrwe6rgqns8fz28tee0hphr5x7ulw5exv4x", "Invalid bech32 checksum"),
+    # Upper case is segwit too, so a typo there reports the bech32 error.
+    ("LTC1QHDHVRWE6RGQNS8FZ28TEE0HPHR5X7ULW5EXV4X", "Invalid bech32 checksum"),
+    ("Ltc1qhdhvrwe6rgqns8fz28tee0hphr5x7ulw5exv4w", "Mixed-case bech32 address"),
+    ("", "Address is empty"),
+    ("LT2KVaAy1ppRuxRgrS5RNU3vBsy7RibPeA\n", "whitespace"),
+]
 
-def test_taproot_address_is_accepted() -> None:
-    # key_io_valid.json: witness v1 with a 32-byte program, bech32m.
-    address = "ltc1ppu2gv0tujus0f6eggrk7eqmaf0567x6zer4fcuhz4z7ztzq9u9yseqxltc"
-    assert parse_litecoin_address(address) == address
-
-
-def test_mweb_address_is_refused_because_explorers_cannot_see_it() -> None:
-    # litecoin-project/litecoin src/wallet/test/scriptpubkeyman_tests.cpp
-    address = (
-        "ltcmweb1qq20e2arnhvxw97katjkmsd35agw3capxjkrkh7dk8d30rczm8ypxuq329nwh2twmchhqn3jqh7ua4ps"
-        "539f6aazh79jy76urqht4qa59ts3at6gf"
-    )
-    assert_rejected(address, "MWEB (ltcmweb1…) addresses cannot be tracked")
-    assert_rejected(address.upper(), "invisible to block explorers")
-
-
-@pytest.mark.parametrize(
-    ("text", "message_fragment"),
-    [
-        # PROVIDERS.md: fails the checksum.
-        ("LMfFTdS67NzKxfUqMTf5JWCJXt5dgu1Eom", "Base58Check checksum mismatch"),
-        (
-            "D5Z7XrtJNg7hAtznSDMXvfiFmMYphwuWz7",
-            "Not a Litecoin address: version byte 0x1e is Dogecoin's P2PKH version",
-        ),
-        (
-            "9sLa1AKzjWuNTe1CkLh5GDYyRP9enb1Spp",
-            "Not a Litecoin address: version byte 0x16 is Dogecoin's P2SH version",
-        ),
-        (
-            "1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa",
-            "Not a Litecoin address: version byte 0x00 is the P2PKH version of Bitcoin",
-        ),
-        (
-            "bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq",
-            "Unknown address prefix 'bc'; LITECOIN segwit addresses start with ltc1",
-        ),
-        ("ltc1qhdhvrwe6rgqns8fz28tee0hphr5x7ulw5exv4x", "Invalid bech32 checksum"),
-        ("Ltc1qhdhvrwe6rgqns8fz28tee0hphr5x7ulw5exv4w", "Mixed-case bech32 address"),
-        ("", "Address is empty"),
-        ("LT2KVaAy1ppRuxRgrS5RNU3vBsy7RibPeA\n", "whitespace"),
-    ],
+LITECOIN = ChainVectors(
+    chain=Chain.LITECOIN,
+    accepted=stored_as_given(KEY_IO_VALID_MAINNET_BASE58 + KEY_IO_VALID_MAINNET_SEGWIT + ACCEPTED)
+    + [(address.upper(), address) for address in KEY_IO_VALID_MAINNET_SEGWIT],
+    refused=refused_for(KEY_IO_VALID_MAINNET_PRIVATE_KEYS, "Base58Check address decodes to")
+    + REFUSED_WITH_REASON,
+    testnet=KEY_IO_VALID_TESTNET,
+    malformed=KEY_IO_INVALID,
 )
-def test_invalid_address_is_rejected_with_the_reason(text: str, message_fragment: str) -> None:
-    assert_rejected(text, message_fragment)
-
-
-def test_base58_address_that_starts_like_upper_case_segwit_is_accepted() -> None:
-    # Generated: version 0x30 over the hash160 5762d12060ae3c254a30ecd8c0b8357f29d4c3d6.
-    address = "LTC1RpZdEsnEok7GqWuzbq9tj1qx8YHHAV"
-    assert parse_litecoin_address(address) == address
-
-
-def test_upper_case_segwit_with_a_typo_reports_the_bech32_error() -> None:
-    assert_rejected("LTC1QHDHVRWE6RGQNS8FZ28TEE0HPHR5X7ULW5EXV4X", "Invalid bech32 checksum")
