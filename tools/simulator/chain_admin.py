@@ -1,12 +1,13 @@
-"""The admin handle of one UTXO chain besides Bitcoin (Litecoin, Dogecoin, Bitcoin Cash)."""
+"""The admin handle of one UTXO chain (Bitcoin's is SimulatorAdmin; Litecoin, Dogecoin and
+Bitcoin Cash have theirs), thread-safe."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from tools.simulator import operations
 from tools.simulator.addresses import normalize_address
-from tools.simulator.admin import AddressTransaction
 from tools.simulator.chain import Chain
 from tools.simulator.coin_seeds import seeded_addresses
 from tools.simulator.ledger import MEMPOOL
@@ -16,8 +17,18 @@ from tools.simulator.state import Simulator
 from tools.simulator.summary import summarize
 
 
+@dataclass(frozen=True, slots=True)
+class AddressTransaction:
+    """One transaction as an address sees it; `block_height` is None while unconfirmed."""
+
+    txid: str
+    block_height: int | None
+    amount_sat: int
+
+
 class ChainAdmin:
-    """Like SimulatorAdmin's chain methods, for the chain of `network`; thread-safe."""
+    """Mines, reorganizes and reads the chain of `network`; call it from tests while the
+    server answers in its own thread."""
 
     def __init__(self, simulator: Simulator, network: Network) -> None:
         self._simulator = simulator
@@ -42,20 +53,23 @@ class ChainAdmin:
     def mine_block(
         self, *, address: str | None = None, amounts_sat: Sequence[int] = ()
     ) -> MinedBlock:
-        """Confirm the mempool in a new tip block, plus one transaction per amount for
-        `address` (negative amounts spend)."""
+        """Confirm every mempool transaction in a new block at tip + 1, and add one new
+        confirmed transaction to `address` there for each amount (negative amounts spend)."""
         with self._simulator.lock:
             return operations.mine_block(self._chain(), address=address, amounts_sat=amounts_sat)
 
     def add_mempool_transaction(self, address: str, amount_sat: int) -> str:
+        """An unconfirmed transaction changing the address's balance by `amount_sat`."""
         with self._simulator.lock:
             return operations.add_payment(self._chain(), address, amount_sat)
 
     def drop_mempool_transaction(self, txid: str) -> list[str]:
+        """Evict a mempool transaction and its mempool descendants; returns their txids."""
         with self._simulator.lock:
             return operations.drop_mempool_transaction(self._chain(), txid)
 
     def reorg(self, depth: int) -> ReorgReport:
+        """Replace the last `depth` blocks (see operations.reorganize for what moves where)."""
         with self._simulator.lock:
             return operations.reorganize(self._chain(), depth)
 
@@ -65,10 +79,11 @@ class ChainAdmin:
             return [chain.ledger.txid(number) for number in chain.mempool]
 
     def transactions(self, address: str) -> list[AddressTransaction]:
-        """The whole history newest first; any spelling of the address (legacy, CashAddr)."""
+        """The address's whole history, newest first, as the providers report it; any
+        spelling of the address (bech32 in either case, legacy or CashAddr)."""
+        canonical = normalize_address(address, self.network)
         with self._simulator.lock:
             chain = self._chain()
-            canonical = normalize_address(address, self.network)
             return [
                 AddressTransaction(
                     txid=chain.ledger.txid(number),
@@ -81,6 +96,7 @@ class ChainAdmin:
             ]
 
     def balance_sat(self, address: str) -> int:
+        """Including unconfirmed transactions."""
+        canonical = normalize_address(address, self.network)
         with self._simulator.lock:
-            chain = self._chain()
-            return summarize(chain, normalize_address(address, self.network)).balance_sat
+            return summarize(self._chain(), canonical).balance_sat

@@ -1,21 +1,24 @@
-"""The admin operations of Litecoin, Dogecoin and Bitcoin Cash over HTTP
-(JSON under /_admin/chains/{chain}/)."""
+"""The UTXO chains' admin operations over HTTP: the endpoints every chain has, and those of
+Litecoin, Dogecoin and Bitcoin Cash (JSON under /_admin/chains/{chain}/)."""
 
 from __future__ import annotations
 
 from dataclasses import asdict
+from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import BaseRoute, Route
+from starlette.routing import BaseRoute
 
-from tools.simulator.admin_api import (
+from tools.simulator.admin_http import (
     BadRequest,
-    Endpoint,
-    _body,
-    _field,
-    _handles_errors,
-    _required,
+    EndpointRow,
+    admin_routes,
+    field,
+    integer_list,
+    read_body,
+    replaced_blocks,
+    required_fields,
 )
 from tools.simulator.chain_admin import ChainAdmin
 from tools.simulator.networks import OTHER_NETWORKS
@@ -24,37 +27,32 @@ from tools.simulator.state import Simulator
 CHAINS_ADMIN_PREFIX = "/_admin/chains"
 
 
-class ChainAdminApi:
-    def __init__(self, simulator: Simulator) -> None:
-        self.admins = {network.name: ChainAdmin(simulator, network) for network in OTHER_NETWORKS}
+class ChainEndpoints:
+    """State, mining, the mempool, reorgs and histories of the chain a request is about."""
 
-    def routes(self) -> list[BaseRoute]:
-        endpoints: list[tuple[str, str, Endpoint]] = [
-            ("GET", "/{chain}/state", self.state),
-            ("POST", "/{chain}/blocks", self.mine),
-            ("POST", "/{chain}/mempool", self.add_mempool),
-            ("POST", "/{chain}/mempool/drop", self.drop_mempool),
-            ("POST", "/{chain}/reorg", self.reorg),
-            ("GET", "/{chain}/addresses/{address}/transactions", self.transactions),
-        ]
+    def chain_admin(self, request: Request) -> ChainAdmin:
+        raise NotImplementedError
+
+    def identity(self, admin: ChainAdmin) -> dict[str, Any]:
+        """What `/state` names first: which chain this is."""
+        raise NotImplementedError
+
+    def chain_endpoints(self) -> list[EndpointRow]:
         return [
-            Route(CHAINS_ADMIN_PREFIX + path, _handles_errors(endpoint), methods=[method])
-            for method, path, endpoint in endpoints
+            ("GET", "/state", self.state),
+            ("POST", "/blocks", self.mine),
+            ("POST", "/mempool", self.add_mempool),
+            ("POST", "/mempool/drop", self.drop_mempool),
+            ("POST", "/reorg", self.reorg),
+            ("GET", "/addresses/{address}/transactions", self.transactions),
         ]
-
-    def _admin(self, request: Request) -> ChainAdmin:
-        name = request.path_params["chain"]
-        admin = self.admins.get(name)
-        if admin is None:
-            raise BadRequest(f"chain must be one of {', '.join(self.admins)}")
-        return admin
 
     async def state(self, request: Request) -> Response:
-        admin = self._admin(request)
+        admin = self.chain_admin(request)
         tip = admin.tip_height
         return JSONResponse(
             {
-                "chain": admin.network.name,
+                **self.identity(admin),
                 "tip_height": tip,
                 "tip_hash": admin.block_hash(tip),
                 "mempool": admin.mempool_txids(),
@@ -64,37 +62,49 @@ class ChainAdminApi:
 
     async def mine(self, request: Request) -> Response:
         """{"address": optional, "amounts_sat": optional list of ints}"""
-        admin = self._admin(request)
-        body = await _body(request)
-        amounts = _field(body, "amounts_sat", list) or []
-        if not all(isinstance(amount, int) for amount in amounts):
-            raise BadRequest("amounts_sat must be a list of integers")
-        block = admin.mine_block(address=_field(body, "address", str), amounts_sat=amounts)
+        admin = self.chain_admin(request)
+        body = await read_body(request)
+        amounts = integer_list(body, "amounts_sat")
+        block = admin.mine_block(address=field(body, "address", str), amounts_sat=amounts)
         return JSONResponse(asdict(block))
 
     async def add_mempool(self, request: Request) -> Response:
-        admin = self._admin(request)
-        address, amount = await _required(request, address=str, amount_sat=int)
+        """{"address": ..., "amount_sat": int, negative to spend}"""
+        admin = self.chain_admin(request)
+        address, amount = await required_fields(request, address=str, amount_sat=int)
         return JSONResponse({"txid": admin.add_mempool_transaction(address, amount)})
 
     async def drop_mempool(self, request: Request) -> Response:
-        admin = self._admin(request)
-        [txid] = await _required(request, txid=str)
+        """{"txid": ...}"""
+        admin = self.chain_admin(request)
+        [txid] = await required_fields(request, txid=str)
         return JSONResponse({"dropped": admin.drop_mempool_transaction(txid)})
 
     async def reorg(self, request: Request) -> Response:
-        admin = self._admin(request)
-        [depth] = await _required(request, depth=int)
-        report = admin.reorg(depth)
-        return JSONResponse(
-            {
-                "old_block_hashes": {str(h): v for h, v in report.old_block_hashes.items()},
-                "new_block_hashes": {str(h): v for h, v in report.new_block_hashes.items()},
-                "transactions": report.transactions,
-            }
-        )
+        """{"depth": int}"""
+        admin = self.chain_admin(request)
+        [depth] = await required_fields(request, depth=int)
+        return JSONResponse(replaced_blocks(admin.reorg(depth)))
 
     async def transactions(self, request: Request) -> Response:
-        admin = self._admin(request)
+        admin = self.chain_admin(request)
         history = admin.transactions(request.path_params["address"])
         return JSONResponse([asdict(entry) for entry in history])
+
+
+class ChainAdminApi(ChainEndpoints):
+    def __init__(self, simulator: Simulator) -> None:
+        self.admins = {network.name: ChainAdmin(simulator, network) for network in OTHER_NETWORKS}
+
+    def routes(self) -> list[BaseRoute]:
+        return admin_routes(CHAINS_ADMIN_PREFIX + "/{chain}", self.chain_endpoints())
+
+    def chain_admin(self, request: Request) -> ChainAdmin:
+        name = request.path_params["chain"]
+        admin = self.admins.get(name)
+        if admin is None:
+            raise BadRequest(f"chain must be one of {', '.join(self.admins)}")
+        return admin
+
+    def identity(self, admin: ChainAdmin) -> dict[str, Any]:
+        return {"chain": admin.network.name}

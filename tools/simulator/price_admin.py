@@ -6,9 +6,9 @@ from decimal import Decimal
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import BaseRoute, Route
+from starlette.routing import BaseRoute
 
-from tools.simulator.admin_api import BadRequest, Endpoint, _body, _field, _handles_errors
+from tools.simulator.admin_http import BadRequest, admin_routes, field, ok, read_body
 from tools.simulator.prices import CoinPrice
 from tools.simulator.state import Simulator
 
@@ -44,15 +44,14 @@ class PriceAdminApi:
         self.admin = admin
 
     def routes(self) -> list[BaseRoute]:
-        endpoints: list[tuple[str, str, Endpoint]] = [
-            ("GET", "", self.prices),
-            ("POST", "", self.set_price),
-            ("POST", "/api-key", self.api_key),
-        ]
-        return [
-            Route(PRICES_ADMIN_PREFIX + path, _handles_errors(endpoint), methods=[method])
-            for method, path, endpoint in endpoints
-        ]
+        return admin_routes(
+            PRICES_ADMIN_PREFIX,
+            [
+                ("GET", "", self.prices),
+                ("POST", "", self.set_price),
+                ("POST", "/api-key", self.api_key),
+            ],
+        )
 
     async def prices(self, request: Request) -> Response:
         return JSONResponse(
@@ -67,20 +66,20 @@ class PriceAdminApi:
     async def set_price(self, request: Request) -> Response:
         """{"coin": "litecoin", "usd": "84.1275" (text keeps every digit) or null,
         "last_updated_at": optional int}"""
-        body = await _body(request)
-        coin = _field(body, "coin", str, required=True)
+        body = await read_body(request)
+        coin = field(body, "coin", str, required=True)
         usd = body.get("usd")
         if usd is not None and (isinstance(usd, bool) or not isinstance(usd, str | int | float)):
             raise BadRequest("usd must be decimal text, a number or null")
         self.admin.set_price(
             coin,
             None if usd is None else Decimal(str(usd)),
-            last_updated_at=_field(body, "last_updated_at", int),
+            last_updated_at=field(body, "last_updated_at", int),
         )
-        return JSONResponse({"ok": True})
+        return ok()
 
     async def api_key(self, request: Request) -> Response:
         """{"key": str or null}"""
-        body = await _body(request)
-        self.admin.require_api_key(_field(body, "key", str))
-        return JSONResponse({"ok": True})
+        body = await read_body(request)
+        self.admin.require_api_key(field(body, "key", str))
+        return ok()

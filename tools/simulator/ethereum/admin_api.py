@@ -8,9 +8,18 @@ from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import BaseRoute, Route
+from starlette.routing import BaseRoute
 
-from tools.simulator.admin_api import BadRequest, Endpoint, _body, _field, _handles_errors
+from tools.simulator.admin_http import (
+    BadRequest,
+    admin_routes,
+    field,
+    integer_list,
+    object_list,
+    ok,
+    read_body,
+    replaced_blocks,
+)
 from tools.simulator.ethereum.admin import EthereumAdmin
 from tools.simulator.ethereum.chain import EthReorgReport, MinedEthBlock
 from tools.simulator.ethereum.model import InternalTransfer, Transfer
@@ -29,22 +38,20 @@ def _transfer(body: Any) -> Transfer:
     "gas_price_wei", "internal": [{"from", "to", "value_wei", "failed"}]}"""
     if not isinstance(body, dict):
         raise BadRequest("each transfer is a JSON object")
-    internal = body.get("internal") or []
-    if not isinstance(internal, list) or not all(isinstance(move, dict) for move in internal):
-        raise BadRequest("internal must be a list of objects")
+    internal = object_list(body, "internal")
     return Transfer(
-        sender=_field(body, "from", str, required=True),
-        recipient=_field(body, "to", str),
+        sender=field(body, "from", str, required=True),
+        recipient=field(body, "to", str),
         value_wei=_wei(body.get("value_wei", 0), "value_wei"),
-        failed=bool(_field(body, "failed", bool)),
-        gas_used=_field(body, "gas_used", int) or 21_000,
+        failed=bool(field(body, "failed", bool)),
+        gas_used=field(body, "gas_used", int) or 21_000,
         gas_price_wei=_wei(body.get("gas_price_wei", 20 * 10**9), "gas_price_wei"),
         internal=tuple(
             InternalTransfer(
-                sender=_field(move, "from", str, required=True),
-                recipient=_field(move, "to", str, required=True),
+                sender=field(move, "from", str, required=True),
+                recipient=field(move, "to", str, required=True),
                 value_wei=_wei(move.get("value_wei", 0), "value_wei"),
-                failed=bool(_field(move, "failed", bool)),
+                failed=bool(field(move, "failed", bool)),
             )
             for move in internal
         ),
@@ -63,12 +70,7 @@ def _block(block: MinedEthBlock) -> dict[str, Any]:
 
 
 def _report(report: EthReorgReport) -> dict[str, Any]:
-    return {
-        "old_block_hashes": {str(h): v for h, v in report.old_block_hashes.items()},
-        "new_block_hashes": {str(h): v for h, v in report.new_block_hashes.items()},
-        "transactions": report.transactions,
-        "mined": list(report.mined),
-    }
+    return {**replaced_blocks(report), "mined": list(report.mined)}
 
 
 class EthereumAdminApi:
@@ -76,18 +78,17 @@ class EthereumAdminApi:
         self.admin = admin
 
     def routes(self) -> list[BaseRoute]:
-        endpoints: list[tuple[str, str, Endpoint]] = [
-            ("GET", "/state", self.state),
-            ("POST", "/blocks", self.mine),
-            ("POST", "/reorg", self.reorg),
-            ("GET", "/addresses/{address}/transactions", self.transactions),
-            ("POST", "/etherscan", self.etherscan),
-            ("POST", "/blockscout", self.blockscout),
-        ]
-        return [
-            Route(path, _handles_errors(endpoint), methods=[method])
-            for method, path, endpoint in endpoints
-        ]
+        return admin_routes(
+            "",
+            [
+                ("GET", "/state", self.state),
+                ("POST", "/blocks", self.mine),
+                ("POST", "/reorg", self.reorg),
+                ("GET", "/addresses/{address}/transactions", self.transactions),
+                ("POST", "/etherscan", self.etherscan),
+                ("POST", "/blockscout", self.blockscout),
+            ],
+        )
 
     async def state(self, request: Request) -> Response:
         tip = self.admin.tip_height
@@ -101,20 +102,17 @@ class EthereumAdminApi:
 
     async def mine(self, request: Request) -> Response:
         """{"transfers": [...], "withdrawals": [{"address", "amount_gwei"}]}"""
-        body = await _body(request)
-        withdrawals = body.get("withdrawals") or []
-        if not isinstance(withdrawals, list) or not all(isinstance(w, dict) for w in withdrawals):
-            raise BadRequest("withdrawals must be a list of objects")
+        body = await read_body(request)
         credited = [
-            (_field(w, "address", str, required=True), _field(w, "amount_gwei", int, required=True))
-            for w in withdrawals
+            (field(w, "address", str, required=True), field(w, "amount_gwei", int, required=True))
+            for w in object_list(body, "withdrawals")
         ]
         return JSONResponse(_block(self.admin.mine_block(_transfers(body), withdrawals=credited)))
 
     async def reorg(self, request: Request) -> Response:
         """{"depth": int, "transfers": [...] mined into the new tip block}"""
-        body = await _body(request)
-        depth = _field(body, "depth", int, required=True)
+        body = await read_body(request)
+        depth = field(body, "depth", int, required=True)
         return JSONResponse(_report(self.admin.reorg(depth, _transfers(body))))
 
     async def transactions(self, request: Request) -> Response:
@@ -129,20 +127,17 @@ class EthereumAdminApi:
 
     async def etherscan(self, request: Request) -> Response:
         """Any of {"api_key": str or null, "result_window": int, "max_records": int or null}."""
-        body = await _body(request)
+        body = await read_body(request)
         if "api_key" in body:
-            self.admin.require_etherscan_api_key(_field(body, "api_key", str))
+            self.admin.require_etherscan_api_key(field(body, "api_key", str))
         if "result_window" in body:
-            self.admin.set_result_window(_field(body, "result_window", int, required=True))
+            self.admin.set_result_window(field(body, "result_window", int, required=True))
         if "max_records" in body:
-            self.admin.set_etherscan_max_records(_field(body, "max_records", int))
-        return JSONResponse({"ok": True})
+            self.admin.set_etherscan_max_records(field(body, "max_records", int))
+        return ok()
 
     async def blockscout(self, request: Request) -> Response:
         """{"unprocessed_heights": [int, ...]}"""
-        body = await _body(request)
-        heights = _field(body, "unprocessed_heights", list) or []
-        if not all(isinstance(height, int) for height in heights):
-            raise BadRequest("unprocessed_heights must be a list of integers")
-        self.admin.set_blockscout_unprocessed(heights)
-        return JSONResponse({"ok": True})
+        body = await read_body(request)
+        self.admin.set_blockscout_unprocessed(integer_list(body, "unprocessed_heights"))
+        return ok()

@@ -7,9 +7,9 @@ from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import BaseRoute, Route
+from starlette.routing import BaseRoute
 
-from tools.simulator.admin_api import BadRequest, Endpoint, _body, _field, _handles_errors
+from tools.simulator.admin_http import BadRequest, admin_routes, field, read_body
 from tools.simulator.solana.admin import SolanaAdmin, SolanaTransfer
 from tools.simulator.solana.cluster import BASE_FEE_LAMPORTS
 
@@ -23,13 +23,13 @@ def _transfer(body: Any) -> SolanaTransfer:
     if version not in ("legacy", 0):
         raise BadRequest('version must be "legacy" or 0')
     return SolanaTransfer(
-        address=_field(body, "address", str, required=True),
-        lamports=_field(body, "lamports", int, required=True),
-        counterparty=_field(body, "counterparty", str),
-        failed=bool(_field(body, "failed", bool)),
+        address=field(body, "address", str, required=True),
+        lamports=field(body, "lamports", int, required=True),
+        counterparty=field(body, "counterparty", str),
+        failed=bool(field(body, "failed", bool)),
         version=version,
-        loaded=bool(_field(body, "loaded", bool)),
-        fee=_field(body, "fee", int) or BASE_FEE_LAMPORTS,
+        loaded=bool(field(body, "loaded", bool)),
+        fee=field(body, "fee", int) or BASE_FEE_LAMPORTS,
     )
 
 
@@ -38,15 +38,14 @@ class SolanaAdminApi:
         self.admin = admin
 
     def routes(self) -> list[BaseRoute]:
-        endpoints: list[tuple[str, str, Endpoint]] = [
-            ("GET", "/state", self.state),
-            ("POST", "/slots", self.mine),
-            ("GET", "/addresses/{address}/transactions", self.transactions),
-        ]
-        return [
-            Route(SOLANA_ADMIN_PREFIX + path, _handles_errors(endpoint), methods=[method])
-            for method, path, endpoint in endpoints
-        ]
+        return admin_routes(
+            SOLANA_ADMIN_PREFIX,
+            [
+                ("GET", "/state", self.state),
+                ("POST", "/slots", self.mine),
+                ("GET", "/addresses/{address}/transactions", self.transactions),
+            ],
+        )
 
     async def state(self, request: Request) -> Response:
         return JSONResponse(
@@ -56,9 +55,9 @@ class SolanaAdminApi:
     async def mine(self, request: Request) -> Response:
         """{"transfers": [{"address", "lamports", "counterparty", "failed", "version",
         "loaded", "fee"}], "slots": 1}"""
-        body = await _body(request)
-        transfers = [_transfer(item) for item in _field(body, "transfers", list) or []]
-        mined = self.admin.mine_slot(transfers, slots=_field(body, "slots", int) or 1)
+        body = await read_body(request)
+        transfers = [_transfer(item) for item in field(body, "transfers", list) or []]
+        mined = self.admin.mine_slot(transfers, slots=field(body, "slots", int) or 1)
         return JSONResponse(asdict(mined))
 
     async def transactions(self, request: Request) -> Response:
