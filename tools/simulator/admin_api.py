@@ -7,16 +7,15 @@ from typing import Any, cast
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import BaseRoute
 
 from tools.simulator.admin import SimulatorAdmin
 from tools.simulator.admin_http import (
     BadRequest,
-    admin_routes,
     field,
     ok,
     read_body,
     required_fields,
+    route,
 )
 from tools.simulator.chain_admin import ChainAdmin
 from tools.simulator.chain_admin_api import ChainEndpoints
@@ -35,28 +34,13 @@ class AdminApi(ChainEndpoints):
     def __init__(self, admin: SimulatorAdmin) -> None:
         self.admin = admin
 
-    def routes(self) -> list[BaseRoute]:
-        return admin_routes(
-            "",
-            [
-                *self.chain_endpoints(),
-                ("POST", "/rate-limit", self.rate_limit),
-                ("POST", "/api-key", self.api_key),
-                ("POST", "/market-price", self.market_price),
-                ("POST", "/faults", self.add_fault),
-                ("DELETE", "/faults", self.clear_faults),
-                ("GET", "/requests", self.requests),
-                ("DELETE", "/requests", self.reset_requests),
-                ("POST", "/addresses", self.add_addresses),
-            ],
-        )
-
     def chain_admin(self, request: Request) -> ChainAdmin:
         return self.admin
 
     def identity(self, admin: ChainAdmin) -> dict[str, Any]:
         return {"seed": self.admin.seed}
 
+    @route("POST", "/rate-limit")
     async def rate_limit(self, request: Request) -> Response:
         """{"provider": ..., "requests": int or null, "per_seconds": 1.0,
         "blockchair_status": 429 or 435}"""
@@ -69,18 +53,21 @@ class AdminApi(ChainEndpoints):
         )
         return ok()
 
+    @route("POST", "/api-key")
     async def api_key(self, request: Request) -> Response:
         """{"key": str or null}"""
         body = await read_body(request)
         self.admin.require_api_key(field(body, "key", str))
         return ok()
 
+    @route("POST", "/market-price")
     async def market_price(self, request: Request) -> Response:
         """{"usd": int}"""
         [usd] = await required_fields(request, usd=int)
         self.admin.set_market_price(usd)
         return ok()
 
+    @route("POST", "/faults")
     async def add_fault(self, request: Request) -> Response:
         """{"provider": ..., "kind": ..., "count": 1, "status": int, "delay_seconds": 30,
         "path_contains": str}"""
@@ -98,10 +85,12 @@ class AdminApi(ChainEndpoints):
         )
         return ok()
 
+    @route("DELETE", "/faults")
     async def clear_faults(self, request: Request) -> Response:
         self.admin.clear_faults()
         return ok()
 
+    @route("GET", "/requests")
     async def requests(self, request: Request) -> Response:
         """?provider=&kind=&window_seconds=: the calls received and their peak rate."""
         provider_text = request.query_params.get("provider")
@@ -117,10 +106,12 @@ class AdminApi(ChainEndpoints):
             }
         )
 
+    @route("DELETE", "/requests")
     async def reset_requests(self, request: Request) -> Response:
         self.admin.reset_counters()
         return ok()
 
+    @route("POST", "/addresses")
     async def add_addresses(self, request: Request) -> Response:
         """{"count": int, "transactions_each": int}"""
         count, each = await required_fields(request, count=int, transactions_each=int)

@@ -1,18 +1,21 @@
-"""What every admin HTTP API shares: JSON body and field readers, one 400 for a bad request,
-route tables, and the answers several of them give."""
+"""What every admin HTTP API shares: endpoints that name their own route, JSON body and field
+readers, one 400 for a bad request, and the answers several of them give."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterable
-from typing import Any, Protocol
+from collections.abc import Awaitable, Callable
+from types import FunctionType
+from typing import Any, ClassVar, Protocol, TypeVar
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 
 Endpoint = Callable[[Request], Awaitable[Response]]
-# (method, path, endpoint): one row of an admin API's route table.
-EndpointRow = tuple[str, str, Endpoint]
+EndpointMethod = TypeVar("EndpointMethod", bound=Callable[..., Awaitable[Response]])
+
+# The method and path `@route` gave each endpoint function.
+_ROUTES: dict[object, tuple[str, str]] = {}
 
 
 class BadRequest(ValueError):
@@ -94,11 +97,33 @@ def answers_bad_requests(endpoint: Endpoint) -> Endpoint:
     return guarded
 
 
-def admin_routes(prefix: str, endpoints: Iterable[EndpointRow]) -> list[BaseRoute]:
-    return [
-        Route(prefix + path, answers_bad_requests(endpoint), methods=[method])
-        for method, path, endpoint in endpoints
-    ]
+def route(method: str, path: str) -> Callable[[EndpointMethod], EndpointMethod]:
+    """Serve the decorated AdminRoutes method at `method` `prefix + path`."""
+
+    def mark(endpoint: EndpointMethod) -> EndpointMethod:
+        _ROUTES[endpoint] = (method, path)
+        return endpoint
+
+    return mark
+
+
+class AdminRoutes:
+    """An admin API: its `@route` methods (base classes' first, each in the order written)
+    under `prefix`, every one answering a ValueError with a 400."""
+
+    prefix: ClassVar[str] = ""
+
+    def routes(self) -> list[BaseRoute]:
+        marked = {
+            name: _ROUTES[value]
+            for cls in reversed(type(self).__mro__)
+            for name, value in vars(cls).items()
+            if isinstance(value, FunctionType) and value in _ROUTES
+        }
+        return [
+            Route(self.prefix + path, answers_bad_requests(getattr(self, name)), methods=[method])
+            for name, (method, path) in marked.items()
+        ]
 
 
 def ok() -> Response:

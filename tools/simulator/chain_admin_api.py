@@ -8,17 +8,16 @@ from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import BaseRoute
 
 from tools.simulator.admin_http import (
+    AdminRoutes,
     BadRequest,
-    EndpointRow,
-    admin_routes,
     field,
     integer_list,
     read_body,
     replaced_blocks,
     required_fields,
+    route,
 )
 from tools.simulator.chain_admin import ChainAdmin
 from tools.simulator.networks import OTHER_NETWORKS
@@ -27,7 +26,7 @@ from tools.simulator.state import Simulator
 CHAINS_ADMIN_PREFIX = "/_admin/chains"
 
 
-class ChainEndpoints:
+class ChainEndpoints(AdminRoutes):
     """State, mining, the mempool, reorgs and histories of the chain a request is about."""
 
     def chain_admin(self, request: Request) -> ChainAdmin:
@@ -37,16 +36,7 @@ class ChainEndpoints:
         """What `/state` names first: which chain this is."""
         raise NotImplementedError
 
-    def chain_endpoints(self) -> list[EndpointRow]:
-        return [
-            ("GET", "/state", self.state),
-            ("POST", "/blocks", self.mine),
-            ("POST", "/mempool", self.add_mempool),
-            ("POST", "/mempool/drop", self.drop_mempool),
-            ("POST", "/reorg", self.reorg),
-            ("GET", "/addresses/{address}/transactions", self.transactions),
-        ]
-
+    @route("GET", "/state")
     async def state(self, request: Request) -> Response:
         admin = self.chain_admin(request)
         tip = admin.tip_height
@@ -60,6 +50,7 @@ class ChainEndpoints:
             }
         )
 
+    @route("POST", "/blocks")
     async def mine(self, request: Request) -> Response:
         """{"address": optional, "amounts_sat": optional list of ints}"""
         admin = self.chain_admin(request)
@@ -68,24 +59,28 @@ class ChainEndpoints:
         block = admin.mine_block(address=field(body, "address", str), amounts_sat=amounts)
         return JSONResponse(asdict(block))
 
+    @route("POST", "/mempool")
     async def add_mempool(self, request: Request) -> Response:
         """{"address": ..., "amount_sat": int, negative to spend}"""
         admin = self.chain_admin(request)
         address, amount = await required_fields(request, address=str, amount_sat=int)
         return JSONResponse({"txid": admin.add_mempool_transaction(address, amount)})
 
+    @route("POST", "/mempool/drop")
     async def drop_mempool(self, request: Request) -> Response:
         """{"txid": ...}"""
         admin = self.chain_admin(request)
         [txid] = await required_fields(request, txid=str)
         return JSONResponse({"dropped": admin.drop_mempool_transaction(txid)})
 
+    @route("POST", "/reorg")
     async def reorg(self, request: Request) -> Response:
         """{"depth": int}"""
         admin = self.chain_admin(request)
         [depth] = await required_fields(request, depth=int)
         return JSONResponse(replaced_blocks(admin.reorg(depth)))
 
+    @route("GET", "/addresses/{address}/transactions")
     async def transactions(self, request: Request) -> Response:
         admin = self.chain_admin(request)
         history = admin.transactions(request.path_params["address"])
@@ -93,11 +88,10 @@ class ChainEndpoints:
 
 
 class ChainAdminApi(ChainEndpoints):
+    prefix = CHAINS_ADMIN_PREFIX + "/{chain}"
+
     def __init__(self, simulator: Simulator) -> None:
         self.admins = {network.name: ChainAdmin(simulator, network) for network in OTHER_NETWORKS}
-
-    def routes(self) -> list[BaseRoute]:
-        return admin_routes(CHAINS_ADMIN_PREFIX + "/{chain}", self.chain_endpoints())
 
     def chain_admin(self, request: Request) -> ChainAdmin:
         name = request.path_params["chain"]

@@ -6,9 +6,8 @@ from decimal import Decimal
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import BaseRoute
 
-from tools.simulator.admin_http import BadRequest, admin_routes, field, ok, read_body
+from tools.simulator.admin_http import AdminRoutes, BadRequest, field, ok, read_body, route
 from tools.simulator.prices import CoinPrice
 from tools.simulator.state import Simulator
 
@@ -39,20 +38,13 @@ class PriceAdmin:
             return self._simulator.coingecko_api_key
 
 
-class PriceAdminApi:
+class PriceAdminApi(AdminRoutes):
+    prefix = PRICES_ADMIN_PREFIX
+
     def __init__(self, admin: PriceAdmin) -> None:
         self.admin = admin
 
-    def routes(self) -> list[BaseRoute]:
-        return admin_routes(
-            PRICES_ADMIN_PREFIX,
-            [
-                ("GET", "", self.prices),
-                ("POST", "", self.set_price),
-                ("POST", "/api-key", self.api_key),
-            ],
-        )
-
+    @route("GET", "")
     async def prices(self, request: Request) -> Response:
         return JSONResponse(
             {
@@ -63,6 +55,7 @@ class PriceAdminApi:
             }
         )
 
+    @route("POST", "")
     async def set_price(self, request: Request) -> Response:
         """{"coin": "litecoin", "usd": "84.1275" (text keeps every digit) or null,
         "last_updated_at": optional int}"""
@@ -78,6 +71,7 @@ class PriceAdminApi:
         )
         return ok()
 
+    @route("POST", "/api-key")
     async def api_key(self, request: Request) -> Response:
         """{"key": str or null}"""
         body = await read_body(request)

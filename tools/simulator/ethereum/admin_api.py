@@ -8,17 +8,17 @@ from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import BaseRoute
 
 from tools.simulator.admin_http import (
+    AdminRoutes,
     BadRequest,
-    admin_routes,
     field,
     integer_list,
     object_list,
     ok,
     read_body,
     replaced_blocks,
+    route,
 )
 from tools.simulator.ethereum.admin import EthereumAdmin
 from tools.simulator.ethereum.chain import EthReorgReport, MinedEthBlock
@@ -73,23 +73,11 @@ def _report(report: EthReorgReport) -> dict[str, Any]:
     return {**replaced_blocks(report), "mined": list(report.mined)}
 
 
-class EthereumAdminApi:
+class EthereumAdminApi(AdminRoutes):
     def __init__(self, admin: EthereumAdmin) -> None:
         self.admin = admin
 
-    def routes(self) -> list[BaseRoute]:
-        return admin_routes(
-            "",
-            [
-                ("GET", "/state", self.state),
-                ("POST", "/blocks", self.mine),
-                ("POST", "/reorg", self.reorg),
-                ("GET", "/addresses/{address}/transactions", self.transactions),
-                ("POST", "/etherscan", self.etherscan),
-                ("POST", "/blockscout", self.blockscout),
-            ],
-        )
-
+    @route("GET", "/state")
     async def state(self, request: Request) -> Response:
         tip = self.admin.tip_height
         return JSONResponse(
@@ -100,6 +88,7 @@ class EthereumAdminApi:
             }
         )
 
+    @route("POST", "/blocks")
     async def mine(self, request: Request) -> Response:
         """{"transfers": [...], "withdrawals": [{"address", "amount_gwei"}]}"""
         body = await read_body(request)
@@ -109,12 +98,14 @@ class EthereumAdminApi:
         ]
         return JSONResponse(_block(self.admin.mine_block(_transfers(body), withdrawals=credited)))
 
+    @route("POST", "/reorg")
     async def reorg(self, request: Request) -> Response:
         """{"depth": int, "transfers": [...] mined into the new tip block}"""
         body = await read_body(request)
         depth = field(body, "depth", int, required=True)
         return JSONResponse(_report(self.admin.reorg(depth, _transfers(body))))
 
+    @route("GET", "/addresses/{address}/transactions")
     async def transactions(self, request: Request) -> Response:
         address = request.path_params["address"]
         entries = [
@@ -125,6 +116,7 @@ class EthereumAdminApi:
             {"balance_wei": str(self.admin.balance_wei(address)), "transactions": entries}
         )
 
+    @route("POST", "/etherscan")
     async def etherscan(self, request: Request) -> Response:
         """Any of {"api_key": str or null, "result_window": int, "max_records": int or null}."""
         body = await read_body(request)
@@ -136,6 +128,7 @@ class EthereumAdminApi:
             self.admin.set_etherscan_max_records(field(body, "max_records", int))
         return ok()
 
+    @route("POST", "/blockscout")
     async def blockscout(self, request: Request) -> Response:
         """{"unprocessed_heights": [int, ...]}"""
         body = await read_body(request)

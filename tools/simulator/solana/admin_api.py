@@ -7,9 +7,8 @@ from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import BaseRoute
 
-from tools.simulator.admin_http import BadRequest, admin_routes, field, read_body
+from tools.simulator.admin_http import AdminRoutes, BadRequest, field, read_body, route
 from tools.simulator.solana.admin import SolanaAdmin, SolanaTransfer
 from tools.simulator.solana.cluster import BASE_FEE_LAMPORTS
 
@@ -33,25 +32,19 @@ def _transfer(body: Any) -> SolanaTransfer:
     )
 
 
-class SolanaAdminApi:
+class SolanaAdminApi(AdminRoutes):
+    prefix = SOLANA_ADMIN_PREFIX
+
     def __init__(self, admin: SolanaAdmin) -> None:
         self.admin = admin
 
-    def routes(self) -> list[BaseRoute]:
-        return admin_routes(
-            SOLANA_ADMIN_PREFIX,
-            [
-                ("GET", "/state", self.state),
-                ("POST", "/slots", self.mine),
-                ("GET", "/addresses/{address}/transactions", self.transactions),
-            ],
-        )
-
+    @route("GET", "/state")
     async def state(self, request: Request) -> Response:
         return JSONResponse(
             {"tip_slot": self.admin.tip_slot, "seeded_addresses": list(self.admin.seeded_addresses)}
         )
 
+    @route("POST", "/slots")
     async def mine(self, request: Request) -> Response:
         """{"transfers": [{"address", "lamports", "counterparty", "failed", "version",
         "loaded", "fee"}], "slots": 1}"""
@@ -60,6 +53,7 @@ class SolanaAdminApi:
         mined = self.admin.mine_slot(transfers, slots=field(body, "slots", int) or 1)
         return JSONResponse(asdict(mined))
 
+    @route("GET", "/addresses/{address}/transactions")
     async def transactions(self, request: Request) -> Response:
         address = request.path_params["address"]
         return JSONResponse(
