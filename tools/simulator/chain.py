@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
+from tools.simulator.deferred import LazyHistories, Memo
 from tools.simulator.ledger import DROPPED, MEMPOOL, Ledger, TransactionDraft
 from tools.simulator.networks import BITCOIN, Network
 
@@ -48,10 +49,9 @@ class Chain:
         self._block_generations: dict[int, int] = {}
         self._histories: dict[str, AddressHistory] = {}
         self._mempool: list[int] = []
-        self._lazy_histories: dict[str, Callable[[Chain], None]] = {}
+        self._lazy_histories: LazyHistories[Chain] = LazyHistories()
         self._last_first_seen = 0
-        self._memo: dict[Any, Any] = {}
-        self._memo_version = -1
+        self._memo = Memo()
 
     def block_time(self, height: int) -> int:
         return self.network.genesis_time + self.network.block_interval_seconds * height
@@ -85,12 +85,10 @@ class Chain:
 
     def register_lazy_history(self, address: str, generate: Callable[[Chain], None]) -> None:
         """Generate an address's history only when something first asks for it."""
-        self._lazy_histories[address] = generate
+        self._lazy_histories.register(address, generate)
 
     def history(self, address: str) -> AddressHistory:
-        generate = self._lazy_histories.pop(address, None)
-        if generate is not None:
-            generate(self)
+        self._lazy_histories.materialize(self, address)
         return self._histories.get(address) or AddressHistory()
 
     def is_known(self, address: str) -> bool:
@@ -176,13 +174,7 @@ class Chain:
 
     def memo(self, key: Any, compute: Callable[[], T]) -> T:
         """A value cached until the chain next changes."""
-        if self._memo_version != self.version:
-            self._memo = {}
-            self._memo_version = self.version
-        if key not in self._memo:
-            self._memo[key] = compute()
-        found: T = self._memo[key]
-        return found
+        return self._memo.get(self.version, key, compute)
 
     def _insert_confirmed(self, history: AddressHistory, number: int) -> None:
         key = (self.ledger.height(number), number)

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from random import Random
-
 from tools.simulator import payments
 from tools.simulator.chain import Chain
 from tools.simulator.generation import Wallet, generate_history, random_amount
 from tools.simulator.ledger import MEMPOOL
 from tools.simulator.networks import BITCOIN_CASH, DOGECOIN, LITECOIN, Network
+from tools.simulator.seeded_random import seeded_random
 
 # Litecoin: P2PKH (L), P2SH (M), the old P2SH prefix (3) and bech32 (ltc1).
 LITECOIN_BUSY_ADDRESS = "LT2KVaAy1ppRuxRgrS5RNU3vBsy7RibPeA"
@@ -67,7 +66,7 @@ def install_coin_histories(chain: Chain) -> None:
     """Confirmed histories below the tip (the busy address deeper), then mempool receives."""
     tip = chain.tip_height
     for address, confirmed, unconfirmed in SEEDED_HISTORIES.get(chain.network.name, ()):
-        rng = Random(f"{chain.seed}:{chain.network.name}:{address}")
+        rng = seeded_random(chain.seed, chain.network.name, address)
         wallet = Wallet(address)
         depth = BUSY_DEPTH if confirmed >= BUSY_TRANSACTIONS else SMALL_DEPTH
         generate_history(

@@ -31,68 +31,50 @@ class Network:
         return self.cashaddr_prefix is not None
 
 
-BITCOIN = Network(
-    name="bitcoin",
-    display_name="Bitcoin",
-    p2pkh_versions=(0x00,),
-    p2sh_versions=(0x05,),
-    segwit_hrp="bc",
-    cashaddr_prefix=None,
-    genesis_time=1_231_006_505,
-    block_interval_seconds=600,
-    initial_tip_height=880_000,
-    block_hash_zero_prefix=19,
-    first_subsidy_sat=5_000_000_000,
-    halving_interval=210_000,
-    blockchair_servers="API4,BTC5",
-)
-LITECOIN = Network(
-    name="litecoin",
-    display_name="Litecoin",
-    p2pkh_versions=(0x30,),
-    # 0x05 (`3...`) is the older P2SH prefix, still valid and byte-identical to Bitcoin's.
-    p2sh_versions=(0x32, 0x05),
-    segwit_hrp="ltc",
-    cashaddr_prefix=None,
-    genesis_time=1_317_972_665,
-    block_interval_seconds=150,
-    initial_tip_height=2_900_000,
-    block_hash_zero_prefix=12,
-    first_subsidy_sat=5_000_000_000,
-    halving_interval=840_000,
-    blockchair_servers="API4,LTC0",
-)
-DOGECOIN = Network(
-    name="dogecoin",
-    display_name="Dogecoin",
-    p2pkh_versions=(0x1E,),
-    p2sh_versions=(0x16,),
-    segwit_hrp=None,
-    cashaddr_prefix=None,
-    genesis_time=1_386_325_540,
-    block_interval_seconds=60,
-    initial_tip_height=5_700_000,
-    block_hash_zero_prefix=10,
-    first_subsidy_sat=1_000_000_000_000,
-    halving_interval=None,
-    blockchair_servers="API4,DOGE0",
-)
-BITCOIN_CASH = Network(
-    name="bitcoin-cash",
-    display_name="Bitcoin Cash",
-    p2pkh_versions=(0x00,),
-    p2sh_versions=(0x05,),
-    segwit_hrp=None,
-    cashaddr_prefix="bitcoincash",
-    genesis_time=1_231_006_505,
-    block_interval_seconds=600,
-    initial_tip_height=905_000,
-    block_hash_zero_prefix=16,
-    first_subsidy_sat=5_000_000_000,
-    halving_interval=210_000,
-    blockchair_servers="API4,BCH0",
-)
-NETWORKS = {network.name: network for network in (BITCOIN, LITECOIN, DOGECOIN, BITCOIN_CASH)}
+# How each coin names itself and its addresses: display name, P2PKH and P2SH version bytes,
+# bech32 segwit prefix, CashAddr prefix, Blockchair's `context.servers`. Litecoin's 0x05 (`3...`)
+# is the older P2SH prefix, still valid and byte-identical to Bitcoin's.
+_NAMING: dict[str, tuple[str, tuple[int, ...], tuple[int, ...], str | None, str | None, str]] = {
+    "bitcoin": ("Bitcoin", (0x00,), (0x05,), "bc", None, "API4,BTC5"),
+    "litecoin": ("Litecoin", (0x30,), (0x32, 0x05), "ltc", None, "API4,LTC0"),
+    "dogecoin": ("Dogecoin", (0x1E,), (0x16,), None, None, "API4,DOGE0"),
+    "bitcoin-cash": ("Bitcoin Cash", (0x00,), (0x05,), None, "bitcoincash", "API4,BCH0"),
+}
+# Each coin's clock and money: genesis time, block interval (s), tip height at start, zero hex
+# digits leading a block hash, first block subsidy (sat), halving interval (None: never).
+_TIMING: dict[str, tuple[int, int, int, int, int, int | None]] = {
+    "bitcoin": (1_231_006_505, 600, 880_000, 19, 5_000_000_000, 210_000),
+    "litecoin": (1_317_972_665, 150, 2_900_000, 12, 5_000_000_000, 840_000),
+    "dogecoin": (1_386_325_540, 60, 5_700_000, 10, 1_000_000_000_000, None),
+    "bitcoin-cash": (1_231_006_505, 600, 905_000, 16, 5_000_000_000, 210_000),
+}
+
+
+def _network(name: str) -> Network:
+    display_name, p2pkh, p2sh, segwit_hrp, cashaddr_prefix, servers = _NAMING[name]
+    genesis_time, interval, tip, zeros, subsidy, halving = _TIMING[name]
+    return Network(
+        name=name,
+        display_name=display_name,
+        p2pkh_versions=p2pkh,
+        p2sh_versions=p2sh,
+        segwit_hrp=segwit_hrp,
+        cashaddr_prefix=cashaddr_prefix,
+        genesis_time=genesis_time,
+        block_interval_seconds=interval,
+        initial_tip_height=tip,
+        block_hash_zero_prefix=zeros,
+        first_subsidy_sat=subsidy,
+        halving_interval=halving,
+        blockchair_servers=servers,
+    )
+
+
+NETWORKS = {name: _network(name) for name in _NAMING}
+BITCOIN = NETWORKS["bitcoin"]
+LITECOIN = NETWORKS["litecoin"]
+DOGECOIN = NETWORKS["dogecoin"]
+BITCOIN_CASH = NETWORKS["bitcoin-cash"]
 # The chains besides Bitcoin, created on first use so Bitcoin-only tests do not pay for them.
 OTHER_NETWORKS = (LITECOIN, DOGECOIN, BITCOIN_CASH)
 

@@ -10,6 +10,7 @@ from tools.simulator.addresses import p2wpkh_address
 from tools.simulator.chain import INITIAL_TIP_HEIGHT, Chain
 from tools.simulator.generation import Wallet, generate_history, random_amount
 from tools.simulator.ledger import MEMPOOL
+from tools.simulator.seeded_random import seeded_random
 
 LARGE_ADDRESS = "bc1qm34lsc65zpw79lxes69zkqmk6ee3ewf0j77s3h"
 BUSY_ADDRESS = "12xQ9k5ousS8MqNsMBqHKtjAtCuKezm2Ju"
@@ -37,17 +38,13 @@ GENERATED_FIRST_DEPTH = 1_000
 GENERATED_LAST_DEPTH = 150
 
 
-def address_rng(chain: Chain, address: str) -> Random:
-    return Random(f"{chain.seed}:{address}")
-
-
 def install_seeded_histories(chain: Chain) -> None:
     """Eager histories for the small seeded addresses; the 156,000-transaction one on first use."""
     busy = Wallet(BUSY_ADDRESS)
     generate_history(
         chain,
         busy,
-        address_rng(chain, BUSY_ADDRESS),
+        seeded_random(chain.seed, BUSY_ADDRESS),
         transaction_count=BUSY_ADDRESS_TRANSACTIONS,
         first_height=INITIAL_TIP_HEIGHT - 50_000,
         last_height=INITIAL_TIP_HEIGHT - 1,
@@ -60,7 +57,7 @@ def _generate_large_history(chain: Chain) -> None:
     generate_history(
         chain,
         Wallet(LARGE_ADDRESS),
-        address_rng(chain, LARGE_ADDRESS),
+        seeded_random(chain.seed, LARGE_ADDRESS),
         transaction_count=LARGE_ADDRESS_TRANSACTIONS,
         first_height=LARGE_ADDRESS_LAST_HEIGHT - LARGE_ADDRESS_BLOCKS + 1,
         last_height=LARGE_ADDRESS_LAST_HEIGHT,
@@ -71,7 +68,7 @@ def _install_genesis_and_mempool_histories(chain: Chain) -> None:
     """1A1z... mines a block, receives a few payments and pays 3J98... once; 3J98... is busy
     near the tip and has three mempool transactions."""
     tip = INITIAL_TIP_HEIGHT
-    genesis_rng = address_rng(chain, GENESIS_ADDRESS)
+    genesis_rng = seeded_random(chain.seed, GENESIS_ADDRESS)
     genesis = Wallet(GENESIS_ADDRESS)
     reward = payments.coinbase(
         txid=genesis_rng.randbytes(32),
@@ -81,7 +78,7 @@ def _install_genesis_and_mempool_histories(chain: Chain) -> None:
     genesis.record(chain, reward, tip - 20_000)
     _receive(chain, genesis, genesis_rng, heights=(tip - 15_000, tip - 9_000))
 
-    mempool_rng = address_rng(chain, MEMPOOL_ADDRESS)
+    mempool_rng = seeded_random(chain.seed, MEMPOOL_ADDRESS)
     busy = Wallet(MEMPOOL_ADDRESS)
     generate_history(
         chain,
@@ -163,7 +160,7 @@ def populate_generated_addresses(chain: Chain, count: int, transactions_each: in
         generate_history(
             chain,
             Wallet(address),
-            address_rng(chain, address),
+            seeded_random(chain.seed, address),
             transaction_count=transactions_each,
             first_height=chain.tip_height - GENERATED_FIRST_DEPTH,
             last_height=chain.tip_height - GENERATED_LAST_DEPTH,

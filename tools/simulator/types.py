@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Literal, get_args
 
 Provider = Literal[
     "blockchair",
@@ -13,15 +13,7 @@ Provider = Literal[
     "solana",
     "coingecko",
 ]
-PROVIDERS: tuple[Provider, ...] = (
-    "blockchair",
-    "esplora",
-    "etherscan",
-    "blockscout",
-    "litecoin-esplora",
-    "solana",
-    "coingecko",
-)
+PROVIDERS: tuple[Provider, ...] = get_args(Provider)
 FaultKind = Literal[
     "error_status",
     "html_429",
@@ -31,12 +23,4 @@ FaultKind = Literal[
     "notok",
     "rpc_error",
 ]
-FAULT_KINDS: tuple[FaultKind, ...] = (
-    "error_status",
-    "html_429",
-    "timeout",
-    "drop_connection",
-    "malformed_json",
-    "notok",
-    "rpc_error",
-)
+FAULT_KINDS: tuple[FaultKind, ...] = get_args(FaultKind)

@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from typing import Any, TypeVar
 
+from tools.simulator.deferred import LazyHistories, Memo
 from tools.simulator.ethereum.model import (
     EthTransaction,
     InternalCall,
@@ -71,12 +72,11 @@ class EthereumChain:
         self._block_withdrawals: dict[int, list[Withdrawal]] = {}
         self._genesis: dict[str, int] = {}
         self._tracked: set[str] = set()
-        self._lazy: dict[str, Callable[[EthereumChain], None]] = {}
+        self._lazy: LazyHistories[EthereumChain] = LazyHistories()
         self._nonces: dict[str, int] = {}
         self._mined_count = 0
         self._withdrawal_count = FIRST_WITHDRAWAL_INDEX
-        self._memo: dict[Any, Any] = {}
-        self._memo_version = -1
+        self._memo = Memo()
 
     # Blocks
 
@@ -99,12 +99,10 @@ class EthereumChain:
     ) -> None:
         """Generate an address's history only when something first asks for it."""
         self._tracked.add(address)
-        self._lazy[address] = generate
+        self._lazy.register(address, generate)
 
     def _materialize(self, address: str) -> None:
-        generate = self._lazy.pop(address, None)
-        if generate is not None:
-            generate(self)
+        self._lazy.materialize(self, address)
 
     def set_genesis_allocation(self, address: str, value_wei: int) -> None:
         self._tracked.add(address)
@@ -331,13 +329,7 @@ class EthereumChain:
 
     def memo(self, key: Any, compute: Callable[[], T]) -> T:
         """A value cached until the chain next changes."""
-        if self._memo_version != self.version:
-            self._memo = {}
-            self._memo_version = self.version
-        if key not in self._memo:
-            self._memo[key] = compute()
-        found: T = self._memo[key]
-        return found
+        return self._memo.get(self.version, key, compute)
 
     def _forget(self, transactions: list[EthTransaction]) -> None:
         gone = {tx.hash for tx in transactions}

@@ -5,11 +5,10 @@ Addresses are lower-case, as the explorers return them; `CHECKSUMMED` has their 
 
 from __future__ import annotations
 
-from random import Random
-
 from tools.simulator.ethereum.chain import INITIAL_TIP_HEIGHT, EthereumChain
 from tools.simulator.ethereum.generation import ETHER, HistoryWriter, generate_history
 from tools.simulator.ethereum.model import GWEI
+from tools.simulator.seeded_random import seeded_random
 
 # Mixed history: transfers, swaps refunded through internal calls, relayed payments, failed
 # calls, self-sends, creations, and CROWDED_BLOCK holding CROWDED_BLOCK_TRANSACTIONS of them.
@@ -63,10 +62,6 @@ VALIDATOR_WITHDRAWALS = 30
 SHANGHAI_HEIGHT = 17_034_870
 
 
-def address_rng(chain: EthereumChain, address: str) -> Random:
-    return Random(f"{chain.seed}:ethereum:{address}")
-
-
 def install_seeded_histories(chain: EthereumChain) -> None:
     """Eager histories for the small seeded addresses; the 100,000-transaction one on first use."""
     for address in SEEDED_ADDRESSES:
@@ -80,7 +75,7 @@ def install_seeded_histories(chain: EthereumChain) -> None:
 
 
 def _install_busy(chain: EthereumChain) -> None:
-    rng = address_rng(chain, BUSY_ADDRESS)
+    rng = seeded_random(chain.seed, "ethereum", BUSY_ADDRESS)
     written = generate_history(
         chain,
         BUSY_ADDRESS,
@@ -111,7 +106,7 @@ def _install_busy(chain: EthereumChain) -> None:
 
 
 def _install_relayed(chain: EthereumChain) -> None:
-    rng = address_rng(chain, RELAYED_ADDRESS)
+    rng = seeded_random(chain.seed, "ethereum", RELAYED_ADDRESS)
     writer = HistoryWriter(chain, RELAYED_ADDRESS, rng, 0)
     heights = sorted(
         rng.randint(SEEDED_LAST_HEIGHT - 100_000, SEEDED_LAST_HEIGHT)
@@ -123,7 +118,7 @@ def _install_relayed(chain: EthereumChain) -> None:
 
 
 def _install_genesis(chain: EthereumChain) -> None:
-    rng = address_rng(chain, GENESIS_ADDRESS)
+    rng = seeded_random(chain.seed, "ethereum", GENESIS_ADDRESS)
     chain.set_genesis_allocation(GENESIS_ADDRESS, GENESIS_ALLOCATION_WEI)
     writer = HistoryWriter(chain, GENESIS_ADDRESS, rng, GENESIS_ALLOCATION_WEI)
     writer.create_contract(46_402, 0, failed=True)
@@ -136,7 +131,7 @@ def _install_genesis(chain: EthereumChain) -> None:
 
 
 def _install_whale(chain: EthereumChain) -> None:
-    rng = address_rng(chain, WHALE_ADDRESS)
+    rng = seeded_random(chain.seed, "ethereum", WHALE_ADDRESS)
     writer = HistoryWriter(chain, WHALE_ADDRESS, rng, 10**30)
     sent = writer.send(WHALE_TRANSFER_HEIGHT, 7, BIG_TRANSFER_WEI, recipient=BIG_RECIPIENT_ADDRESS)
     chain.set_genesis_allocation(WHALE_ADDRESS, WHALE_BALANCE_WEI + BIG_TRANSFER_WEI + sent.fee_wei)
@@ -144,7 +139,7 @@ def _install_whale(chain: EthereumChain) -> None:
 
 
 def _install_validator(chain: EthereumChain) -> None:
-    rng = address_rng(chain, VALIDATOR_ADDRESS)
+    rng = seeded_random(chain.seed, "ethereum", VALIDATOR_ADDRESS)
     heights = sorted(
         rng.randint(SHANGHAI_HEIGHT, SEEDED_LAST_HEIGHT) for _ in range(VALIDATOR_WITHDRAWALS)
     )
@@ -170,7 +165,7 @@ def _generate_large_history(chain: EthereumChain) -> None:
     generate_history(
         chain,
         LARGE_ADDRESS,
-        address_rng(chain, LARGE_ADDRESS),
+        seeded_random(chain.seed, "ethereum", LARGE_ADDRESS),
         transaction_count=LARGE_ADDRESS_TRANSACTIONS,
         first_height=SEEDED_LAST_HEIGHT - LARGE_ADDRESS_BLOCKS + 1,
         last_height=SEEDED_LAST_HEIGHT,

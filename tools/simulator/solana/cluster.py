@@ -13,6 +13,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from enum import IntEnum
 
+from tools.simulator.deferred import LazyHistories
+
 SIGNATURE_BYTES = 64
 LEGACY = -1
 # Slot 350,000,000 came in August 2024; slots last about 0.4 s.
@@ -111,7 +113,7 @@ class Cluster:
         self._numbers: dict[bytes, int] = {}
         self._histories: dict[str, array[int]] = {}
         self._balances: dict[str, int] = {}
-        self._lazy: dict[str, Callable[[Cluster], None]] = {}
+        self._lazy: LazyHistories[Cluster] = LazyHistories()
 
     @staticmethod
     def block_time(slot: int) -> int:
@@ -122,12 +124,10 @@ class Cluster:
         return self.tip_slot - self.tip_slot // SKIPPED_SLOT_EVERY
 
     def register_lazy_history(self, address: str, generate: Callable[[Cluster], None]) -> None:
-        self._lazy[address] = generate
+        self._lazy.register(address, generate)
 
     def _materialize(self, address: str) -> None:
-        generate = self._lazy.pop(address, None)
-        if generate is not None:
-            generate(self)
+        self._lazy.materialize(self, address)
 
     def history(self, address: str) -> array[int]:
         """Transaction numbers, oldest first by (slot, number)."""

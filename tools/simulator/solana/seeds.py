@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from functools import partial
 from random import Random
 
+from tools.simulator.seeded_random import seeded_random
 from tools.simulator.solana.cluster import (
     BASE_FEE_LAMPORTS,
     ERRORS,
@@ -40,10 +42,6 @@ SOLANA_TRANSFERS = 5
 # Histories end below the start tip, so mined slots always come after them.
 LAST_SEEDED_SLOT = INITIAL_SLOT - 100
 LAMPORTS_PER_SOL = 1_000_000_000
-
-
-def address_rng(cluster: Cluster, address: str) -> Random:
-    return Random(f"{cluster.seed}:solana:{address}")
 
 
 def random_fee(rng: Random) -> int:
@@ -105,7 +103,7 @@ def generate_history(
     v0_share: float,
     v0_loaded: bool = False,
 ) -> None:
-    rng = address_rng(cluster, address)
+    rng = seeded_random(cluster.seed, "solana", address)
     slots = sorted(rng.randint(first_slot, last_slot) for _ in range(count))
     for slot in slots:
         draft = next_draft(
@@ -119,58 +117,40 @@ def generate_history(
         cluster.record(draft, slot)
 
 
+# Generated histories: address, signatures, how many slots below LAST_SEEDED_SLOT they start,
+# failed share, v0 share, v0 with the address loaded, generated on first use (else at start).
+_GENERATED_HISTORIES: tuple[tuple[str, int, int, float, float, bool, bool], ...] = (
+    (SOLANA_LARGE_ADDRESS, SOLANA_LARGE_SIGNATURES, 40_000_000, 0.3, 0.4, False, True),
+    (SOLANA_BUSY_ADDRESS, SOLANA_BUSY_SIGNATURES, 5_000_000, 0.2, 0.3, False, True),
+    (SOLANA_V0_ADDRESS, SOLANA_V0_SIGNATURES, 200_000, 0.1, 1.0, True, False),
+    (SOLANA_FAILED_ADDRESS, SOLANA_FAILED_SIGNATURES, 200_000, 0.6, 0.2, False, False),
+)
+
+
 def install_seeded_histories(cluster: Cluster) -> None:
     """Small histories now; the large and busy ones when first asked for."""
-    cluster.register_lazy_history(
-        SOLANA_LARGE_ADDRESS,
-        lambda target: generate_history(
-            target,
-            SOLANA_LARGE_ADDRESS,
-            count=SOLANA_LARGE_SIGNATURES,
-            first_slot=LAST_SEEDED_SLOT - 40_000_000,
+    for address, count, slots, failed_share, v0_share, v0_loaded, lazy in _GENERATED_HISTORIES:
+        generate = partial(
+            generate_history,
+            address=address,
+            count=count,
+            first_slot=LAST_SEEDED_SLOT - slots,
             last_slot=LAST_SEEDED_SLOT,
-            failed_share=0.3,
-            v0_share=0.4,
-        ),
-    )
-    cluster.register_lazy_history(
-        SOLANA_BUSY_ADDRESS,
-        lambda target: generate_history(
-            target,
-            SOLANA_BUSY_ADDRESS,
-            count=SOLANA_BUSY_SIGNATURES,
-            first_slot=LAST_SEEDED_SLOT - 5_000_000,
-            last_slot=LAST_SEEDED_SLOT,
-            failed_share=0.2,
-            v0_share=0.3,
-        ),
-    )
-    generate_history(
-        cluster,
-        SOLANA_V0_ADDRESS,
-        count=SOLANA_V0_SIGNATURES,
-        first_slot=LAST_SEEDED_SLOT - 200_000,
-        last_slot=LAST_SEEDED_SLOT,
-        failed_share=0.1,
-        v0_share=1.0,
-        v0_loaded=True,
-    )
-    generate_history(
-        cluster,
-        SOLANA_FAILED_ADDRESS,
-        count=SOLANA_FAILED_SIGNATURES,
-        first_slot=LAST_SEEDED_SLOT - 200_000,
-        last_slot=LAST_SEEDED_SLOT,
-        failed_share=0.6,
-        v0_share=0.2,
-    )
+            failed_share=failed_share,
+            v0_share=v0_share,
+            v0_loaded=v0_loaded,
+        )
+        if lazy:
+            cluster.register_lazy_history(address, generate)
+        else:
+            generate(cluster)
     _install_transfers(cluster)
 
 
 def _install_transfers(cluster: Cluster) -> None:
     """The sender is funded once, then pays the receiver in legacy System transfers; both
     histories hold the same signatures."""
-    rng = address_rng(cluster, SOLANA_SENDER_ADDRESS)
+    rng = seeded_random(cluster.seed, "solana", SOLANA_SENDER_ADDRESS)
     slot = LAST_SEEDED_SLOT - 50_000
     funding = Draft(
         rng.randbytes(64),
