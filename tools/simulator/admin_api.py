@@ -16,6 +16,7 @@ from tools.simulator.admin_http import (
     read_body,
     required_fields,
     route,
+    set_api_key,
 )
 from tools.simulator.chain_admin import ChainAdmin
 from tools.simulator.chain_admin_api import ChainEndpoints
@@ -55,10 +56,7 @@ class AdminApi(ChainEndpoints):
 
     @route("POST", "/api-key")
     async def api_key(self, request: Request) -> Response:
-        """{"key": str or null}"""
-        body = await read_body(request)
-        self.admin.require_api_key(field(body, "key", str))
-        return ok()
+        return await set_api_key(request, self.admin.require_api_key)
 
     @route("POST", "/market-price")
     async def market_price(self, request: Request) -> Response:

@@ -130,6 +130,13 @@ def ok() -> Response:
     return JSONResponse({"ok": True})
 
 
+async def set_api_key(request: Request, require_api_key: Callable[[str | None], None]) -> Response:
+    """{"key": str or null}: the key the provider wants from now on (null: none)."""
+    body = await read_body(request)
+    require_api_key(field(body, "key", str))
+    return ok()
+
+
 def replaced_blocks(report: ReplacedBlocks) -> dict[str, Any]:
     """A reorg report's hashes (heights as JSON keys) and where its transactions went."""
     return {

@@ -7,7 +7,15 @@ from decimal import Decimal
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
-from tools.simulator.admin_http import AdminRoutes, BadRequest, field, ok, read_body, route
+from tools.simulator.admin_http import (
+    AdminRoutes,
+    BadRequest,
+    field,
+    ok,
+    read_body,
+    route,
+    set_api_key,
+)
 from tools.simulator.prices import CoinPrice
 from tools.simulator.state import Simulator
 
@@ -73,7 +81,4 @@ class PriceAdminApi(AdminRoutes):
 
     @route("POST", "/api-key")
     async def api_key(self, request: Request) -> Response:
-        """{"key": str or null}"""
-        body = await read_body(request)
-        self.admin.require_api_key(field(body, "key", str))
-        return ok()
+        return await set_api_key(request, self.admin.require_api_key)

@@ -26,6 +26,23 @@ def blockscout(
     return http.get(simulator.blockscout_url, params={k: str(v) for k, v in query.items()})
 
 
+def etherscan_from_block(
+    http: httpx.Client,
+    simulator: RunningSimulator,
+    action: str,
+    address: str,
+    **params: str | int,
+) -> Callable[[int], list[dict[str, Any]]]:
+    """A `fetch` for page_by_block_range: the `result` rows of `action` from a start block."""
+
+    def fetch(start: int) -> list[dict[str, Any]]:
+        body = etherscan(http, simulator, action, address=address, startblock=start, **params)
+        page: list[dict[str, Any]] = body.json()["result"]
+        return page
+
+    return fetch
+
+
 def page_by_block_range(
     fetch: Callable[[int], list[dict[str, Any]]], key: Callable[[dict[str, Any]], Any], cap: int
 ) -> tuple[list[dict[str, Any]], int]:

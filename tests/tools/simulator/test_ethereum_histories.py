@@ -9,7 +9,12 @@ from typing import Any
 import httpx
 import pytest
 
-from tests.tools.simulator.explorers import blockscout, etherscan, page_by_block_range
+from tests.tools.simulator.explorers import (
+    blockscout,
+    etherscan,
+    etherscan_from_block,
+    page_by_block_range,
+)
 from tools.simulator.ethereum.seeds import (
     BIG_RECIPIENT_ADDRESS,
     BIG_TRANSFER_WEI,
@@ -101,13 +106,7 @@ def test_the_seeded_edge_cases(simulator: RunningSimulator) -> None:
 def test_paging_by_block_range_under_the_cap(
     http: httpx.Client, simulator: RunningSimulator, cap: int
 ) -> None:
-    def fetch(start: int) -> list[dict[str, Any]]:
-        body = etherscan(
-            http, simulator, "txlist", address=BUSY_ADDRESS, startblock=start, offset=cap, page=1
-        ).json()
-        page: list[dict[str, Any]] = body["result"]
-        return page
-
+    fetch = etherscan_from_block(http, simulator, "txlist", BUSY_ADDRESS, offset=cap, page=1)
     found, cuts = page_by_block_range(fetch, lambda row: row["hash"], cap)
 
     everything = rows(http, simulator, "txlist", BUSY_ADDRESS)
@@ -120,13 +119,7 @@ def test_paging_internal_rows_by_hash_and_trace(
 ) -> None:
     cap = 5
 
-    def fetch(start: int) -> list[dict[str, Any]]:
-        body = etherscan(
-            http, simulator, "txlistinternal", address=BUSY_ADDRESS, startblock=start, offset=cap
-        ).json()
-        page: list[dict[str, Any]] = body["result"]
-        return page
-
+    fetch = etherscan_from_block(http, simulator, "txlistinternal", BUSY_ADDRESS, offset=cap)
     found, _ = page_by_block_range(fetch, lambda row: (row["hash"], row["traceId"]), cap)
 
     assert found == rows(http, simulator, "txlistinternal", BUSY_ADDRESS)
@@ -137,13 +130,7 @@ def test_a_response_holding_exactly_the_records_cap(
 ) -> None:
     fresh_simulator.admin.ethereum.set_etherscan_max_records(50)
 
-    def fetch(start: int) -> list[dict[str, Any]]:
-        body = etherscan(
-            http, fresh_simulator, "txlist", address=BUSY_ADDRESS, startblock=start, offset=10_000
-        ).json()
-        page: list[dict[str, Any]] = body["result"]
-        return page
-
+    fetch = etherscan_from_block(http, fresh_simulator, "txlist", BUSY_ADDRESS, offset=10_000)
     first = fetch(0)
     found, _ = page_by_block_range(fetch, lambda row: row["hash"], 50)
 

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import httpx
 
-from tests.tools.simulator.explorers import etherscan, page_by_block_range
+from tests.tools.simulator.explorers import (
+    etherscan,
+    etherscan_from_block,
+    page_by_block_range,
+)
 from tools.simulator.ethereum.seeds import LARGE_ADDRESS, LARGE_ADDRESS_TRANSACTIONS
 from tools.simulator.testing import RunningSimulator
 
@@ -14,13 +18,7 @@ CAP = 10_000
 def test_paging_the_whole_history_by_block_range(
     http: httpx.Client, simulator: RunningSimulator
 ) -> None:
-    def fetch(start: int) -> list[dict[str, str]]:
-        body = etherscan(
-            http, simulator, "txlist", address=LARGE_ADDRESS, startblock=start, offset=CAP
-        ).json()
-        page: list[dict[str, str]] = body["result"]
-        return page
-
+    fetch = etherscan_from_block(http, simulator, "txlist", LARGE_ADDRESS, offset=CAP)
     found, _ = page_by_block_range(fetch, lambda row: row["hash"], CAP)
     internal_only = etherscan(http, simulator, "txlistinternal", address=LARGE_ADDRESS).json()
 
