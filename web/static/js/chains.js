@@ -48,11 +48,12 @@ export class Chains {
     this.byChain = new Map(infos.map((info) => [info.chain, info]));
   }
 
-  /** The ChainInfo of `chain`; a chain the server no longer lists shows plain base units. */
+  /** The ChainInfo of `chain`; a chain the server does not list shows plain base units. */
   get(chain) {
-    return (
-      this.byChain.get(chain) ?? { chain, name: chain, symbol: `${chain} base units`, decimals: 0, baseUnit: "base units" }
-    );
+    const info = this.byChain.get(chain);
+    if (info) return info;
+    const name = chain.charAt(0) + chain.slice(1).toLowerCase().replace(/_/g, " ");
+    return { chain, name, symbol: `${name} base units`, decimals: 0, baseUnit: "base units" };
   }
 
   name(chain) {

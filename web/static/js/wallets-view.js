@@ -63,6 +63,7 @@ export class WalletsView {
     this.closed = false;
     this.chains = null;
     this.totalsTimer = null;
+    this.totalsAsked = 0;
   }
 
   open() {
@@ -255,7 +256,7 @@ export class WalletsView {
   async loadTotals() {
     clearTimeout(this.totalsTimer);
     // Only the latest answer is shown: an earlier one may arrive after it.
-    const asked = (this.totalsAsked = (this.totalsAsked ?? 0) + 1);
+    const asked = ++this.totalsAsked;
     let totals;
     try {
       totals = await this.api.request(TOTALS);
@@ -283,7 +284,7 @@ export class WalletsView {
         "td",
         { colspan: "3", class: "fiat-value" },
         fiat
-          ? h("span", { title: `At the price of ${formatTime(fiat.priceAt)}` }, formatFiat(fiat))
+          ? h("span", { class: "fiat-amount", title: `At the price of ${formatTime(fiat.priceAt)}` }, formatFiat(fiat))
           : h("span", { class: "muted" }, "no price known"),
       ),
     );
@@ -303,7 +304,7 @@ export class WalletsView {
         "td",
         { class: "amount", id: "net-worth", "data-label": "Net worth" },
         // With no price at all, "0.00" would read as nothing held.
-        nothingPriced ? "—" : formatFiat(netWorth),
+        nothingPriced ? "—" : h("span", { class: "fiat-amount" }, formatFiat(netWorth)),
       ),
       h("td", { colspan: "3", class: "net-worth-note" }, notes.join("; ")),
     );
@@ -355,8 +356,9 @@ export class WalletsView {
   showAddError(error) {
     replaceChildren(this.addError, error ? error.message : "");
     const field = error?.field?.[0];
-    const invalidInput = field === "label" ? this.labelInput : error ? this.addressInput : null;
-    for (const input of [this.addressInput, this.labelInput]) {
+    const fields = { chain: this.chainSelect, label: this.labelInput };
+    const invalidInput = error ? (fields[field] ?? this.addressInput) : null;
+    for (const input of [this.chainSelect, this.addressInput, this.labelInput]) {
       if (input === invalidInput) input.setAttribute("aria-invalid", "true");
       else input.removeAttribute("aria-invalid");
     }
