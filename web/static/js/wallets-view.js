@@ -224,7 +224,8 @@ export class WalletsView {
   // Adding
 
   showChainPicker() {
-    const chosen = this.chainSelect.value || this.chains.defaultChain;
+    if (!this.chainSelect.disabled) return; // Filled once; later reloads keep the choice.
+    const chosen = this.chains.defaultChain;
     replaceChildren(
       this.chainSelect,
       this.chains.list.map((info) =>
