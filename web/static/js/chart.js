@@ -1,15 +1,16 @@
 // The balance-over-time chart: plain SVG, scaled with integer (BigInt) arithmetic.
 
 import { h, svg } from "./dom.js";
-import { formatBtc, formatDate } from "./format.js";
+import { formatAmount, formatDate } from "./format.js";
 
 const WIDTH = 1000;
 const HEIGHT = 300;
 // Hundredths of a unit: enough precision for the drawing, all in integers.
 const SCALE = 100n;
 
-/** A figure with the chart, its range in words and the numbers in a table. */
-export function balanceChart(points, intervalName) {
+/** A figure with the chart, its range in words and the numbers in a table; `chain` a ChainInfo. */
+export function balanceChart(points, intervalName, chain) {
+  const formatBalance = (balance) => formatAmount(balance, chain);
   const balances = points.map((point) => BigInt(point.balance));
   const lowest = balances.reduce((a, b) => (b < a ? b : a));
   const highest = balances.reduce((a, b) => (b > a ? b : a));
@@ -26,11 +27,11 @@ export function balanceChart(points, intervalName) {
   const area = `${line.join(" ")} L${x(points.length - 1)},${baseline} L${x(0)},${baseline} Z`;
   const first = formatDate(points[0].at);
   const last = formatDate(points[points.length - 1].at);
-  const latest = formatBtc(balances[balances.length - 1]);
+  const latest = formatBalance(balances[balances.length - 1]);
   const span =
     lowest === highest
       ? `steady at ${latest}.`
-      : `between ${formatBtc(lowest)} and ${formatBtc(highest)}, now ${latest}.`;
+      : `between ${formatBalance(lowest)} and ${formatBalance(highest)}, now ${latest}.`;
   const summary = `Balance at the end of each ${intervalName} from ${first} to ${last}: ${span}`;
   return h(
     "figure",
@@ -38,7 +39,7 @@ export function balanceChart(points, intervalName) {
     h(
       "div",
       { class: "chart-plot" },
-      h("span", { class: "chart-high" }, formatBtc(high)),
+      h("span", { class: "chart-high" }, formatBalance(high)),
       svg(
         "svg",
         {
@@ -58,7 +59,7 @@ export function balanceChart(points, intervalName) {
         svg("path", { class: "chart-area", d: area }),
         svg("path", { class: "chart-line", d: line.join(" "), "vector-effect": "non-scaling-stroke" }),
       ),
-      h("span", { class: "chart-low" }, formatBtc(low)),
+      h("span", { class: "chart-low" }, formatBalance(low)),
     ),
     h("div", { class: "chart-dates" }, h("span", {}, first), h("span", {}, last)),
     h("figcaption", {}, summary),
@@ -74,7 +75,7 @@ export function balanceChart(points, intervalName) {
           "tbody",
           {},
           points.map((point) =>
-            h("tr", {}, h("td", {}, formatDate(point.at)), h("td", { class: "amount" }, formatBtc(point.balance))),
+            h("tr", {}, h("td", {}, formatDate(point.at)), h("td", { class: "amount" }, formatBalance(point.balance))),
           ),
         ),
       ),

@@ -1,6 +1,7 @@
-// The dashboard: wallets at #/, one wallet at #/wallet/<address>; live over websockets.
+// The dashboard: wallets at #/, one wallet at #/wallet/<chain>/<address>; live over websockets.
 
 import { Api } from "./api.js";
+import { loadChains } from "./chains.js";
 import { h, replaceChildren } from "./dom.js";
 import { loadUiConfig, storedToken, storeToken } from "./session.js";
 import { WalletView } from "./wallet-view.js";
@@ -82,9 +83,11 @@ function route() {
     document.getElementById("token-input").focus();
     return;
   }
-  const match = window.location.hash.match(/^#\/wallet\/([^/?#]+)$/);
+  // "#/wallet/<address>" (links from before there were chains) names no chain.
+  const match = window.location.hash.match(/^#\/wallet\/(?:([a-z_]+)\/)?([^/?#]+)$/);
   if (match) {
-    view = new WalletView(api, main, decodeURIComponent(match[1]));
+    const chain = match[1] ? match[1].toUpperCase() : null;
+    view = new WalletView(api, main, decodeURIComponent(match[2]), chain);
     document.title = "Wallet · wallet-tracker";
   } else {
     view = new WalletsView(api, main);
@@ -98,6 +101,8 @@ async function start() {
   document.getElementById("graphiql-link").hidden = !config.graphiql;
   if (config.auth === "token") setUpTokenForm();
   newApi();
+  // Asked for once, while the first view reads its wallets; views wait for the same answer.
+  if (!needsToken()) loadChains(api).catch(() => {});
   window.addEventListener("hashchange", () => {
     route();
     main.focus({ preventScroll: true });

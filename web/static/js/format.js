@@ -1,24 +1,52 @@
-// Formatting for people: satoshi as BTC with exact integer arithmetic, addresses, times.
+// Formatting for people: amounts in a chain's units with exact integer arithmetic, times.
 
-const SATOSHI_PER_BTC = 100_000_000n;
+// Fraction digits an amount shows, as Bitcoin always has; chains with finer units (Ethereum's
+// 18 decimals, Solana's 9) cut the rest, mark the cut with "…", and give the exact value apart.
+const SHOWN_FRACTION_DIGITS = 8;
 
-/** "1,234.56789012 BTC" from a satoshi amount (a decimal string or BigInt); never a float. */
-export function formatBtc(satoshi, { signed = false, unit = true } = {}) {
-  const value = BigInt(satoshi);
+/**
+ * "1,234.56789012 BTC" from an amount in base units (a decimal string or BigInt) and a
+ * ChainInfo ({decimals, symbol}); never a float. Chains of up to 8 decimals show every digit;
+ * finer ones show 8 fraction digits, cut toward zero, ending in "…" when non-zero digits were
+ * cut: "1,180.59162071… ETH". `exact`: every digit that is not a trailing zero instead,
+ * but never fewer than the 8 (or `decimals`) shown digits: "1,180.591620717411303424 ETH".
+ */
+export function formatAmount(baseUnits, chain, { signed = false, unit = true, exact = false } = {}) {
+  const value = BigInt(baseUnits);
   const negative = value < 0n;
   const magnitude = negative ? -value : value;
-  const whole = groupThousands((magnitude / SATOSHI_PER_BTC).toString());
-  const fraction = (magnitude % SATOSHI_PER_BTC).toString().padStart(8, "0");
+  const decimals = chain.decimals;
+  const scale = 10n ** BigInt(decimals);
+  const whole = groupThousands((magnitude / scale).toString());
+  const allDigits = decimals ? (magnitude % scale).toString().padStart(decimals, "0") : "";
+  const shown = Math.min(decimals, SHOWN_FRACTION_DIGITS);
+  let fraction = allDigits.slice(0, shown);
+  let cut = "";
+  if (exact) fraction += allDigits.slice(shown).replace(/0+$/, "");
+  else if (/[1-9]/.test(allDigits.slice(shown))) cut = "…";
   const sign = negative ? "-" : signed && value > 0n ? "+" : "";
-  return `${sign}${whole}.${fraction}${unit ? " BTC" : ""}`;
+  const number = fraction ? `${whole}.${fraction}` : whole;
+  return `${sign}${number}${cut}${unit ? ` ${chain.symbol}` : ""}`;
+}
+
+/** The exact amount and its base units, for a title: "1.5 ETH = 1,500,000,000,000,000,000 wei". */
+export function describeAmount(baseUnits, chain, { signed = false } = {}) {
+  const exact = formatAmount(baseUnits, chain, { signed, exact: true });
+  const value = BigInt(baseUnits);
+  const units = groupThousands((value < 0n ? -value : value).toString());
+  return `${exact} = ${value < 0n ? "-" : ""}${units} ${chain.baseUnit}`;
+}
+
+/** "1,234.56 USD" from a FiatValue-like {amount: "1234.56", currency: "USD"}. */
+export function formatFiat({ amount, currency }) {
+  const negative = amount.startsWith("-");
+  const [whole, fraction] = amount.replace(/^[-+]/, "").split(".");
+  const number = fraction === undefined ? groupThousands(whole) : `${groupThousands(whole)}.${fraction}`;
+  return `${negative ? "-" : ""}${number} ${currency}`;
 }
 
 function groupThousands(digits) {
   return digits.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
-}
-
-export function sumSatoshi(amounts) {
-  return amounts.reduce((total, amount) => total + BigInt(amount), 0n);
 }
 
 /** "bc1qm34l…7s3h": enough to recognise an address or txid. */

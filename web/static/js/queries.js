@@ -1,9 +1,16 @@
 // The GraphQL operations the dashboard sends (see shared/schema.graphql).
 
 const JOB_FIELDS = "id status progress fetchedTransactions expectedTransactions error";
-const WALLET_FIELDS = `id address label balance confirmedBalance unconfirmedBalance
+const WALLET_FIELDS = `id address chain kind label balance confirmedBalance unconfirmedBalance
   transactionCount syncStatus lastSyncedAt lastSyncError latestJob { ${JOB_FIELDS} }`;
 const ERROR_FIELDS = "errors { code field message }";
+
+export const CHAINS = `query Chains { chains { chain name symbol decimals baseUnit } }`;
+
+export const TOTALS = `query Totals {
+  portfolios { chain walletCount balance fiatValue { amount currency priceAt } }
+  netWorth { currency amount priceAt unpricedChains }
+}`;
 
 export const WALLETS = `query Wallets($after: String) {
   wallets(first: 500, after: $after) {
@@ -13,36 +20,36 @@ export const WALLETS = `query Wallets($after: String) {
   }
 }`;
 
-export const WALLET = `query Wallet($address: String!) {
-  wallet(address: $address) { ${WALLET_FIELDS} }
+export const WALLET = `query Wallet($address: String!, $chain: Chain) {
+  wallet(address: $address, chain: $chain) { ${WALLET_FIELDS} }
 }`;
 
-export const ADD_WALLET = `mutation AddWallet($address: String!, $label: String) {
-  addWallet(input: {address: $address, label: $label}) {
+export const ADD_WALLET = `mutation AddWallet($address: String!, $chain: Chain!, $label: String) {
+  addWallet(input: {address: $address, chain: $chain, label: $label}) {
     wallet { ${WALLET_FIELDS} }
     job { ${JOB_FIELDS} }
     ${ERROR_FIELDS}
   }
 }`;
 
-export const UPDATE_WALLET = `mutation UpdateWallet($address: String!, $label: String) {
-  updateWallet(input: {address: $address, label: $label}) {
+export const UPDATE_WALLET = `mutation UpdateWallet($address: String!, $chain: Chain, $label: String) {
+  updateWallet(input: {address: $address, chain: $chain, label: $label}) {
     wallet { ${WALLET_FIELDS} }
     ${ERROR_FIELDS}
   }
 }`;
 
-export const REMOVE_WALLET = `mutation RemoveWallet($address: String!) {
-  removeWallet(input: {address: $address}) { removedAddress ${ERROR_FIELDS} }
+export const REMOVE_WALLET = `mutation RemoveWallet($address: String!, $chain: Chain) {
+  removeWallet(input: {address: $address, chain: $chain}) { removedAddress ${ERROR_FIELDS} }
 }`;
 
-export const SYNC_WALLET = `mutation SyncWallet($address: String!) {
-  syncWallet(input: {address: $address}) { job { ${JOB_FIELDS} } ${ERROR_FIELDS} }
+export const SYNC_WALLET = `mutation SyncWallet($address: String!, $chain: Chain) {
+  syncWallet(input: {address: $address, chain: $chain}) { job { ${JOB_FIELDS} } ${ERROR_FIELDS} }
 }`;
 
-export const TRANSACTIONS = `query Transactions($address: String!, $first: Int, $after: String,
+export const TRANSACTIONS = `query Transactions($address: String!, $chain: Chain, $first: Int, $after: String,
     $last: Int, $before: String, $filter: TransactionFilter) {
-  wallet(address: $address) {
+  wallet(address: $address, chain: $chain) {
     transactions(first: $first, after: $after, last: $last, before: $before, filter: $filter) {
       totalCount
       edges { node { id txid blockHeight timestamp amount direction confirmations } }
@@ -51,13 +58,13 @@ export const TRANSACTIONS = `query Transactions($address: String!, $first: Int, 
   }
 }`;
 
-export const BALANCE_HISTORY = `query BalanceHistory($address: String!, $interval: Interval!,
+export const BALANCE_HISTORY = `query BalanceHistory($address: String!, $chain: Chain, $interval: Interval!,
     $since: DateTime) {
-  wallet(address: $address) { balanceHistory(interval: $interval, since: $since) { at balance } }
+  wallet(address: $address, chain: $chain) { balanceHistory(interval: $interval, since: $since) { at balance } }
 }`;
 
-export const WALLET_UPDATES = `subscription WalletUpdates($address: String!) {
-  walletUpdates(address: $address) { ${WALLET_FIELDS} }
+export const WALLET_UPDATES = `subscription WalletUpdates($address: String!, $chain: Chain) {
+  walletUpdates(address: $address, chain: $chain) { ${WALLET_FIELDS} }
 }`;
 
 export const JOB_UPDATES = `subscription JobUpdates($id: ID!) {

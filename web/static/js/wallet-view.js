@@ -1,14 +1,14 @@
 // One wallet: its figures, a balance chart, and its transactions paged with cursors, all live.
 
+import { chainBadge, explorerName, loadChains, transactionUrl } from "./chains.js";
 import { balanceChart } from "./chart.js";
 import { h, replaceChildren, showMessage } from "./dom.js";
-import { formatBtc, formatCount, formatTime, isoUtc, shorten } from "./format.js";
+import { formatCount, formatTime, isoUtc, shorten } from "./format.js";
 import { BALANCE_HISTORY, TRANSACTIONS, WALLET, WALLET_UPDATES } from "./queries.js";
-import { walletName } from "./wallets-view.js";
-import { JobProgress, isRunning, statusBadge, syncNow, syncedAt } from "./widgets.js";
+import { explorerLink, walletName } from "./wallets-view.js";
+import { amount, JobProgress, isRunning, statusBadge, syncNow, syncedAt } from "./widgets.js";
 
 const PAGE_SIZE = 25;
-const EXPLORER_TX_URL = "https://mempool.space/tx/";
 // Many updates arrive while a sync runs: re-read the page and chart at most this often.
 const REFRESH_DELAY_MS = 500;
 const DAY_MS = 86_400_000;
@@ -20,10 +20,13 @@ const INTERVALS = {
 const DIRECTIONS = { "": "All", RECEIVED: "Received", SENT: "Sent", SELF: "Self" };
 
 export class WalletView {
-  constructor(api, root, address) {
+  /** `chain` null: the address on the chain the server assumes when none is named. */
+  constructor(api, root, address, chain) {
     this.api = api;
     this.root = root;
     this.address = address;
+    this.chain = chain;
+    this.chains = null;
     this.wallet = null;
     this.closed = false;
     this.unsubscribe = null;
@@ -34,7 +37,7 @@ export class WalletView {
 
   open() {
     this.heading = h("h1", { tabindex: "-1" }, shorten(this.address));
-    this.addressLine = h("p", { class: "full-address" }, this.address);
+    this.addressLine = h("p", { class: "wallet-meta" }, h("span", { class: "full-address" }, this.address));
     this.figures = h("dl", { class: "figures" });
     this.message = h("p", { class: "status-message", role: "status" });
     this.progress = new JobProgress(this.api, "Sync progress", { onEnd: () => this.refreshSoon() });
@@ -119,10 +122,20 @@ export class WalletView {
     this.progress.stop();
   }
 
+  /** The variables naming this wallet in every request. */
+  get walletRef() {
+    return { address: this.address, chain: this.chain };
+  }
+
   async loadSummary() {
     let wallet;
     try {
-      wallet = (await this.api.request(WALLET, { address: this.address })).wallet;
+      let answer;
+      [this.chains, answer] = await Promise.all([
+        loadChains(this.api),
+        this.api.request(WALLET, this.walletRef),
+      ]);
+      wallet = answer.wallet;
     } catch (error) {
       this.say(`Could not load this wallet: ${error.message}`, true);
       return;
@@ -133,12 +146,19 @@ export class WalletView {
         this.root,
         h("p", { class: "back" }, h("a", { href: "#/" }, "← All wallets")),
         h("h1", {}, "Wallet not found"),
-        h("p", {}, `You do not track ${this.address}.`),
+        h(
+          "p",
+          {},
+          `You do not track ${this.address}`,
+          this.chain ? ` on ${this.chains.name(this.chain)}.` : ".",
+        ),
       );
       return;
     }
+    this.chain = wallet.chain;
+    this.unit = this.chains.get(wallet.chain);
     this.show(wallet);
-    this.unsubscribe = this.api.subscribe(WALLET_UPDATES, { address: this.address }, {
+    this.unsubscribe = this.api.subscribe(WALLET_UPDATES, this.walletRef, {
       next: (data) => this.onUpdate(data.walletUpdates),
       error: (error) => this.say(`Live updates stopped: ${error.message}`, true),
     });
@@ -150,13 +170,21 @@ export class WalletView {
     this.wallet = wallet;
     replaceChildren(this.heading, walletName(wallet));
     document.title = `${walletName(wallet)} · wallet-tracker`;
+    const explorer = explorerName(wallet.chain);
+    replaceChildren(
+      this.addressLine,
+      chainBadge(this.unit),
+      h("span", { class: "full-address" }, wallet.address),
+      explorerLink(wallet, `View on ${explorer} ↗`),
+    );
     const figure = (term, ...value) =>
       h("div", { class: "figure" }, h("dt", {}, term), h("dd", {}, ...value));
+    const unit = this.unit;
     replaceChildren(
       this.figures,
-      figure("Balance", h("strong", { class: "amount", id: "wallet-balance" }, formatBtc(wallet.balance))),
-      figure("Confirmed", h("span", { class: "amount" }, formatBtc(wallet.confirmedBalance))),
-      figure("Unconfirmed", h("span", { class: "amount" }, formatBtc(wallet.unconfirmedBalance))),
+      figure("Balance", amount(wallet.balance, unit, { tag: "strong", class: "amount", id: "wallet-balance" })),
+      figure("Confirmed", amount(wallet.confirmedBalance, unit, { class: "amount" })),
+      figure("Unconfirmed", amount(wallet.unconfirmedBalance, unit, { class: "amount" })),
       figure("Transactions", formatCount(wallet.transactionCount)),
       figure(
         "Status",
@@ -194,7 +222,7 @@ export class WalletView {
   }
 
   sync() {
-    return syncNow(this, this.address);
+    return syncNow(this, this.walletRef);
   }
 
   // Transactions
@@ -276,7 +304,7 @@ export class WalletView {
     let connection;
     try {
       const data = await this.api.request(TRANSACTIONS, {
-        address: this.address,
+        ...this.walletRef,
         filter: page.filter,
         ...page.args,
       });
@@ -291,7 +319,10 @@ export class WalletView {
     page.count = nodes.length;
     page.total = connection.totalCount;
     page.pageInfo = connection.pageInfo;
-    replaceChildren(this.transactionsBody, nodes.map(transactionRow));
+    replaceChildren(
+      this.transactionsBody,
+      nodes.map((transaction) => transactionRow(transaction, this.unit)),
+    );
     this.transactionsTable.hidden = nodes.length === 0;
     this.noTransactions.hidden = nodes.length > 0;
     replaceChildren(
@@ -324,7 +355,7 @@ export class WalletView {
     const since = days === null ? null : isoUtc(new Date(Date.now() - days * DAY_MS));
     let points;
     try {
-      const data = await this.api.request(BALANCE_HISTORY, { address: this.address, interval, since });
+      const data = await this.api.request(BALANCE_HISTORY, { ...this.walletRef, interval, since });
       points = data.wallet?.balanceHistory ?? [];
     } catch (error) {
       if (this.closed || interval !== this.interval) return;
@@ -334,7 +365,7 @@ export class WalletView {
     if (this.closed || interval !== this.interval) return;
     replaceChildren(
       this.chartHolder,
-      points.length ? balanceChart(points, name) : h("p", { class: "empty" }, "No balance history yet."),
+      points.length ? balanceChart(points, name, this.unit) : h("p", { class: "empty" }, "No balance history yet."),
     );
   }
 }
@@ -346,37 +377,39 @@ function chartUnavailable(error) {
   return h("p", { class: "chart-unavailable", role: "note" }, `Chart unavailable: ${reason}`);
 }
 
-function transactionRow(transaction) {
+function transactionRow(transaction, unit) {
   const unconfirmed = transaction.blockHeight === null;
-  const amount = BigInt(transaction.amount);
+  const change = BigInt(transaction.amount);
+  const url = transactionUrl(unit.chain, transaction.txid);
+  const txid = shorten(transaction.txid, 8);
   return h(
     "tr",
     { class: unconfirmed ? "unconfirmed" : null, "data-txid": transaction.txid },
     h(
       "td",
       { "data-label": "Transaction" },
-      h(
-        "a",
-        {
-          class: "txid",
-          href: EXPLORER_TX_URL + transaction.txid,
-          target: "_blank",
-          rel: "noopener noreferrer",
-          title: transaction.txid,
-          "aria-label": `Transaction ${transaction.txid} in a block explorer (opens in a new tab)`,
-        },
-        shorten(transaction.txid, 8),
-      ),
+      url
+        ? h(
+            "a",
+            {
+              class: "txid",
+              href: url,
+              target: "_blank",
+              rel: "noopener noreferrer",
+              title: transaction.txid,
+              "aria-label": `Transaction ${transaction.txid} on ${explorerName(unit.chain)} (opens in a new tab)`,
+            },
+            txid,
+          )
+        : h("span", { class: "txid", title: transaction.txid }, txid),
     ),
     h("td", { "data-label": "Time (UTC)" }, formatTime(transaction.timestamp).replace(" UTC", "")),
-    h(
-      "td",
-      {
-        class: `amount ${amount > 0n ? "positive" : amount < 0n ? "negative" : ""}`,
-        "data-label": "Amount",
-      },
-      formatBtc(transaction.amount, { signed: true }),
-    ),
+    amount(transaction.amount, unit, {
+      tag: "td",
+      signed: true,
+      class: `amount ${change > 0n ? "positive" : change < 0n ? "negative" : ""}`,
+      "data-label": "Amount",
+    }),
     h(
       "td",
       { class: "number", "data-label": "Confirmations" },

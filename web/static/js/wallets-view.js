@@ -1,25 +1,57 @@
 // The wallet list: add, relabel, sync and remove wallets; balances and syncs update live.
 
+import { addressHint, addressUrl, chainBadge, explorerName, loadChains } from "./chains.js";
 import { h, replaceChildren, showMessage } from "./dom.js";
-import { formatBtc, shorten, sumSatoshi } from "./format.js";
+import { describeAmount, formatAmount, formatFiat, formatTime, shorten } from "./format.js";
 import {
   ADD_WALLET,
   REMOVE_WALLET,
+  TOTALS,
   UPDATE_WALLET,
   WALLET,
   WALLET_UPDATES,
   WALLETS,
 } from "./queries.js";
-import { isRunning, JobProgress, statusBadge, syncNow, syncedAt } from "./widgets.js";
+import { amount, isRunning, JobProgress, statusBadge, syncNow, syncedAt } from "./widgets.js";
 
 // Each live wallet is one subscription, and subscriptions count against the rate limit: the
 // newest wallets update live, and the whole list is re-read now and then when there are more.
 const LIVE_WALLETS = 25;
 const RELOAD_MS = 60_000;
 const AGE_REFRESH_MS = 30_000;
+// Updates come in bursts while syncs run: re-read the totals at most this often.
+const TOTALS_DELAY_MS = 300;
 
 export function walletName(wallet) {
   return wallet.label || shorten(wallet.address);
+}
+
+/** The same address string may be tracked on several chains: a wallet is both. */
+function walletKey(wallet) {
+  return `${wallet.chain}:${wallet.address}`;
+}
+
+/** "#/wallet/litecoin/ltc1q…": the wallet's page. */
+export function walletHref(wallet) {
+  return `#/wallet/${wallet.chain.toLowerCase()}/${encodeURIComponent(wallet.address)}`;
+}
+
+/** The link to a wallet's address in its chain's explorer; none for HD wallets. */
+export function explorerLink(wallet, text) {
+  const url = wallet.kind === "HD" ? null : addressUrl(wallet.chain, wallet.address);
+  if (!url) return null;
+  return h(
+    "a",
+    {
+      class: "explorer-link",
+      href: url,
+      target: "_blank",
+      rel: "noopener noreferrer",
+      title: wallet.address,
+      "aria-label": `${wallet.address} on ${explorerName(wallet.chain)} (opens in a new tab)`,
+    },
+    text,
+  );
 }
 
 export class WalletsView {
@@ -29,16 +61,26 @@ export class WalletsView {
     this.rows = new Map();
     this.timers = [];
     this.closed = false;
+    this.chains = null;
+    this.totalsTimer = null;
+    this.totalsAsked = 0;
   }
 
   open() {
+    this.chainSelect = h("select", {
+      id: "add-chain",
+      name: "chain",
+      disabled: true,
+      onChange: () => this.showAddressFormat(),
+    });
+    this.addressLabel = h("label", { for: "add-address" }, "Address");
+    this.addressHint = h("p", { id: "add-address-hint", class: "field-hint" });
     this.addressInput = h("input", {
       id: "add-address",
       name: "address",
       autocomplete: "off",
       spellcheck: "false",
-      placeholder: "bc1q…, 1…, 3…",
-      "aria-describedby": "add-error",
+      "aria-describedby": "add-address-hint add-error",
     });
     this.labelInput = h("input", {
       id: "add-label",
@@ -51,12 +93,11 @@ export class WalletsView {
     this.addError = h("p", { id: "add-error", class: "field-error", role: "alert" });
     this.status = h("p", { class: "status-message", role: "status" });
     this.tableBody = h("tbody");
-    this.total = h("td", { class: "amount", "data-label": "Total" });
-    this.totalLabel = h("th", { scope: "row" }, "Total");
+    this.totals = h("tfoot");
     this.empty = h(
       "p",
       { class: "empty", hidden: true },
-      "No wallets yet: add a Bitcoin address above to start tracking it.",
+      "No wallets yet: add an address above to start tracking it.",
     );
     this.heading = h("h1", { tabindex: "-1" }, "Wallets");
     this.table = h(
@@ -77,11 +118,7 @@ export class WalletsView {
         ),
       ),
       this.tableBody,
-      h(
-        "tfoot",
-        {},
-        h("tr", { class: "total-row" }, this.totalLabel, this.total, h("td", { colspan: "3" })),
-      ),
+      this.totals,
     );
     replaceChildren(
       this.root,
@@ -93,9 +130,11 @@ export class WalletsView {
         h(
           "div",
           { class: "add-fields" },
-          h("div", { class: "field grow" }, h("label", { for: "add-address" }, "Bitcoin address"), this.addressInput),
-          h("div", { class: "field" }, h("label", { for: "add-label" }, "Label"), this.labelInput),
+          h("div", { class: "field" }, h("label", { for: "add-chain" }, "Chain"), this.chainSelect),
+          h("div", { class: "field grow" }, this.addressLabel, this.addressInput),
+          h("div", { class: "field label-field" }, h("label", { for: "add-label" }, "Label"), this.labelInput),
           this.addButton,
+          this.addressHint,
         ),
         this.addError,
       ),
@@ -112,6 +151,7 @@ export class WalletsView {
 
   close() {
     this.closed = true;
+    clearTimeout(this.totalsTimer);
     for (const timer of this.timers) clearInterval(timer);
     for (const row of this.rows.values()) row.stop();
     this.rows.clear();
@@ -120,7 +160,7 @@ export class WalletsView {
   async load() {
     let wallets;
     try {
-      wallets = await this.readAll();
+      [this.chains, wallets] = await Promise.all([loadChains(this.api), this.readAll()]);
     } catch (error) {
       if (!this.closed && this.rows.size === 0) {
         // Connection problems are explained in the banner above the page.
@@ -131,19 +171,21 @@ export class WalletsView {
       return;
     }
     if (this.closed) return;
+    this.showChainPicker();
     const seen = new Set();
     this.loading = true;
     wallets.forEach((wallet, index) => {
-      seen.add(wallet.address);
-      const row = this.rows.get(wallet.address) ?? this.addRow(wallet, { live: index < LIVE_WALLETS });
+      seen.add(walletKey(wallet));
+      const row = this.rows.get(walletKey(wallet)) ?? this.addRow(wallet, { live: index < LIVE_WALLETS });
       row.update(wallet);
     });
-    for (const [address, row] of this.rows) {
-      if (!seen.has(address)) this.dropRow(address, row);
+    for (const [key, row] of this.rows) {
+      if (!seen.has(key)) this.dropRow(key, row);
     }
-    this.reorder(wallets.map((wallet) => wallet.address));
+    this.reorder(wallets.map(walletKey));
     this.loading = false;
-    this.refreshTotal();
+    this.refreshTotals();
+    this.loadTotals();
     if (wallets.length > LIVE_WALLETS && !this.reloading) {
       this.reloading = setInterval(() => this.load(), RELOAD_MS);
       this.timers.push(this.reloading);
@@ -163,29 +205,110 @@ export class WalletsView {
 
   addRow(wallet, { live }) {
     const row = new WalletRow(this, wallet);
-    this.rows.set(wallet.address, row);
+    this.rows.set(walletKey(wallet), row);
     this.tableBody.prepend(row.element);
     if (live) row.goLive();
     return row;
   }
 
-  dropRow(address, row) {
+  dropRow(key, row) {
     row.stop();
     row.element.remove();
-    this.rows.delete(address);
+    this.rows.delete(key);
   }
 
-  reorder(addresses) {
-    for (const address of addresses) this.tableBody.append(this.rows.get(address).element);
+  reorder(keys) {
+    for (const key of keys) this.tableBody.append(this.rows.get(key).element);
   }
 
-  refreshTotal() {
-    const wallets = [...this.rows.values()].map((row) => row.wallet);
-    this.table.hidden = wallets.length === 0;
-    this.empty.hidden = wallets.length > 0;
-    const count = `${wallets.length} wallet${wallets.length === 1 ? "" : "s"}`;
-    replaceChildren(this.totalLabel, `Total (${count})`);
-    replaceChildren(this.total, formatBtc(sumSatoshi(wallets.map((wallet) => wallet.balance))));
+  // Adding
+
+  showChainPicker() {
+    if (!this.chainSelect.disabled) return; // Filled once; later reloads keep the choice.
+    const chosen = this.chains.defaultChain;
+    replaceChildren(
+      this.chainSelect,
+      this.chains.list.map((info) =>
+        h("option", { value: info.chain, selected: info.chain === chosen }, info.name),
+      ),
+    );
+    this.chainSelect.disabled = false;
+    this.showAddressFormat();
+  }
+
+  showAddressFormat() {
+    const chain = this.chainSelect.value;
+    const hint = addressHint(chain);
+    replaceChildren(this.addressLabel, `${this.chains.name(chain)} address`);
+    this.addressInput.placeholder = hint ?? "";
+    replaceChildren(this.addressHint, hint ? `${this.chains.name(chain)} addresses look like ${hint}` : "");
+  }
+
+  // Totals: one per chain, and the net worth, as the server adds them up
+
+  /** Re-reads the totals soon (once for a burst of updates); `table` shows when there are rows. */
+  refreshTotals() {
+    this.table.hidden = this.rows.size === 0;
+    this.empty.hidden = this.rows.size > 0;
+    clearTimeout(this.totalsTimer);
+    this.totalsTimer = setTimeout(() => this.loadTotals(), TOTALS_DELAY_MS);
+  }
+
+  async loadTotals() {
+    clearTimeout(this.totalsTimer);
+    // Only the latest answer is shown: an earlier one may arrive after it.
+    const asked = ++this.totalsAsked;
+    let totals;
+    try {
+      totals = await this.api.request(TOTALS);
+    } catch {
+      return; // The banner says what went wrong; the totals keep what they showed.
+    }
+    if (this.closed || asked !== this.totalsAsked) return;
+    replaceChildren(
+      this.totals,
+      totals.portfolios.map((portfolio) => this.portfolioRow(portfolio)),
+      totals.portfolios.length ? this.netWorthRow(totals.netWorth) : null,
+    );
+  }
+
+  portfolioRow(portfolio) {
+    const chain = this.chains.get(portfolio.chain);
+    const count = `${portfolio.walletCount} wallet${portfolio.walletCount === 1 ? "" : "s"}`;
+    const fiat = portfolio.fiatValue;
+    return h(
+      "tr",
+      { class: "total-row", "data-chain": portfolio.chain },
+      h("th", { scope: "row" }, `${chain.name} total (${count})`),
+      amount(portfolio.balance, chain, { tag: "td", class: "amount", "data-label": "Total" }),
+      h(
+        "td",
+        { colspan: "3", class: "fiat-value" },
+        fiat
+          ? h("span", { class: "fiat-amount", title: `At the price of ${formatTime(fiat.priceAt)}` }, formatFiat(fiat))
+          : h("span", { class: "muted" }, "no price known"),
+      ),
+    );
+  }
+
+  netWorthRow(netWorth) {
+    const unpriced = netWorth.unpricedChains.map((chain) => this.chains.name(chain));
+    const nothingPriced = netWorth.priceAt === null && unpriced.length > 0;
+    const notes = [];
+    if (netWorth.priceAt) notes.push(`at prices of ${formatTime(netWorth.priceAt)}`);
+    if (unpriced.length) notes.push(`unpriced: ${unpriced.join(", ")} (not included)`);
+    return h(
+      "tr",
+      { class: "net-worth-row" },
+      h("th", { scope: "row" }, "Net worth"),
+      h(
+        "td",
+        { class: "amount", id: "net-worth", "data-label": "Net worth" },
+        // With no price at all, "0.00" would read as nothing held.
+        nothingPriced ? "—" : h("span", { class: "fiat-amount" }, formatFiat(netWorth)),
+      ),
+      h("td", { colspan: "3", class: "net-worth-note" }, notes.join("; ")),
+    );
   }
 
   refreshAges() {
@@ -200,14 +323,19 @@ export class WalletsView {
     event.preventDefault();
     const address = this.addressInput.value.trim();
     const label = this.labelInput.value.trim() || null;
+    const chain = this.chainSelect.value;
     this.showAddError(null);
+    if (!chain) {
+      this.showAddError({ message: "The chains this server tracks are not loaded yet: try again." });
+      return;
+    }
     if (!address) {
-      this.showAddError({ message: "Enter a Bitcoin address.", field: ["address"] });
+      this.showAddError({ message: `Enter a ${this.chains.name(chain)} address.`, field: ["address"] });
       return;
     }
     this.addButton.disabled = true;
     try {
-      const payload = (await this.api.request(ADD_WALLET, { address, label })).addWallet;
+      const payload = (await this.api.request(ADD_WALLET, { address, chain, label })).addWallet;
       if (payload.errors.length) {
         this.showAddError(payload.errors[0]);
         return;
@@ -215,7 +343,7 @@ export class WalletsView {
       const row = this.addRow(payload.wallet, { live: true });
       row.update(payload.wallet);
       row.progress.watch(payload.job);
-      this.refreshTotal();
+      this.refreshTotals();
       this.addressInput.value = "";
       this.labelInput.value = "";
       this.say(`Added ${walletName(payload.wallet)}: its first sync has started.`);
@@ -229,8 +357,9 @@ export class WalletsView {
   showAddError(error) {
     replaceChildren(this.addError, error ? error.message : "");
     const field = error?.field?.[0];
-    const invalidInput = field === "label" ? this.labelInput : error ? this.addressInput : null;
-    for (const input of [this.addressInput, this.labelInput]) {
+    const fields = { chain: this.chainSelect, label: this.labelInput };
+    const invalidInput = error ? (fields[field] ?? this.addressInput) : null;
+    for (const input of [this.chainSelect, this.addressInput, this.labelInput]) {
       if (input === invalidInput) input.setAttribute("aria-invalid", "true");
       else input.removeAttribute("aria-invalid");
     }
@@ -238,20 +367,20 @@ export class WalletsView {
   }
 
   async remove(row) {
-    const confirmed = await confirmRemoval(row.wallet);
+    const confirmed = await confirmRemoval(row.wallet, this.chains.name(row.wallet.chain));
     if (!confirmed) {
       row.removeButton.focus();
       return;
     }
     try {
-      const payload = (await this.api.request(REMOVE_WALLET, { address: row.wallet.address }))
-        .removeWallet;
+      const { address, chain } = row.wallet;
+      const payload = (await this.api.request(REMOVE_WALLET, { address, chain })).removeWallet;
       if (payload.errors.length) {
         this.say(payload.errors[0].message, true);
         return;
       }
-      this.dropRow(row.wallet.address, row);
-      this.refreshTotal();
+      this.dropRow(walletKey(row.wallet), row);
+      this.refreshTotals();
       this.say(`Removed ${walletName(row.wallet)}.`);
       this.heading.focus();
     } catch (error) {
@@ -289,7 +418,7 @@ class WalletRow {
     this.removeButton = h("button", { type: "button", class: "danger-outline", onClick: () => list.remove(this) }, "Remove");
     this.element = h(
       "tr",
-      { "data-address": wallet.address },
+      { "data-address": wallet.address, "data-chain": wallet.chain },
       this.nameCell,
       this.balanceCell,
       this.statusCell,
@@ -315,24 +444,32 @@ class WalletRow {
     }
     this.progress.bar.setAttribute("aria-label", `Sync progress of ${name}`);
     if (!this.editing) this.renderName();
-    replaceChildren(this.balanceCell, formatBtc(wallet.balance));
+    const chain = this.list.chains.get(wallet.chain);
+    replaceChildren(this.balanceCell, formatAmount(wallet.balance, chain));
+    this.balanceCell.title = describeAmount(wallet.balance, chain);
     replaceChildren(this.badgeHolder, statusBadge(wallet.syncStatus));
     replaceChildren(this.errorText, wallet.syncStatus === "ERROR" ? wallet.lastSyncError ?? "" : "");
     this.renderSynced();
     if (isRunning(wallet.latestJob)) this.progress.watch(wallet.latestJob);
-    if (!this.list.loading) this.list.refreshTotal();
+    if (!this.list.loading) this.list.refreshTotals();
   }
 
   renderName() {
     const wallet = this.wallet;
+    const short = shorten(wallet.address);
     replaceChildren(
       this.nameCell,
       h(
         "a",
-        { class: "wallet-link", href: `#/wallet/${encodeURIComponent(wallet.address)}` },
+        { class: "wallet-link", href: walletHref(wallet) },
         wallet.label ? wallet.label : h("span", { class: "muted" }, "Unlabelled"),
       ),
-      h("span", { class: "address", title: wallet.address }, shorten(wallet.address)),
+      h(
+        "span",
+        { class: "wallet-meta" },
+        chainBadge(this.list.chains.get(wallet.chain)),
+        h("span", { class: "address" }, explorerLink(wallet, short) ?? h("span", { title: wallet.address }, short)),
+      ),
     );
   }
 
@@ -341,7 +478,8 @@ class WalletRow {
   }
 
   goLive() {
-    this.unsubscribe = this.api.subscribe(WALLET_UPDATES, { address: this.wallet.address }, {
+    const { address, chain } = this.wallet;
+    this.unsubscribe = this.api.subscribe(WALLET_UPDATES, { address, chain }, {
       next: (data) => this.update(data.walletUpdates),
       error: () => {
         this.unsubscribe = null;
@@ -357,8 +495,9 @@ class WalletRow {
 
   async reload() {
     try {
-      const wallet = (await this.api.request(WALLET, { address: this.wallet.address })).wallet;
-      if (wallet && this.list.rows.get(wallet.address) === this) this.update(wallet);
+      const { address, chain } = this.wallet;
+      const wallet = (await this.api.request(WALLET, { address, chain })).wallet;
+      if (wallet && this.list.rows.get(walletKey(wallet)) === this) this.update(wallet);
     } catch {
       // The banner says what went wrong; the row keeps what it showed.
     }
@@ -369,7 +508,7 @@ class WalletRow {
   }
 
   sync() {
-    return syncNow(this, this.wallet.address);
+    return syncNow(this, this.wallet);
   }
 
   startRename() {
@@ -395,7 +534,11 @@ class WalletRow {
           const label = input.value.trim() || null;
           try {
             const payload = (
-              await this.api.request(UPDATE_WALLET, { address: this.wallet.address, label })
+              await this.api.request(UPDATE_WALLET, {
+                address: this.wallet.address,
+                chain: this.wallet.chain,
+                label,
+              })
             ).updateWallet;
             if (payload.errors.length) {
               replaceChildren(error, payload.errors[0].message);
@@ -426,11 +569,11 @@ class WalletRow {
 }
 
 /** Asks in a modal dialog; resolves true when the person confirms. */
-export function confirmRemoval(wallet) {
+export function confirmRemoval(wallet, chainName) {
   const dialog = document.getElementById("confirm-dialog");
   document.getElementById("confirm-title").textContent = `Remove ${walletName(wallet)}?`;
   document.getElementById("confirm-text").textContent =
-    `Stop tracking ${wallet.address}. Its synced history stays on the server for anyone else ` +
+    `Stop tracking ${wallet.address} on ${chainName}. Its synced history stays on the server for anyone else ` +
     "tracking it; you can add it again later.";
   dialog.returnValue = "";
   dialog.showModal();

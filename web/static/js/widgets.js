@@ -1,7 +1,7 @@
-// Pieces both pages use: the sync status badge, the live progress bar of a sync job.
+// Pieces both pages use: amounts, the sync status badge, the live progress bar of a sync job.
 
 import { h, replaceChildren } from "./dom.js";
-import { formatAge, formatCount, formatTime } from "./format.js";
+import { describeAmount, formatAge, formatAmount, formatCount, formatTime } from "./format.js";
 import { JOB_UPDATES, SYNC_WALLET } from "./queries.js";
 
 const STATUS_TEXT = { PENDING: "Pending", SYNCING: "Syncing", SYNCED: "Synced", ERROR: "Error" };
@@ -9,13 +9,13 @@ const RUNNING = new Set(["QUEUED", "RUNNING"]);
 // How long a finished job's full bar stays up before it gives way to the status badge.
 const FINISHED_BAR_MS = 4000;
 
-// "Sync now" for one wallet, from a view with `api`, `syncButton`, `progress` and `say`: asks
-// for a sync and shows its progress, or says why not.
-export async function syncNow(view, address) {
+// "Sync now" for one wallet ({address, chain}), from a view with `api`, `syncButton`,
+// `progress` and `say`: asks for a sync and shows its progress, or says why not.
+export async function syncNow(view, { address, chain }) {
   view.say("");
   view.syncButton.disabled = true;
   try {
-    const payload = (await view.api.request(SYNC_WALLET, { address })).syncWallet;
+    const payload = (await view.api.request(SYNC_WALLET, { address, chain })).syncWallet;
     if (payload.errors.length) view.say(payload.errors[0].message, true);
     else view.progress.watch(payload.job);
   } catch (error) {
@@ -23,6 +23,15 @@ export async function syncNow(view, address) {
   } finally {
     view.syncButton.disabled = false;
   }
+}
+
+/** An amount in `chain`'s units (a ChainInfo); its exact value and base units in the title. */
+export function amount(baseUnits, chain, { tag = "span", signed = false, ...attributes } = {}) {
+  return h(
+    tag,
+    { ...attributes, title: describeAmount(baseUnits, chain, { signed }) },
+    formatAmount(baseUnits, chain, { signed }),
+  );
 }
 
 export function statusBadge(syncStatus) {
