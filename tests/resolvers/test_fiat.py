@@ -7,6 +7,7 @@ from decimal import Decimal
 
 import pytest
 
+from db.models import PriceSource
 from resolvers.errors import BadRequestError
 from resolvers.fiat import MarketPrice, check_currency, fiat_value
 
@@ -35,7 +36,9 @@ PRICED_AT = datetime(2026, 1, 1, tzinfo=UTC)
 def test_fiat_values_are_exact_then_rounded_half_even(
     amount_sat: int, price: str, expected: str
 ) -> None:
-    value = fiat_value(amount_sat, MarketPrice("USD", Decimal(price), PRICED_AT))
+    value = fiat_value(
+        amount_sat, MarketPrice("USD", Decimal(price), PRICED_AT, PriceSource.COINGECKO)
+    )
     assert value.amount == expected
     assert value.currency == "USD"
     assert value.price_at == PRICED_AT

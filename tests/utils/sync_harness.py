@@ -137,9 +137,11 @@ def harness_settings(simulator: RunningSimulator, **overrides: Any) -> Settings:
     values: dict[str, Any] = {
         "blockchair_url": simulator.blockchair_url,
         "esplora_url": simulator.esplora_url,
+        "price_url": simulator.coingecko_url,
         "blockchair_api_key": "test-key",
         "blockchair_rate_limit": 1000.0,
         "esplora_rate_limit": 1000.0,
+        "price_rate_limit": 1000.0,
         "provider_timeout_seconds": 2.0,
         "stale_job_timeout": 60,
         **overrides,

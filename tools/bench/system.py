@@ -171,6 +171,7 @@ class BenchContext:
             "REDIS_URL": self.redis_server.url,
             "BLOCKCHAIR_URL": self.simulator.blockchair_url,
             "ESPLORA_URL": self.simulator.esplora_url,
+            "PRICE_URL": self.simulator.coingecko_url,
             "BLOCKCHAIR_API_KEY": BLOCKCHAIR_KEY,
             "BLOCKCHAIR_RATE_LIMIT": "1000",
             "ESPLORA_RATE_LIMIT": "1000",
