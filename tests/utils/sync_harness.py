@@ -18,6 +18,7 @@ from resolvers.wallets import add_wallet
 from settings import Settings
 from tools.simulator.testing import RunningSimulator
 from tools.sync_requests import queue_sync as queue_sync  # re-exported for the tests
+from workers.prices import PriceRefresher, build_price_refresher
 from workers.providers.http import RetryPolicy
 from workers.queue import request_sync
 from workers.redis_server import RedisServer
@@ -165,3 +166,16 @@ async def sync_harness(
         )
         viewer = await ensure_local_account(sessions)
         yield SyncHarness(sessions, redis, engine, viewer, simulator)
+
+
+@asynccontextmanager
+async def price_refresher(
+    *, sessions: SessionFactory, redis_server: RedisServer, settings: Settings
+) -> AsyncIterator[PriceRefresher]:
+    """The worker's price refresher, built by the worker's own builder, with fast retries."""
+    async with AsyncExitStack() as exits:
+        redis = await create_pool(redis_server.arq_settings)
+        exits.push_async_callback(redis.aclose)
+        yield await build_price_refresher(
+            settings, redis=redis, sessions=sessions, exits=exits, retry=FAST_RETRIES
+        )
