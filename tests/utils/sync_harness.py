@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
@@ -11,7 +12,7 @@ from arq import ArqRedis, create_pool
 from sqlalchemy import select
 
 from db.models import Chain, SyncJob, TrackedAddress, Transaction
-from db.session import SessionFactory
+from db.session import SessionFactory, create_engine, create_session_factory
 from resolvers.accounts import ensure_local_account
 from resolvers.viewer import Viewer
 from resolvers.wallets import add_wallet
@@ -179,3 +180,24 @@ async def price_refresher(
         yield await build_price_refresher(
             settings, redis=redis, sessions=sessions, exits=exits, retry=FAST_RETRIES
         )
+
+
+def refresh_prices_now(
+    database_url: str, redis_server: RedisServer, simulator: RunningSimulator
+) -> int:
+    """One price refresh from the simulator's CoinGecko into the database, as a worker runs it;
+    how many prices were stored."""
+
+    async def refresh() -> int:
+        engine = create_engine(database_url)
+        try:
+            async with price_refresher(
+                sessions=create_session_factory(engine),
+                redis_server=redis_server,
+                settings=harness_settings(simulator),
+            ) as refresher:
+                return await refresher.refresh()
+        finally:
+            await engine.dispose()
+
+    return asyncio.run(refresh())
