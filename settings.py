@@ -75,17 +75,30 @@ class Settings(BaseSettings):
     # A RUNNING job without a heartbeat for this long is re-queued (seconds, or "2m").
     stale_job_timeout: int = Field(default=120, ge=10)
 
+    # Prices of every chain's coin from CoinGecko's simple-price API, refreshed this often
+    # (seconds, or "5m"); a demo or pro key is optional. Requests per second, shared by workers.
+    price_url: str = "https://api.coingecko.com/api/v3"
+    coingecko_api_key: SecretStr | None = None
+    price_refresh_interval: int = Field(default=300, ge=10)
+    price_rate_limit: float = Field(default=0.5, gt=0)
+
     @field_validator("log_level", mode="before")
     @classmethod
     def _upper_log_level(cls, value: object) -> object:
         return value.upper() if isinstance(value, str) else value
 
-    @field_validator("redis_url", mode="before")
+    @field_validator("redis_url", "coingecko_api_key", mode="before")
     @classmethod
-    def _empty_redis_url_is_unset(cls, value: object) -> object:
+    def _empty_is_unset(cls, value: object) -> object:
         return None if value == "" else value
 
-    @field_validator("refresh_interval", "stale_job_timeout", "persisted_query_ttl", mode="before")
+    @field_validator(
+        "refresh_interval",
+        "stale_job_timeout",
+        "persisted_query_ttl",
+        "price_refresh_interval",
+        mode="before",
+    )
     @classmethod
     def _duration_seconds(cls, value: object) -> object:
         if isinstance(value, str):

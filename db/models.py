@@ -1,9 +1,10 @@
-"""SQLAlchemy models: accounts and API tokens, tracked addresses, wallets, sync jobs."""
+"""SQLAlchemy models: accounts and API tokens, tracked addresses, wallets, sync jobs, prices."""
 
 from __future__ import annotations
 
 import enum
 from datetime import UTC, datetime
+from decimal import Decimal
 
 from sqlalchemy import (
     BigInteger,
@@ -19,7 +20,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
-from db.types import BigIntId, UTCDateTime
+from db.types import BigIntId, DecimalText, UTCDateTime
 
 # Unconfirmed transactions sort above every block height; NULL heights would break keyset
 # tuple comparisons, so the page order uses this key instead of `block_height`.
@@ -51,6 +52,13 @@ class Chain(enum.Enum):
     BITCOIN_CASH = "BITCOIN_CASH"
     ETHEREUM = "ETHEREUM"
     SOLANA = "SOLANA"
+
+
+class PriceSource(enum.Enum):
+    """Where a price came from: CoinGecko (the refresh job) or Blockchair (read by syncs)."""
+
+    COINGECKO = "COINGECKO"
+    BLOCKCHAIR = "BLOCKCHAIR"
 
 
 class SyncStatus(enum.Enum):
@@ -239,3 +247,21 @@ class ChainTip(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
     market_price_usd: Mapped[str | None] = mapped_column(String(40))
     market_price_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class CoinPrice(Base):
+    """The last price of one coin of a chain in a currency, as one source quoted it, exact.
+
+    CoinGecko's quotes live here. Blockchair's, read with an address by the syncs, are still in
+    `ChainTip.market_price_usd`; `resolvers.fiat` picks the fresher of the two."""
+
+    __tablename__ = "coin_prices"
+
+    chain: Mapped[Chain] = mapped_column(_enum_column(Chain), primary_key=True)
+    currency: Mapped[str] = mapped_column(String(8), primary_key=True)
+    source: Mapped[PriceSource] = mapped_column(_enum_column(PriceSource), primary_key=True)
+    price: Mapped[Decimal] = mapped_column(DecimalText)
+    # When the source says the price was current (CoinGecko's `last_updated_at`).
+    price_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # When we read it; the fresher source is the one read last.
+    fetched_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -1,4 +1,4 @@
-"""Fiat values of satoshi amounts, from the market price the provider quoted at the last sync."""
+"""Fiat values of base-unit amounts, from the freshest known price: CoinGecko's or Blockchair's."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from decimal import ROUND_HALF_EVEN, Decimal, localcontext
 
 from sqlalchemy import select
 
-from db.models import Chain, ChainTip
+from db.models import Chain, ChainTip, CoinPrice, PriceSource
 from db.session import SessionFactory
 from resolvers.errors import BadRequestError
 
@@ -21,6 +21,8 @@ class MarketPrice:
     currency: str
     per_coin: Decimal
     at: datetime
+    """When the source says the price was current (for Blockchair: when a sync read it)."""
+    source: PriceSource
 
 
 @dataclass(frozen=True)
@@ -43,21 +45,39 @@ def check_currency(currency: str) -> str:
 async def market_price(
     sessions: SessionFactory, *, chain: Chain, currency: str
 ) -> MarketPrice | None:
-    """The last price a sync stored for the chain, or None when none is known."""
+    """The chain's price of one coin, or None when none is known."""
+    return (await market_prices(sessions, currency=currency)).get(chain)
+
+
+async def market_prices(sessions: SessionFactory, *, currency: str) -> dict[Chain, MarketPrice]:
+    """Every chain's known price of one coin: CoinGecko's, unless Blockchair's was read later
+    (the refresh job has been failing while syncs went on). Chains with neither are left out."""
     check_currency(currency)
     async with sessions() as session:
-        row = (
-            await session.execute(
-                select(ChainTip.market_price_usd, ChainTip.market_price_at).where(
-                    ChainTip.chain == chain
+        quoted = (
+            await session.scalars(
+                select(CoinPrice).where(
+                    CoinPrice.currency == currency, CoinPrice.source == PriceSource.COINGECKO
                 )
             )
-        ).one_or_none()
-    if row is None or row.market_price_usd is None or row.market_price_at is None:
-        return None
-    return MarketPrice(
-        currency=currency, per_coin=Decimal(row.market_price_usd), at=row.market_price_at
-    )
+        ).all()
+        tips = (
+            await session.execute(
+                select(ChainTip.chain, ChainTip.market_price_usd, ChainTip.market_price_at)
+            )
+        ).all()
+    # Each chain's price with when we read it: the fresher read wins, CoinGecko on a tie.
+    freshest: dict[Chain, tuple[datetime, MarketPrice]] = {}
+    for chain, usd, read_at in tips if currency == "USD" else ():
+        if usd is not None and read_at is not None:
+            blockchair = MarketPrice(currency, Decimal(usd), read_at, PriceSource.BLOCKCHAIR)
+            freshest[chain] = (read_at, blockchair)
+    for quote in quoted:
+        known = freshest.get(quote.chain)
+        if known is None or quote.fetched_at >= known[0]:
+            coingecko = MarketPrice(currency, quote.price, quote.price_at, PriceSource.COINGECKO)
+            freshest[quote.chain] = (quote.fetched_at, coingecko)
+    return {chain: price for chain, (_, price) in freshest.items()}
 
 
 def fiat_value(amount: int, price: MarketPrice, *, decimals: int = 8) -> FiatAmount:

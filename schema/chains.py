@@ -82,13 +82,14 @@ async def resolve_net_worth(info: ContextInfo, currency: str | None = "USD") -> 
     for address in addresses:
         held = address.confirmed_balance_sat + address.unconfirmed_balance_sat
         balances[address.chain] = balances.get(address.chain, 0) + held
+    prices = await fiat.market_prices(sessions, currency=currency)
     total = Decimal(0)
     price_times: list[datetime] = []
     unpriced: list[Chain] = []
     for chain in Chain:
         if not balances.get(chain):
             continue
-        price = await fiat.market_price(sessions, chain=chain, currency=currency)
+        price = prices.get(chain)
         if price is None:
             unpriced.append(chain)
             continue

@@ -40,7 +40,10 @@ class Flows:
 
 
 @strawberry.type(
-    description="A fiat value computed from the provider's market price at the time given."
+    description=(
+        "A fiat value at the freshest known market price (CoinGecko's, or the provider's)."
+        " `priceAt` is when that price was current."
+    )
 )
 class FiatValue:
     currency: str

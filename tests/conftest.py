@@ -151,6 +151,7 @@ def make_settings(
         "run_worker": False,
         "blockchair_url": UNREACHABLE_PROVIDER_URL,
         "esplora_url": UNREACHABLE_PROVIDER_URL,
+        "price_url": UNREACHABLE_PROVIDER_URL,
         **overrides,
     }
     return Settings(**values)

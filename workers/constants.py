@@ -23,6 +23,11 @@ def sync_arq_job_id(job_id: int, run: int = 0) -> str:
     return f"sync-job:{job_id}" if run == 0 else f"sync-job:{job_id}:run-{run}"
 
 
+# Set for PRICE_REFRESH_INTERVAL by the worker that refreshes prices: one refresh per interval,
+# however many workers run the periodic check.
+PRICE_REFRESH_KEY = f"{KEY_PREFIX}:price-refresh"
+
+
 def sync_requests_key(account_id: int, minute: int) -> str:
     """Counter of one account's sync requests in one clock minute."""
     return f"{KEY_PREFIX}:sync-requests:{account_id}:{minute}"

@@ -9,6 +9,7 @@ from typing import Any
 from db.models import utc_now
 from settings import Settings
 from workers import queue
+from workers.prices import PriceRefresher
 from workers.sync import SyncEngine
 
 logger = logging.getLogger(__name__)
@@ -49,3 +50,10 @@ async def refresh_tracked_addresses(ctx: dict[str, Any]) -> int:
             ctx["sessions"], ctx["redis"], address_id=address_id, requested_by_account_id=None
         )
     return len(due)
+
+
+async def refresh_prices(ctx: dict[str, Any]) -> int | None:
+    """Reads every chain's price from CoinGecko once per PRICE_REFRESH_INTERVAL, whichever
+    worker gets to it first; None when it was not due."""
+    refresher: PriceRefresher = ctx["price_refresher"]
+    return await refresher.refresh_if_due()

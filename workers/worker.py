@@ -19,11 +19,18 @@ from workers.circuit import CircuitBreaker
 from workers.constants import HEALTH_CHECK_KEY, QUEUE_NAME
 from workers.events import EventPublisher
 from workers.metrics import SharedMetrics
+from workers.prices import build_price_refresher
 from workers.providers import open_providers, rates_per_second
 from workers.providers.http import RetryPolicy
 from workers.rate_limit import RedisRateLimiter
 from workers.sync import SyncEngine
-from workers.tasks import ping, refresh_tracked_addresses, requeue_stale_jobs, sync_address
+from workers.tasks import (
+    ping,
+    refresh_prices,
+    refresh_tracked_addresses,
+    requeue_stale_jobs,
+    sync_address,
+)
 
 # A sync of the largest addresses through a slow provider can take hours; stale runs are
 # detected by heartbeat long before this.
@@ -37,6 +44,8 @@ WORKER_FUNCTIONS = [
 CRON_JOBS = [
     cron(requeue_stale_jobs, second=set(range(0, 60, 10)), run_at_startup=True, keep_result=0),
     cron(refresh_tracked_addresses, second=15, keep_result=0),
+    # Checks every 10 s; refreshes once per PRICE_REFRESH_INTERVAL across all workers.
+    cron(refresh_prices, second=set(range(5, 60, 10)), run_at_startup=True, keep_result=0),
 ]
 WORKER_OPTIONS: dict[str, Any] = {
     "queue_name": QUEUE_NAME,
@@ -59,6 +68,9 @@ async def startup(ctx: dict[str, Any]) -> None:
         exits.push_async_callback(engine.dispose)
         ctx["sessions"] = create_session_factory(engine)
     ctx["sync_engine"] = await build_sync_engine(
+        settings, redis=ctx["redis"], sessions=ctx["sessions"], exits=exits
+    )
+    ctx["price_refresher"] = await build_price_refresher(
         settings, redis=ctx["redis"], sessions=ctx["sessions"], exits=exits
     )
 

@@ -32,8 +32,9 @@ def timestamp(name: str, *, nullable: bool) -> sa.Column[datetime]:
     return sa.Column(name, UTCDateTime(), nullable=nullable)
 
 
-def primary_key(table: str, column: str = "id") -> sa.PrimaryKeyConstraint:
-    return sa.PrimaryKeyConstraint(column, name=op.f(f"pk_{table}"))
+def primary_key(table: str, *columns: str) -> sa.PrimaryKeyConstraint:
+    """The table's primary key over `columns` (`id` when none are named)."""
+    return sa.PrimaryKeyConstraint(*(columns or ("id",)), name=op.f(f"pk_{table}"))
 
 
 def foreign_key(

@@ -7,8 +7,17 @@ from datetime import UTC, datetime
 from decimal import ROUND_HALF_EVEN, Decimal
 from typing import Any
 
-from tests.utils.factories import SeededTransaction, seed_transactions, set_market_price
+from db.models import Chain
+from tests.utils.factories import (
+    SeededTransaction,
+    seed_transactions,
+    set_market_price,
+    track_synced_address,
+)
 from tests.utils.graphql import GraphQLClient
+from tests.utils.sync_harness import refresh_prices_now
+from tools.simulator.testing import RunningSimulator
+from workers.redis_server import RedisServer
 
 ADDRESS = "1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa"
 HELD_SAT = 123_456_789
@@ -89,6 +98,83 @@ def test_net_worth_sums_priced_chains_exactly_and_lists_unpriced_ones(
     }
     [error] = graphql.execute('{ netWorth(currency: "EUR") { amount } }')["errors"]
     assert error["extensions"]["code"] == "INVALID_INPUT"
+
+
+LITECOIN_ADDRESS = "LVg2kJoFNg45Nbpy53h7Fe1wKyeXVRhMH9"
+LITECOIN_CONFIRMED_SAT = 250_000_001
+LITECOIN_UNCONFIRMED_SAT = -12_345
+DOGECOIN_ADDRESS = "D5Z7XrtJNg7hAtznSDMXvfiFmMYphwuWz7"
+DOGECOIN_SAT = 1_000_000 * 10**8
+BITCOIN_QUOTED_AT = 1_767_225_600  # 2026-01-01T00:00:00Z
+LITECOIN_QUOTED_AT = 1_767_225_540  # a minute earlier: the older price used
+
+
+def cents(exact: Decimal) -> str:
+    return str(exact.quantize(Decimal("0.01"), rounding=ROUND_HALF_EVEN))
+
+
+def test_net_worth_across_chains_adds_the_priced_ones_and_lists_the_one_without_price(
+    graphql: GraphQLClient,
+    database_url: str,
+    redis_server: RedisServer,
+    simulator: RunningSimulator,
+) -> None:
+    hold_bitcoin(graphql, database_url)
+    track_synced_address(
+        database_url,
+        chain=Chain.LITECOIN,
+        address=LITECOIN_ADDRESS,
+        confirmed_sat=LITECOIN_CONFIRMED_SAT,
+        unconfirmed_sat=LITECOIN_UNCONFIRMED_SAT,
+    )
+    track_synced_address(
+        database_url, chain=Chain.DOGECOIN, address=DOGECOIN_ADDRESS, confirmed_sat=DOGECOIN_SAT
+    )
+    simulator.prices.set_price("bitcoin", "103978.4217", last_updated_at=BITCOIN_QUOTED_AT)
+    simulator.prices.set_price("litecoin", "84.127512345", last_updated_at=LITECOIN_QUOTED_AT)
+    simulator.prices.set_price("dogecoin", None)
+    assert refresh_prices_now(database_url, redis_server, simulator) == 5
+
+    bitcoin_usd = Decimal(HELD_SAT) * Decimal("103978.4217") / 10**8
+    litecoin_held = LITECOIN_CONFIRMED_SAT + LITECOIN_UNCONFIRMED_SAT
+    litecoin_usd = Decimal(litecoin_held) * Decimal("84.127512345") / 10**8
+    assert graphql.data(NET_WORTH)["netWorth"] == {
+        "currency": "USD",
+        "amount": cents(bitcoin_usd + litecoin_usd),
+        "priceAt": "2025-12-31T23:59:00+00:00",
+        "unpricedChains": ["DOGECOIN"],
+    }
+
+    portfolios = graphql.data(
+        "{ portfolios { chain walletCount balance fiatValue { amount priceAt } } }"
+    )["portfolios"]
+    assert portfolios == [
+        {
+            "chain": "BITCOIN",
+            "walletCount": 1,
+            "balance": str(HELD_SAT),
+            "fiatValue": {"amount": cents(bitcoin_usd), "priceAt": "2026-01-01T00:00:00+00:00"},
+        },
+        {
+            "chain": "LITECOIN",
+            "walletCount": 1,
+            "balance": str(litecoin_held),
+            "fiatValue": {"amount": cents(litecoin_usd), "priceAt": "2025-12-31T23:59:00+00:00"},
+        },
+        {"chain": "DOGECOIN", "walletCount": 1, "balance": str(DOGECOIN_SAT), "fiatValue": None},
+    ]
+    litecoin = graphql.data("{ portfolio(chain: LITECOIN) { fiatValue { currency amount } } }")[
+        "portfolio"
+    ]
+    assert litecoin == {"fiatValue": {"currency": "USD", "amount": cents(litecoin_usd)}}
+    wallets = graphql.data(
+        "{ wallets(chain: LITECOIN) { edges { node { address fiatValue { amount } } } } }"
+    )["wallets"]
+    assert wallets["edges"] == [
+        {"node": {"address": LITECOIN_ADDRESS, "fiatValue": {"amount": cents(litecoin_usd)}}}
+    ]
+    [bitcoin] = graphql.data(CHAINS)["chains"]
+    assert bitcoin["price"] == {"amount": "103978.42", "priceAt": "2026-01-01T00:00:00+00:00"}
 
 
 def test_portfolios_list_chains_with_wallets_and_portfolio_takes_a_chain(

@@ -8,8 +8,18 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import insert, select, update
 
-from db.models import Account, Chain, ChainTip, TrackedAddress, Transaction, sort_key_for
+from db.models import (
+    Account,
+    Chain,
+    ChainTip,
+    SyncStatus,
+    TrackedAddress,
+    Transaction,
+    Wallet,
+    sort_key_for,
+)
 from db.session import create_engine, create_session_factory
+from resolvers.accounts import LOCAL_ACCOUNT_NAME
 from workers.running_balances import refresh_running_balances
 
 GENESIS_TIME = datetime(2024, 1, 1, tzinfo=UTC)
@@ -155,3 +165,45 @@ async def _set_market_price(database_url: str, usd: str, at: datetime) -> None:
 def set_market_price(database_url: str, usd: str, at: datetime) -> None:
     """The price a sync would have stored (needs the chain tip row a seed with a tip makes)."""
     asyncio.run(_set_market_price(database_url, usd, at))
+
+
+async def _track_synced_address(
+    database_url: str, chain: Chain, address: str, confirmed_sat: int, unconfirmed_sat: int
+) -> None:
+    engine = create_engine(database_url)
+    try:
+        async with engine.begin() as connection:
+            address_id = await connection.scalar(
+                insert(TrackedAddress)
+                .values(
+                    chain=chain,
+                    address=address,
+                    confirmed_balance_sat=confirmed_sat,
+                    unconfirmed_balance_sat=unconfirmed_sat,
+                    sync_status=SyncStatus.SYNCED,
+                    last_synced_at=GENESIS_TIME,
+                )
+                .returning(TrackedAddress.id)
+            )
+            account_id = await connection.scalar(
+                select(Account.id).where(Account.name == LOCAL_ACCOUNT_NAME)
+            )
+            assert account_id is not None, "no local account: start a server first"
+            await connection.execute(
+                insert(Wallet).values(account_id=account_id, address_id=address_id)
+            )
+    finally:
+        await engine.dispose()
+
+
+def track_synced_address(
+    database_url: str,
+    *,
+    chain: Chain,
+    address: str,
+    confirmed_sat: int,
+    unconfirmed_sat: int = 0,
+) -> None:
+    """A wallet of the local account on any chain, with the balances a finished sync of it
+    would leave (for chains whose wallets cannot be added through the API yet)."""
+    asyncio.run(_track_synced_address(database_url, chain, address, confirmed_sat, unconfirmed_sat))

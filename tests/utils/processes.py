@@ -20,6 +20,7 @@ def offline_server_environment(directory: Path) -> dict[str, str]:
         "DATABASE_URL": f"sqlite+aiosqlite:///{directory}/wallet-tracker.db",
         "BLOCKCHAIR_URL": "http://127.0.0.1:9",
         "ESPLORA_URL": "http://127.0.0.1:9",
+        "PRICE_URL": "http://127.0.0.1:9",
     }
 
 
@@ -40,6 +41,7 @@ class ProcessRig:
             "REDIS_URL": self.redis_server.url,
             "BLOCKCHAIR_URL": self.simulator.blockchair_url,
             "ESPLORA_URL": self.simulator.esplora_url,
+            "PRICE_URL": self.simulator.coingecko_url,
             "BLOCKCHAIR_API_KEY": "test-key",
             "BLOCKCHAIR_RATE_LIMIT": "1000",
             "ESPLORA_RATE_LIMIT": "1000",

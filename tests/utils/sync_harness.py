@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
@@ -11,13 +12,14 @@ from arq import ArqRedis, create_pool
 from sqlalchemy import select
 
 from db.models import Chain, SyncJob, TrackedAddress, Transaction
-from db.session import SessionFactory
+from db.session import SessionFactory, create_engine, create_session_factory
 from resolvers.accounts import ensure_local_account
 from resolvers.viewer import Viewer
 from resolvers.wallets import add_wallet
 from settings import Settings
 from tools.simulator.testing import RunningSimulator
 from tools.sync_requests import queue_sync as queue_sync  # re-exported for the tests
+from workers.prices import PriceRefresher, build_price_refresher
 from workers.providers.http import RetryPolicy
 from workers.queue import request_sync
 from workers.redis_server import RedisServer
@@ -137,9 +139,11 @@ def harness_settings(simulator: RunningSimulator, **overrides: Any) -> Settings:
     values: dict[str, Any] = {
         "blockchair_url": simulator.blockchair_url,
         "esplora_url": simulator.esplora_url,
+        "price_url": simulator.coingecko_url,
         "blockchair_api_key": "test-key",
         "blockchair_rate_limit": 1000.0,
         "esplora_rate_limit": 1000.0,
+        "price_rate_limit": 1000.0,
         "provider_timeout_seconds": 2.0,
         "stale_job_timeout": 60,
         **overrides,
@@ -163,3 +167,37 @@ async def sync_harness(
         )
         viewer = await ensure_local_account(sessions)
         yield SyncHarness(sessions, redis, engine, viewer, simulator)
+
+
+@asynccontextmanager
+async def price_refresher(
+    *, sessions: SessionFactory, redis_server: RedisServer, settings: Settings
+) -> AsyncIterator[PriceRefresher]:
+    """The worker's price refresher, built by the worker's own builder, with fast retries."""
+    async with AsyncExitStack() as exits:
+        redis = await create_pool(redis_server.arq_settings)
+        exits.push_async_callback(redis.aclose)
+        yield await build_price_refresher(
+            settings, redis=redis, sessions=sessions, exits=exits, retry=FAST_RETRIES
+        )
+
+
+def refresh_prices_now(
+    database_url: str, redis_server: RedisServer, simulator: RunningSimulator
+) -> int:
+    """One price refresh from the simulator's CoinGecko into the database, as a worker runs it;
+    how many prices were stored."""
+
+    async def refresh() -> int:
+        engine = create_engine(database_url)
+        try:
+            async with price_refresher(
+                sessions=create_session_factory(engine),
+                redis_server=redis_server,
+                settings=harness_settings(simulator),
+            ) as refresher:
+                return await refresher.refresh()
+        finally:
+            await engine.dispose()
+
+    return asyncio.run(refresh())

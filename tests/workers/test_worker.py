@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 
@@ -9,6 +10,8 @@ import pytest
 from arq import create_pool
 
 from tests.conftest import LiveServer, make_settings
+from tests.utils.graphql import GraphQLClient
+from tools.simulator.testing import RunningSimulator
 from workers.constants import QUEUE_NAME
 from workers.redis_server import RedisServer
 
@@ -26,6 +29,35 @@ async def test_the_server_runs_a_worker_that_consumes_the_queue(
         assert await job.result(timeout=10) == "pong"
     finally:
         await redis.aclose()
+        server.stop()
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_the_worker_reads_prices_when_it_starts(
+    database_url: str, redis_server: RedisServer, simulator: RunningSimulator, tmp_path: Path
+) -> None:
+    simulator.prices.set_price("bitcoin", "98765.4321", last_updated_at=1_767_225_600)
+    settings = make_settings(
+        database_url,
+        redis_server,
+        tmp_path,
+        run_worker=True,
+        price_url=simulator.coingecko_url,
+        price_rate_limit=100.0,
+    )
+    server = LiveServer(settings)
+    server.start()
+    try:
+        with GraphQLClient(server.base_url) as graphql:
+            deadline = time.monotonic() + 15
+            price = None
+            while price is None and time.monotonic() < deadline:
+                time.sleep(0.1)
+                [bitcoin] = graphql.data("{ chains { price { amount priceAt } } }")["chains"]
+                price = bitcoin["price"]
+        assert price == {"amount": "98765.43", "priceAt": "2026-01-01T00:00:00+00:00"}
+        assert simulator.admin.request_count("coingecko") == 1
+    finally:
         server.stop()
 
 

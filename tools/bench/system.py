@@ -25,6 +25,7 @@ from db.migrate import upgrade_database
 from db.models import JobStatus, SyncJob
 from db.session import SessionFactory, create_engine, create_session_factory
 from tools.processes import ServerProcess, SimulatorProcess
+from tools.simulator.paths import COINGECKO_PREFIX
 from workers.redis_server import RedisServer
 
 BIG_ADDRESS = "bc1qm34lsc65zpw79lxes69zkqmk6ee3ewf0j77s3h"
@@ -41,6 +42,7 @@ class RemoteSimulator:
         self.process = SimulatorProcess(log_path)
         self.blockchair_url = self.process.blockchair_url
         self.esplora_url = self.process.esplora_url
+        self.coingecko_url = self.process.base_url + COINGECKO_PREFIX
         self.admin = httpx.Client(base_url=f"{self.process.base_url}/_admin", timeout=600)
 
     def stop(self) -> None:
@@ -171,6 +173,7 @@ class BenchContext:
             "REDIS_URL": self.redis_server.url,
             "BLOCKCHAIR_URL": self.simulator.blockchair_url,
             "ESPLORA_URL": self.simulator.esplora_url,
+            "PRICE_URL": self.simulator.coingecko_url,
             "BLOCKCHAIR_API_KEY": BLOCKCHAIR_KEY,
             "BLOCKCHAIR_RATE_LIMIT": "1000",
             "ESPLORA_RATE_LIMIT": "1000",

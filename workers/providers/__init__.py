@@ -32,7 +32,9 @@ async def open_providers(
     base_urls = {"blockchair": settings.blockchair_url, "esplora": settings.esplora_url}
     providers: list[Provider] = []
     for name in settings.provider_order:
-        client = await exits.enter_async_context(_client(base_urls[name], name, timeout, metrics))
+        client = await exits.enter_async_context(
+            provider_client(base_urls[name], name, timeout, metrics)
+        )
         http = ProviderHttp(
             provider=name, client=client, limiter=limiter, retry=retry, metrics=metrics
         )
@@ -46,9 +48,11 @@ async def open_providers(
     return providers
 
 
-def _client(
+def provider_client(
     base_url: str, provider: str, timeout: httpx.Timeout, metrics: SharedMetrics
 ) -> httpx.AsyncClient:
+    """A pooled client for one provider that counts its answers, by status, in `metrics`."""
+
     async def count_response(response: httpx.Response) -> None:
         await metrics.provider_call(provider, str(response.status_code))
 
