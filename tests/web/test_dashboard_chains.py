@@ -69,7 +69,7 @@ def served_chains(server: LiveServer) -> list[dict[str, Any]]:
     return chains
 
 
-def answer_operations(page: Page, answers: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+def answer_operations(page: Page, answers: dict[str, Any]) -> list[dict[str, Any]]:
     """Answers the named GraphQL operations with `answers` (their `data`); the rest go to the
     server. Returns the variables of every operation the page sent, named, as they are sent."""
     sent: list[dict[str, Any]] = []
@@ -111,7 +111,9 @@ def test_the_chain_picker_lists_the_servers_chains_and_adds_a_bitcoin_wallet(
         address.fill(GENESIS_ADDRESS)
         page.get_by_label("Label").fill("Genesis")
         page.get_by_role("button", name="Add wallet").click()
-    assert adding.value.post_data_json["variables"]["chain"] == "BITCOIN"
+    sent_body = adding.value.post_data_json
+    assert sent_body is not None
+    assert sent_body["variables"]["chain"] == "BITCOIN"
 
     row = wallet_row(page, GENESIS_ADDRESS)
     expect(row).to_have_attribute("data-chain", "BITCOIN")
@@ -467,7 +469,7 @@ def test_an_ethereum_wallet_page_shows_ether_and_links_etherscan(
             "node": {
                 "id": transaction["txid"],
                 "timestamp": PRICED_AT.isoformat(),
-                "direction": "SENT" if transaction["amount"].startswith("-") else "RECEIVED",
+                "direction": "SENT" if str(transaction["amount"]).startswith("-") else "RECEIVED",
                 "confirmations": 10,
                 **transaction,
             }
