@@ -93,6 +93,8 @@ class SyncHarness:
     engine: SyncEngine
     viewer: Viewer
     simulator: RunningSimulator
+    # The worker's price refresher, built by its own builder like the engine.
+    prices: PriceRefresher
 
     async def sync(self, address: str) -> SyncJob:
         """Tracks the address if needed, asks for a sync and runs it to the end."""
@@ -165,8 +167,11 @@ async def sync_harness(
         engine = await build_sync_engine(
             settings, redis=redis, sessions=sessions, exits=exits, retry=FAST_RETRIES
         )
+        prices = await build_price_refresher(
+            settings, redis=redis, sessions=sessions, exits=exits, retry=FAST_RETRIES
+        )
         viewer = await ensure_local_account(sessions)
-        yield SyncHarness(sessions, redis, engine, viewer, simulator)
+        yield SyncHarness(sessions, redis, engine, viewer, simulator, prices)
 
 
 @asynccontextmanager

@@ -4,10 +4,8 @@ a failed refresh says why and keeps the last prices."""
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 from decimal import Decimal
-from typing import Any
 
 import pytest
 
@@ -15,31 +13,17 @@ from db.models import Chain, PriceSource
 from db.session import SessionFactory
 from resolvers.fiat import market_price, market_prices
 from tests.conftest import UNREACHABLE_PROVIDER_URL
-from tests.utils.sync_harness import harness_settings, price_refresher
+from tests.utils.sync_harness import SyncHarness
 from tools.simulator.testing import RunningSimulator
 from workers.prices import PriceRefresher
-from workers.redis_server import RedisServer
 
 UPDATED_AT = 1_767_225_600  # 2026-01-01T00:00:00Z
 
 
 @pytest.fixture
-def refresher_overrides() -> dict[str, Any]:
-    return {}
-
-
-@pytest.fixture
-async def refresher(
-    sessions: SessionFactory,
-    redis_server: RedisServer,
-    simulator: RunningSimulator,
-    refresher_overrides: dict[str, Any],
-) -> AsyncIterator[PriceRefresher]:
-    settings = harness_settings(simulator, **refresher_overrides)
-    async with price_refresher(
-        sessions=sessions, redis_server=redis_server, settings=settings
-    ) as running:
-        yield running
+def refresher(harness: SyncHarness) -> PriceRefresher:
+    """The worker's price refresher, settings from `harness_overrides` (parametrize it)."""
+    return harness.prices
 
 
 async def usd_per_coin(sessions: SessionFactory, chain: Chain) -> Decimal | None:
@@ -122,7 +106,7 @@ async def test_a_rate_limited_refresh_keeps_the_last_prices_and_says_why(
     assert "coingecko is skipped for now" in caplog.records[0].getMessage()
 
 
-@pytest.mark.parametrize("refresher_overrides", [{"price_url": UNREACHABLE_PROVIDER_URL}])
+@pytest.mark.parametrize("harness_overrides", [{"price_url": UNREACHABLE_PROVIDER_URL}])
 async def test_an_unreachable_price_url_is_said_in_words(
     refresher: PriceRefresher, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -135,7 +119,7 @@ async def test_an_unreachable_price_url_is_said_in_words(
     )
 
 
-@pytest.mark.parametrize("refresher_overrides", [{"coingecko_api_key": "cg-key"}])
+@pytest.mark.parametrize("harness_overrides", [{"coingecko_api_key": "cg-key"}])
 async def test_the_api_key_is_sent_and_never_logged(
     refresher: PriceRefresher, sessions: SessionFactory, simulator: RunningSimulator
 ) -> None:
@@ -145,7 +129,7 @@ async def test_the_api_key_is_sent_and_never_logged(
     assert "cg-key" not in str(request)
 
 
-@pytest.mark.parametrize("refresher_overrides", [{"coingecko_api_key": "wrong-key"}])
+@pytest.mark.parametrize("harness_overrides", [{"coingecko_api_key": "wrong-key"}])
 async def test_a_refused_api_key_is_said_in_words_and_changes_nothing(
     refresher: PriceRefresher,
     sessions: SessionFactory,
@@ -164,7 +148,7 @@ async def test_a_refused_api_key_is_said_in_words_and_changes_nothing(
     assert await market_prices(sessions, currency="USD") == {}
 
 
-@pytest.mark.parametrize("refresher_overrides", [{"price_refresh_interval": "5m"}])
+@pytest.mark.parametrize("harness_overrides", [{"price_refresh_interval": "5m"}])
 async def test_workers_refresh_once_per_interval_between_them(
     refresher: PriceRefresher, simulator: RunningSimulator
 ) -> None:
