@@ -26,6 +26,16 @@ def refresher(harness: SyncHarness) -> PriceRefresher:
     return harness.prices
 
 
+async def failed_refresh(
+    refresher: PriceRefresher, caplog: pytest.LogCaptureFixture
+) -> logging.LogRecord:
+    """Runs a refresh that must store nothing; the one warning it logged."""
+    with caplog.at_level(logging.WARNING, logger="workers.prices"):
+        assert await refresher.refresh() == 0
+    [warning] = [record for record in caplog.records if record.name == "workers.prices"]
+    return warning
+
+
 async def usd_per_coin(sessions: SessionFactory, chain: Chain) -> Decimal | None:
     price = await market_price(sessions, chain=chain, currency="USD")
     return None if price is None else price.per_coin
@@ -87,9 +97,7 @@ async def test_a_rate_limited_refresh_keeps_the_last_prices_and_says_why(
     simulator.prices.set_price("bitcoin", "1.00")
     simulator.admin.inject_fault("coingecko", "error_status", status=429, count=10)
 
-    with caplog.at_level(logging.WARNING, logger="workers.prices"):
-        assert await refresher.refresh() == 0
-    [warning] = [r for r in caplog.records if r.name == "workers.prices"]
+    warning = await failed_refresh(refresher, caplog)
     assert warning.levelno == logging.WARNING
     assert warning.getMessage() == (
         "prices not refreshed; the last ones stay: coingecko: HTTP 429: over CoinGecko's rate limit"
@@ -110,9 +118,7 @@ async def test_a_rate_limited_refresh_keeps_the_last_prices_and_says_why(
 async def test_an_unreachable_price_url_is_said_in_words(
     refresher: PriceRefresher, caplog: pytest.LogCaptureFixture
 ) -> None:
-    with caplog.at_level(logging.WARNING, logger="workers.prices"):
-        assert await refresher.refresh() == 0
-    [warning] = [r for r in caplog.records if r.name == "workers.prices"]
+    warning = await failed_refresh(refresher, caplog)
     assert warning.getMessage() == (
         "prices not refreshed; the last ones stay: coingecko: simple price: could not connect"
         " to 127.0.0.1:9: connection refused"
@@ -137,9 +143,7 @@ async def test_a_refused_api_key_is_said_in_words_and_changes_nothing(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     simulator.prices.require_api_key("cg-key")
-    with caplog.at_level(logging.WARNING, logger="workers.prices"):
-        assert await refresher.refresh() == 0
-    [warning] = [r for r in caplog.records if r.name == "workers.prices"]
+    warning = await failed_refresh(refresher, caplog)
     assert warning.getMessage() == (
         "prices not refreshed; the last ones stay: coingecko: CoinGecko refused the API key"
         " (HTTP 401: Invalid API Key)"

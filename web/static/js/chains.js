@@ -6,39 +6,26 @@ import { CHAINS } from "./queries.js";
 
 // Presentation only: which chains can be added comes from the server, never from this table.
 const LOOKS = {
-  BITCOIN: {
-    addressHint: "bc1q…, 1…, 3…",
-    explorer: { name: "mempool.space", tx: "https://mempool.space/tx/", address: "https://mempool.space/address/" },
-  },
-  LITECOIN: {
-    addressHint: "L…, M…, ltc1…",
-    explorer: { name: "litecoinspace.org", tx: "https://litecoinspace.org/tx/", address: "https://litecoinspace.org/address/" },
-  },
-  DOGECOIN: {
-    addressHint: "D…, A…, 9…",
-    explorer: {
-      name: "Blockchair",
-      tx: "https://blockchair.com/dogecoin/transaction/",
-      address: "https://blockchair.com/dogecoin/address/",
-    },
-  },
-  BITCOIN_CASH: {
-    addressHint: "bitcoincash:q… or 1…",
-    explorer: {
-      name: "Blockchair",
-      tx: "https://blockchair.com/bitcoin-cash/transaction/",
-      address: "https://blockchair.com/bitcoin-cash/address/",
-    },
-  },
-  ETHEREUM: {
-    addressHint: "0x… (40 hex digits)",
-    explorer: { name: "Etherscan", tx: "https://etherscan.io/tx/", address: "https://etherscan.io/address/" },
-  },
-  SOLANA: {
-    addressHint: "base58, 32–44 characters",
-    explorer: { name: "Solscan", tx: "https://solscan.io/tx/", address: "https://solscan.io/account/" },
-  },
+  BITCOIN: looks("bc1q…, 1…, 3…", explorer("mempool.space", "https://mempool.space")),
+  LITECOIN: looks("L…, M…, ltc1…", explorer("litecoinspace.org", "https://litecoinspace.org")),
+  DOGECOIN: looks("D…, A…, 9…", blockchair("dogecoin")),
+  BITCOIN_CASH: looks("bitcoincash:q… or 1…", blockchair("bitcoin-cash")),
+  ETHEREUM: looks("0x… (40 hex digits)", explorer("Etherscan", "https://etherscan.io")),
+  SOLANA: looks("base58, 32–44 characters", explorer("Solscan", "https://solscan.io", "account")),
 };
+
+function looks(addressHint, explorerLinks) {
+  return { addressHint, explorer: explorerLinks };
+}
+
+// An explorer's pages of a transaction (`<base>/<txPath>/<id>`) and an address.
+function explorer(name, base, addressPath = "address", txPath = "tx") {
+  return { name, tx: `${base}/${txPath}/`, address: `${base}/${addressPath}/` };
+}
+
+function blockchair(chainPath) {
+  return explorer("Blockchair", `https://blockchair.com/${chainPath}`, "address", "transaction");
+}
 const DEFAULT_CHAIN = "BITCOIN";
 
 /** The server's chains by their `Chain` value, in the server's order. */
