@@ -35,6 +35,11 @@ ONLY_GRAPHQL_RESPONSE = GRAPHQL_RESPONSE_MEDIA_TYPE
 pytestmark = pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 
 
+def one_error(message: str, code: str) -> dict[str, object]:
+    """A response body holding one error, and no `data`."""
+    return {"errors": [{"message": message, "extensions": {"code": code}}]}
+
+
 def post(
     server: LiveServer, body: object, *, accept: str | None = None, **headers: str
 ) -> httpx.Response:
@@ -110,14 +115,9 @@ def test_an_unknown_operation_name_is_a_graphql_response(live_server: LiveServer
 
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("application/json")
-    assert response.json() == {
-        "errors": [
-            {
-                "message": "Unknown operation named 'Nope'.",
-                "extensions": {"code": "OPERATION_RESOLUTION_FAILURE"},
-            }
-        ]
-    }
+    assert response.json() == one_error(
+        "Unknown operation named 'Nope'.", "OPERATION_RESOLUTION_FAILURE"
+    )
 
 
 # Refusals: the right status, always the project's JSON error shape, never text/plain.
@@ -317,14 +317,7 @@ def test_a_persisted_query_is_registered_then_served_by_hash_over_post(
     miss = post(live_server, {"extensions": extensions}, accept=MODERN_ACCEPT)
     assert miss.status_code == 200
     assert miss.headers["content-type"].startswith("application/json")
-    assert miss.json() == {
-        "errors": [
-            {
-                "message": "PersistedQueryNotFound",
-                "extensions": {"code": "PERSISTED_QUERY_NOT_FOUND"},
-            }
-        ]
-    }
+    assert miss.json() == one_error("PersistedQueryNotFound", "PERSISTED_QUERY_NOT_FOUND")
 
     registered = post(live_server, {"query": VIEWER, "extensions": extensions})
     assert registered.json() == {"data": {"viewer": {"account": {"name": "local"}}}}
