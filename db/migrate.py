@@ -25,10 +25,21 @@ def _upgrade_on(connection: Connection) -> None:
     config = alembic_config()
     config.attributes["connection"] = connection
     command.upgrade(config, "head")
+    check_foreign_keys(connection)
+
+
+def check_foreign_keys(connection: Connection) -> None:
+    """SQLite migrations run without foreign-key enforcement (table rebuilds need that): make
+    sure they left every reference intact."""
+    if connection.dialect.name != "sqlite":
+        return
+    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+    if broken:
+        raise RuntimeError(f"the migration left broken references: {broken[:5]}")
 
 
 async def upgrade_database(database_url: str) -> None:
-    engine = create_engine(database_url)
+    engine = create_engine(database_url, foreign_keys=False)
     try:
         async with engine.begin() as connection:
             await connection.run_sync(_upgrade_on)

@@ -20,6 +20,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
+from db.amounts import Amount
 from db.types import BigIntId, DecimalText, UTCDateTime
 
 # Unconfirmed transactions sort above every block height; NULL heights would break keyset
@@ -52,6 +53,12 @@ class Chain(enum.Enum):
     BITCOIN_CASH = "BITCOIN_CASH"
     ETHEREUM = "ETHEREUM"
     SOLANA = "SOLANA"
+
+
+# Chains whose amounts, and sums of them, can outgrow 64 bits (wei): their sums go through
+# `db.amounts.exact_sum`; the others keep the database's native SUM.
+BIG_AMOUNT_CHAINS = frozenset({Chain.ETHEREUM})
+TXID_MAX_LENGTH = 128
 
 
 class PriceSource(enum.Enum):
@@ -127,10 +134,10 @@ class TrackedAddress(Base):
     id: Mapped[int] = mapped_column(BigIntId, primary_key=True)
     chain: Mapped[Chain] = mapped_column(_enum_column(Chain))
     address: Mapped[str] = mapped_column(String(100))
-    confirmed_balance_sat: Mapped[int] = mapped_column(BigInteger, default=0)
-    unconfirmed_balance_sat: Mapped[int] = mapped_column(BigInteger, default=0)
-    total_received_sat: Mapped[int] = mapped_column(BigInteger, default=0)
-    total_sent_sat: Mapped[int] = mapped_column(BigInteger, default=0)
+    confirmed_balance_sat: Mapped[int] = mapped_column(Amount(), default=0)
+    unconfirmed_balance_sat: Mapped[int] = mapped_column(Amount(), default=0)
+    total_received_sat: Mapped[int] = mapped_column(Amount(), default=0)
+    total_sent_sat: Mapped[int] = mapped_column(Amount(), default=0)
     transaction_count: Mapped[int] = mapped_column(Integer, default=0)
     sync_status: Mapped[SyncStatus] = mapped_column(
         _enum_column(SyncStatus), default=SyncStatus.PENDING
@@ -188,15 +195,17 @@ class Transaction(Base):
 
     id: Mapped[int] = mapped_column(BigIntId, primary_key=True)
     address_id: Mapped[int] = mapped_column(ForeignKey("addresses.id", ondelete="CASCADE"))
-    txid: Mapped[str] = mapped_column(String(64))
+    # Bitcoin-like txids are 64 hex digits, Ethereum hashes 66 characters, Solana signatures
+    # up to 88.
+    txid: Mapped[str] = mapped_column(String(TXID_MAX_LENGTH))
     block_height: Mapped[int | None] = mapped_column(Integer)
     sort_key: Mapped[int] = mapped_column(BigInteger)
     # Block time once confirmed; first-seen time while unconfirmed, when known.
     tx_time: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    amount_sat: Mapped[int] = mapped_column(BigInteger)
+    amount_sat: Mapped[int] = mapped_column(Amount())
     # The confirmed balance right after this transaction, in (tx_time, id) order; NULL while
     # unconfirmed. Exact unless the address's `balances_stale_from` says otherwise.
-    balance_after_sat: Mapped[int | None] = mapped_column(BigInteger)
+    balance_after_sat: Mapped[int | None] = mapped_column(Amount())
     # Set by every sync pass that saw the row; a full pass deletes rows it did not see.
     sync_pass: Mapped[int | None] = mapped_column(BigInteger)
 

@@ -14,17 +14,23 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+from db.amounts import register_functions
+
 SessionFactory = async_sessionmaker[AsyncSession]
 
 
-def _set_sqlite_pragmas(dbapi_connection: Any, _connection_record: Any) -> None:
-    cursor = dbapi_connection.cursor()
-    # WAL lets the API read while a worker writes; the busy timeout waits out short write locks.
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.execute("PRAGMA busy_timeout=10000")
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.close()
+def _sqlite_connection_setup(*, foreign_keys: bool) -> Any:
+    def prepare(dbapi_connection: Any, _connection_record: Any) -> None:
+        register_functions(dbapi_connection)
+        cursor = dbapi_connection.cursor()
+        # WAL lets the API read while a worker writes; the busy timeout waits out short locks.
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA busy_timeout=10000")
+        cursor.execute(f"PRAGMA foreign_keys={'ON' if foreign_keys else 'OFF'}")
+        cursor.close()
+
+    return prepare
 
 
 def ensure_sqlite_directory(database_url: str) -> None:
@@ -33,11 +39,14 @@ def ensure_sqlite_directory(database_url: str) -> None:
         Path(url.database).parent.mkdir(parents=True, exist_ok=True)
 
 
-def create_engine(database_url: str) -> AsyncEngine:
+def create_engine(database_url: str, *, foreign_keys: bool = True) -> AsyncEngine:
+    """An engine; `foreign_keys=False` only for migrations, whose SQLite table rebuilds would
+    otherwise cascade the drop of a parent table to its children's rows."""
     ensure_sqlite_directory(database_url)
     engine = create_async_engine(database_url, pool_pre_ping=True)
     if engine.dialect.name == "sqlite":
-        event.listen(engine.sync_engine, "connect", _set_sqlite_pragmas)
+        setup = _sqlite_connection_setup(foreign_keys=foreign_keys)
+        event.listen(engine.sync_engine, "connect", setup)
     return engine
 
 

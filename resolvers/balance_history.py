@@ -15,7 +15,8 @@ from typing import Any
 from sqlalchemy import Integer, and_, column, func, select, values
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.models import TrackedAddress, Transaction
+from db.amounts import amount_total, stored_amount
+from db.models import BIG_AMOUNT_CHAINS, Chain, TrackedAddress, Transaction
 from db.session import SessionFactory
 from db.types import UTCDateTime
 from resolvers.errors import BadRequestError
@@ -91,6 +92,7 @@ def interval_starts(
 async def balance_history(
     sessions: SessionFactory,
     *,
+    chain: Chain,
     address_ids: list[int],
     confirmed_balance_sat: int,
     interval: Interval,
@@ -120,7 +122,10 @@ async def balance_history(
         ):
             balances = await _balances_by_seek(session, address_ids, ends)
         else:
-            balances = await _balances_by_sums(session, address_ids, confirmed_balance_sat, ends)
+            big_amounts = chain in BIG_AMOUNT_CHAINS
+            balances = await _balances_by_sums(
+                session, address_ids, confirmed_balance_sat, ends, big_amounts=big_amounts
+            )
     return [
         BalancePoint(at=start, balance_sat=balance)
         for start, balance in zip(starts, balances, strict=True)
@@ -167,12 +172,17 @@ async def _balances_by_seek(
             .scalar_subquery()
         )
         for index, balance in await session.execute(select(bounds.c.idx, balance_then)):
-            totals[index] += balance or 0
+            totals[index] += stored_amount(balance) or 0
     return totals
 
 
 async def _balances_by_sums(
-    session: AsyncSession, address_ids: list[int], confirmed_balance_sat: int, ends: list[datetime]
+    session: AsyncSession,
+    address_ids: list[int],
+    confirmed_balance_sat: int,
+    ends: list[datetime],
+    *,
+    big_amounts: bool,
 ) -> list[int]:
     """Counted back from the confirmed balance: the balance at the end of interval i is the
     confirmed balance less every confirmed amount at or after it, summed per interval in one
@@ -195,7 +205,7 @@ async def _balances_by_sums(
         .cte("buckets")
     )
     statement = (
-        select(buckets.c.idx, func.sum(Transaction.amount_sat))
+        select(buckets.c.idx, amount_total(Transaction.amount_sat, big_amounts=big_amounts))
         .select_from(buckets)
         .join(
             Transaction,
@@ -208,7 +218,9 @@ async def _balances_by_sums(
         )
         .group_by(buckets.c.idx)
     )
-    sums = {int(index): int(total) for index, total in await session.execute(statement)}
+    sums = {
+        int(index): stored_amount(total) or 0 for index, total in await session.execute(statement)
+    }
     later = sum(sums.values())
     balances = []
     for index in range(len(ends)):

@@ -10,7 +10,8 @@ from datetime import datetime
 
 from sqlalchemy import Select, case, func, select
 
-from db.models import Transaction
+from db.amounts import amount_sign_of, amount_total, stored_amount
+from db.models import BIG_AMOUNT_CHAINS, Chain, Transaction
 from db.session import SessionFactory
 from resolvers.errors import BadRequestError
 
@@ -37,35 +38,42 @@ def check_period(since: datetime | None, until: datetime | None) -> None:
 async def flows(
     sessions: SessionFactory,
     *,
+    chain: Chain,
     address_ids: list[int],
     since: datetime | None = None,
     until: datetime | None = None,
 ) -> Flows:
-    """Flows of the addresses together, `since` inclusive and `until` exclusive; unconfirmed
-    transactions count at their first-seen time."""
+    """Flows of the addresses (all of `chain`) together, `since` inclusive and `until`
+    exclusive; unconfirmed transactions count at their first-seen time. Exact for amounts of
+    any size."""
     check_period(since, until)
     if not address_ids:
         return NO_FLOWS
-    per_transaction = _amounts_per_transaction(address_ids, since, until).subquery()
+    big_amounts = chain in BIG_AMOUNT_CHAINS
+    per_transaction = _amounts_per_transaction(address_ids, since, until, big_amounts).subquery()
     amount = per_transaction.c.amount_sat
+    received_only = case((amount_sign_of(amount, big_amounts=big_amounts) > 0, amount), else_=0)
     statement = select(
-        func.coalesce(func.sum(case((amount > 0, amount), else_=0)), 0),
-        func.coalesce(func.sum(case((amount < 0, -amount), else_=0)), 0),
-        func.coalesce(func.sum(amount), 0),
+        amount_total(received_only, big_amounts=big_amounts),
+        amount_total(amount, big_amounts=big_amounts),
         func.count(),
     )
     async with sessions() as session:
-        received, sent, net, count = (await session.execute(statement)).one()
+        received, net, count = (await session.execute(statement)).one()
+    received_amount = stored_amount(received) or 0
+    net_amount = stored_amount(net) or 0
     return Flows(
-        received_sat=int(received),
-        sent_sat=int(sent),
-        net_sat=int(net),
+        received_sat=received_amount,
+        # What left is what came in less what stayed: no negation in SQL (SQLite would turn
+        # a large TEXT amount into a float to negate it).
+        sent_sat=received_amount - net_amount,
+        net_sat=net_amount,
         transaction_count=int(count),
     )
 
 
 def _amounts_per_transaction(
-    address_ids: list[int], since: datetime | None, until: datetime | None
+    address_ids: list[int], since: datetime | None, until: datetime | None, big_amounts: bool
 ) -> Select[int]:
     if len(address_ids) == 1:
         # One wallet: one row per transaction already; no grouping needed.
@@ -74,7 +82,9 @@ def _amounts_per_transaction(
         )
     else:
         statement = (
-            select(func.sum(Transaction.amount_sat).label("amount_sat"))
+            select(
+                amount_total(Transaction.amount_sat, big_amounts=big_amounts).label("amount_sat")
+            )
             .where(Transaction.address_id.in_(address_ids))
             .group_by(Transaction.txid)
         )

@@ -9,6 +9,7 @@ from datetime import datetime
 
 from sqlalchemy import Select, func, select, tuple_
 
+from db.amounts import amount_sign_of
 from db.models import Chain, ChainTip, Transaction
 from db.session import SessionFactory
 from resolvers.pagination import CursorCodec, Page, PageRequest, fetch_keyset_page
@@ -34,6 +35,11 @@ class TransactionFilter:
     since: datetime | None = None
     until: datetime | None = None
     confirmed: bool | None = None
+    # The wallet's chain has amounts past 64 bits (wei): directions are read with `amount_sign`.
+    big_amounts: bool = False
+
+
+DIRECTION_SIGNS = {Direction.RECEIVED: 1, Direction.SENT: -1, Direction.SELF: 0}
 
 
 def transaction_cursors(wallet_id: int) -> CursorCodec:
@@ -46,12 +52,9 @@ def cursor_key(transaction: Transaction) -> tuple[int, int]:
 
 def _filtered(address_id: int, transaction_filter: TransactionFilter) -> Select[Transaction]:
     statement = select(Transaction).where(Transaction.address_id == address_id)
-    if transaction_filter.direction is Direction.RECEIVED:
-        statement = statement.where(Transaction.amount_sat > 0)
-    elif transaction_filter.direction is Direction.SENT:
-        statement = statement.where(Transaction.amount_sat < 0)
-    elif transaction_filter.direction is Direction.SELF:
-        statement = statement.where(Transaction.amount_sat == 0)
+    if transaction_filter.direction is not None:
+        sign = amount_sign_of(Transaction.amount_sat, big_amounts=transaction_filter.big_amounts)
+        statement = statement.where(sign == DIRECTION_SIGNS[transaction_filter.direction])
     if transaction_filter.since is not None:
         statement = statement.where(Transaction.tx_time >= transaction_filter.since)
     if transaction_filter.until is not None:

@@ -65,10 +65,14 @@ async def fiat_value_of(
 
 
 async def flows_of(
-    info: ContextInfo, address_ids: list[int], since: datetime | None, until: datetime | None
+    info: ContextInfo,
+    chain: Chain,
+    address_ids: list[int],
+    since: datetime | None,
+    until: datetime | None,
 ) -> Flows:
     found = await flow_reads.flows(
-        info.context.sessions, address_ids=address_ids, since=since, until=until
+        info.context.sessions, chain=chain, address_ids=address_ids, since=since, until=until
     )
     return Flows(
         received=BigInt(found.received_sat),
@@ -80,6 +84,7 @@ async def flows_of(
 
 async def balance_history_of(
     info: ContextInfo,
+    chain: Chain,
     address_ids: list[int],
     confirmed_balance_sat: int,
     interval: Interval,
@@ -88,6 +93,7 @@ async def balance_history_of(
 ) -> list[BalancePoint]:
     points = await history_reads.balance_history(
         info.context.sessions,
+        chain=chain,
         address_ids=address_ids,
         confirmed_balance_sat=confirmed_balance_sat,
         interval=interval,
@@ -124,7 +130,7 @@ class MoneyFigures:
         since: datetime | None = strawberry.UNSET,
         until: datetime | None = strawberry.UNSET,
     ) -> Flows:
-        return await flows_of(info, self.address_ids, given(since), given(until))
+        return await flows_of(info, self.chain, self.address_ids, given(since), given(until))
 
     @strawberry.field(
         description=(
@@ -139,7 +145,13 @@ class MoneyFigures:
         until: datetime | None = strawberry.UNSET,
     ) -> list[BalancePoint]:
         return await balance_history_of(
-            info, self.address_ids, self.confirmed_balance, interval, given(since), given(until)
+            info,
+            self.chain,
+            self.address_ids,
+            self.confirmed_balance,
+            interval,
+            given(since),
+            given(until),
         )
 
 

@@ -17,9 +17,10 @@ class InvalidScalarError(ValueError):
     """A client's value that is not a valid BigInt or DateTime; its message says why."""
 
 
-BIGINT_MIN = -(2**63)
-BIGINT_MAX = 2**63 - 1
-_INTEGER_TEXT = re.compile(r"-?[0-9]{1,25}")
+# Every amount of every chain: wei amounts go far past 64 bits, up to 2**256 - 1.
+BIGINT_MAX = 2**256 - 1
+BIGINT_MIN = -BIGINT_MAX
+_INTEGER_TEXT = re.compile(r"-?[0-9]{1,78}")
 
 
 def serialize_big_int(value: int) -> str:
@@ -39,7 +40,7 @@ def parse_big_int(value: object) -> int:
         )
     if not BIGINT_MIN <= parsed <= BIGINT_MAX:
         raise InvalidScalarError(
-            f"BigInt {parsed} is out of range: it must fit in a signed 64-bit integer."
+            f"BigInt {parsed} is out of range: its size must be at most 2**256 - 1."
         )
     return parsed
 

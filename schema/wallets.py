@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 from typing import Annotated
 
 import strawberry
 
-from db.models import TrackedAddress
+from db.models import BIG_AMOUNT_CHAINS, TrackedAddress
 from resolvers import jobs as job_reads
 from resolvers import transactions as transaction_reads
 from resolvers import wallets as wallet_resolvers
@@ -134,8 +135,9 @@ class Wallet(MoneyFigures, Node):
             before=given(before),
             codec=transaction_reads.transaction_cursors(self.wallet_id),
         )
-        filter_values = (
-            transaction_filter.to_filter() if transaction_filter else TransactionFilter()
+        filter_values = replace(
+            transaction_filter.to_filter() if transaction_filter else TransactionFilter(),
+            big_amounts=self.chain in BIG_AMOUNT_CHAINS,
         )
         page = await transaction_reads.page_transactions(
             sessions, address_id=self.address_id, request=request, transaction_filter=filter_values

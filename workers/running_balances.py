@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, and_, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
-from db.models import TrackedAddress, Transaction
+from db.models import BIG_AMOUNT_CHAINS, TrackedAddress, Transaction
 
 REFRESH_CHUNK_ROWS = 20_000
 
@@ -42,17 +42,77 @@ async def refresh_running_balances(session: AsyncSession, address_id: int) -> No
     )
     if stale_from is None:
         return
-    confirmed = (
+    if await has_big_amounts(session, address_id):
+        await _refresh_exactly(session, address_id, stale_from)
+    else:
+        await _refresh_in_sql(session, address_id, stale_from)
+    await session.execute(
+        update(TrackedAddress)
+        .where(TrackedAddress.id == address_id)
+        .values(balances_stale_from=None)
+    )
+
+
+async def has_big_amounts(session: AsyncSession, address_id: int) -> bool:
+    """Whether the address's chain has amounts (and sums) beyond 64 bits."""
+    chain = await session.scalar(
+        select(TrackedAddress.chain).where(TrackedAddress.id == address_id)
+    )
+    return chain in BIG_AMOUNT_CHAINS
+
+
+def _confirmed(address_id: int) -> tuple[ColumnElement[bool], ...]:
+    return (
         Transaction.address_id == address_id,
         Transaction.block_height.is_not(None),
         Transaction.tx_time.is_not(None),
     )
+
+
+async def _last_exact_balance(session: AsyncSession, address_id: int, stale_from: datetime) -> int:
     base = await session.scalar(
         select(Transaction.balance_after_sat)
-        .where(*confirmed, Transaction.tx_time < stale_from)
+        .where(*_confirmed(address_id), Transaction.tx_time < stale_from)
         .order_by(Transaction.tx_time.desc(), Transaction.id.desc())
         .limit(1)
     )
+    return base or 0
+
+
+async def _refresh_exactly(session: AsyncSession, address_id: int, stale_from: datetime) -> None:
+    """Running balances summed in Python, for amounts past 64 bits (wei): SQLite's window SUM
+    would turn them into floats. Read and written `REFRESH_CHUNK_ROWS` at a time."""
+    balance = await _last_exact_balance(session, address_id, stale_from)
+    in_order = (Transaction.tx_time, Transaction.id)
+    after: tuple[datetime, int] | None = None
+    while True:
+        remaining = [*_confirmed(address_id), Transaction.tx_time >= stale_from]
+        if after is not None:
+            remaining.append(_after(*after))
+        rows = (
+            await session.execute(
+                select(Transaction.id, Transaction.tx_time, Transaction.amount_sat)
+                .where(*remaining)
+                .order_by(*in_order)
+                .limit(REFRESH_CHUNK_ROWS)
+            )
+        ).all()
+        if not rows:
+            return
+        updates = []
+        for row_id, _, amount in rows:
+            balance += amount
+            updates.append({"id": row_id, "balance_after_sat": balance})
+        await session.execute(update(Transaction), updates)
+        last_id, last_time, _ = rows[-1]
+        assert last_time is not None, "confirmed rows have a time"
+        after = (last_time, last_id)
+
+
+async def _refresh_in_sql(session: AsyncSession, address_id: int, stale_from: datetime) -> None:
+    """Running balances by windowed UPDATEs, for amounts that fit 64 bits (the fast path)."""
+    confirmed = _confirmed(address_id)
+    base: int | None = await _last_exact_balance(session, address_id, stale_from)
     in_order = (Transaction.tx_time, Transaction.id)
     after: tuple[datetime, int] | None = None
     while True:
@@ -94,11 +154,6 @@ async def refresh_running_balances(session: AsyncSession, address_id: int) -> No
         base = await session.scalar(
             select(Transaction.balance_after_sat).where(Transaction.id == end[1])
         )
-    await session.execute(
-        update(TrackedAddress)
-        .where(TrackedAddress.id == address_id)
-        .values(balances_stale_from=None)
-    )
 
 
 def _after(tx_time: datetime, row_id: int) -> ColumnElement[bool]:

@@ -22,6 +22,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from db.amounts import amount_total, stored_amount
 from db.models import (
     Chain,
     ChainTip,
@@ -37,7 +38,11 @@ from db.session import SessionFactory
 from db.upsert import dialect_insert
 from workers.job_claims import ClaimedJob, renew_claim
 from workers.providers.base import AddressSummary, ProviderTransaction
-from workers.running_balances import mark_balances_stale, refresh_running_balances
+from workers.running_balances import (
+    has_big_amounts,
+    mark_balances_stale,
+    refresh_running_balances,
+)
 
 UPSERT_CHUNK_ROWS = 2_000
 
@@ -193,30 +198,26 @@ async def delete_unseen(
 
 
 async def stored_totals(sessions: SessionFactory, *, address_id: int) -> StoredTotals:
+    confirmed_amount = case(
+        (Transaction.block_height.is_not(None), Transaction.amount_sat), else_=0
+    )
     async with sessions() as session:
+        big_amounts = await has_big_amounts(session, address_id)
         count, confirmed_count, balance, confirmed = (
             await session.execute(
                 select(
                     func.count(),
                     func.count(Transaction.block_height),
-                    func.coalesce(func.sum(Transaction.amount_sat), 0),
-                    func.coalesce(
-                        func.sum(
-                            case(
-                                (Transaction.block_height.is_not(None), Transaction.amount_sat),
-                                else_=0,
-                            )
-                        ),
-                        0,
-                    ),
+                    amount_total(Transaction.amount_sat, big_amounts=big_amounts),
+                    amount_total(confirmed_amount, big_amounts=big_amounts),
                 ).where(Transaction.address_id == address_id)
             )
         ).one()
     return StoredTotals(
         transaction_count=int(count),
         confirmed_transaction_count=int(confirmed_count),
-        balance_sat=int(balance),
-        confirmed_balance_sat=int(confirmed),
+        balance_sat=stored_amount(balance) or 0,
+        confirmed_balance_sat=stored_amount(confirmed) or 0,
     )
 
 

@@ -7,6 +7,7 @@ import asyncio
 from alembic import context
 from sqlalchemy.engine import Connection
 
+from db.migrate import check_foreign_keys
 from db.models import Base
 from db.session import create_engine
 from settings import get_settings
@@ -24,9 +25,10 @@ def _run_migrations(connection: Connection) -> None:
 
 
 async def _run_migrations_on_settings_database() -> None:
-    engine = create_engine(get_settings().database_url)
+    engine = create_engine(get_settings().database_url, foreign_keys=False)
     async with engine.begin() as connection:
         await connection.run_sync(_run_migrations)
+        await connection.run_sync(check_foreign_keys)
     await engine.dispose()
 
 

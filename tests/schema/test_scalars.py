@@ -23,6 +23,9 @@ TWENTY_ONE_MILLION_BTC = 21_000_000 * 10**8
         ("-1500", -1500),
         (TWENTY_ONE_MILLION_BTC, TWENTY_ONE_MILLION_BTC),
         (str(2**63 - 1), 2**63 - 1),
+        (str(2**70), 2**70),
+        (str(2**256 - 1), 2**256 - 1),
+        (-(2**256 - 1), -(2**256 - 1)),
     ],
 )
 def test_big_int_parses_integers_and_decimal_strings(given: object, expected: int) -> None:
@@ -37,8 +40,9 @@ def test_big_int_parses_integers_and_decimal_strings(given: object, expected: in
         ("1e8", "must be an integer"),
         (" 12", "must be an integer"),
         (True, "not a boolean"),
-        (str(2**63), "out of range"),
-        (-(2**63) - 1, "out of range"),
+        (str(2**256), "out of range"),
+        (-(2**256), "out of range"),
+        ("1" * 79, "must be an integer"),
     ],
 )
 def test_big_int_rejects_non_integers_and_out_of_range_values(given: object, message: str) -> None:

@@ -1,0 +1,151 @@
+"""Exact amounts in a chain's base unit, up to 2**256 - 1 in size, on both databases.
+
+PostgreSQL stores them as NUMERIC(78, 0) and sums them exactly. SQLite has no integer wider
+than 64 bits: an amount column there has no type affinity, so an amount that fits 64 bits is
+stored as an INTEGER (every Bitcoin-like amount: native SUM stays fast) and a larger one (wei)
+as its decimal TEXT. Native SUM would turn such TEXT into a float, and overflows on sums past
+64 bits, so sums over a chain whose amounts can outgrow 64 bits go through `exact_sum`, a Python
+aggregate and window function registered on every SQLite connection (`register_functions`);
+on PostgreSQL it is plain SUM. `amount_sign` likewise compares amounts of any size with 0."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from sqlalchemy import Numeric, case, func
+from sqlalchemy.engine import Dialect
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.orm import InstrumentedAttribute
+from sqlalchemy.sql._typing import ColumnExpressionArgument
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.elements import ColumnElement
+from sqlalchemy.sql.functions import GenericFunction
+from sqlalchemy.types import TypeDecorator, TypeEngine, UserDefinedType
+from sqlalchemy.util import await_only
+
+INT64_MIN = -(2**63)
+INT64_MAX = 2**63 - 1
+# 2**256 - 1 has 78 decimal digits.
+AMOUNT_DIGITS = 78
+
+
+class _UntypedSQLiteColumn(UserDefinedType[Any]):
+    """A column SQLite gives no type affinity ("BLOB"): values keep the type they are bound
+    with, INTEGER or TEXT, so a 2**70 wei amount is never turned into a float."""
+
+    cache_ok = True
+
+    def get_col_spec(self, **_: Any) -> str:
+        return "BLOB"
+
+
+class Amount(TypeDecorator[int]):
+    """A signed amount in base units as a Python int, exact up to 2**256 - 1 in size."""
+
+    impl = Numeric(AMOUNT_DIGITS, 0)
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect: Dialect) -> TypeEngine[Any]:
+        if dialect.name == "sqlite":
+            return dialect.type_descriptor(_UntypedSQLiteColumn())
+        return dialect.type_descriptor(Numeric(AMOUNT_DIGITS, 0))
+
+    def process_bind_param(self, value: int | None, dialect: Dialect) -> int | str | None:
+        if value is None or dialect.name != "sqlite":
+            return value
+        return value if INT64_MIN <= value <= INT64_MAX else str(value)
+
+    def process_result_value(self, value: object, dialect: Dialect) -> int | None:
+        return stored_amount(value)
+
+
+def stored_amount(value: object) -> int | None:
+    """An amount as a query returns it (int, Decimal or SQLite TEXT), as an int."""
+    if value is None:
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, Decimal):
+        return int(value)
+    return int(str(value))
+
+
+class exact_sum(GenericFunction[int]):
+    """SUM over amounts of any size: `exact_sum` on SQLite, SUM on PostgreSQL."""
+
+    type = Amount()
+    inherit_cache = True
+
+
+class amount_sign(GenericFunction[int]):
+    """-1, 0 or 1 for an amount of any size: `amount_sign` on SQLite, SIGN elsewhere."""
+
+    inherit_cache = True
+
+
+@compiles(exact_sum, "postgresql")
+def _sum_on_postgresql(element: exact_sum, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"sum({compiler.process(element.clauses, **kw)})"
+
+
+@compiles(amount_sign, "postgresql")
+def _sign_on_postgresql(element: amount_sign, compiler: SQLCompiler, **kw: Any) -> str:
+    return f"sign({compiler.process(element.clauses, **kw)})"
+
+
+def amount_total(column: ColumnExpressionArgument[Any], *, big_amounts: bool) -> ColumnElement[Any]:
+    """SUM of `column`: the native one when every amount and sum fits 64 bits (fast), else
+    the exact one."""
+    return exact_sum(column) if big_amounts else func.sum(column)
+
+
+def amount_sign_of(
+    column: ColumnElement[Any] | InstrumentedAttribute[Any], *, big_amounts: bool
+) -> ColumnElement[Any]:
+    """-1, 0 or 1 for `column`: compared in SQL when amounts fit 64 bits (SQLite orders any
+    TEXT after every number, so a large negative amount needs `amount_sign`)."""
+    if big_amounts:
+        return amount_sign(column)
+    return case((column > 0, 1), (column < 0, -1), else_=0)
+
+
+class _ExactSum:
+    """`exact_sum` for SQLite: an aggregate and window function over INTEGER and TEXT amounts;
+    its result is an INTEGER when it fits 64 bits, else TEXT."""
+
+    def __init__(self) -> None:
+        self.total = 0
+        self.seen = False
+
+    def step(self, value: object) -> None:
+        if value is not None:
+            self.total += stored_amount(value) or 0
+            self.seen = True
+
+    def inverse(self, value: object) -> None:
+        if value is not None:
+            self.total -= stored_amount(value) or 0
+
+    def value(self) -> int | str | None:
+        if not self.seen:
+            return None
+        return self.total if INT64_MIN <= self.total <= INT64_MAX else str(self.total)
+
+    def finalize(self) -> int | str | None:
+        return self.value()
+
+
+def _amount_sign(value: object) -> int | None:
+    amount = stored_amount(value)
+    if amount is None:
+        return None
+    return int(amount > 0) - int(amount < 0)
+
+
+def register_functions(dbapi_connection: Any) -> None:
+    """Adds `exact_sum` and `amount_sign` to a new aiosqlite connection, on its own thread."""
+    driver = dbapi_connection.driver_connection
+    raw = driver._conn
+    await_only(driver._execute(raw.create_window_function, "exact_sum", 1, _ExactSum))
+    await_only(driver.create_function("amount_sign", 1, _amount_sign, deterministic=True))

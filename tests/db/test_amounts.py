@@ -1,0 +1,138 @@
+"""Amounts are exact up to 2**256 - 1 on both databases: stored, summed, netted into flows,
+running balances and balance history (wei outgrows 64 bits; a float near an amount is a bug)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import insert, select, update
+
+from db.models import Chain, TrackedAddress, Transaction, sort_key_for
+from db.session import SessionFactory
+from resolvers.balance_history import Interval, balance_history
+from resolvers.flows import flows
+from resolvers.pagination import PageRequest
+from resolvers.transactions import Direction, TransactionFilter, page_transactions
+from workers.running_balances import refresh_running_balances
+from workers.transaction_history import stored_totals
+
+START = datetime(2025, 1, 1, tzinfo=UTC)
+LARGEST = 2**256 - 1
+# A 2**70-wei transfer in, a balance of 10**24 wei, one failed transaction's fee out.
+AMOUNTS = [10**24, 2**70, -(2**70) - 21_000 * 10**9, 5, -(10**24) + 7]
+
+
+async def _ethereum_address(sessions: SessionFactory, amounts: list[int]) -> int:
+    async with sessions.begin() as session:
+        address_id = await session.scalar(
+            insert(TrackedAddress)
+            .values(chain=Chain.ETHEREUM, address="0x52908400098527886e0f7030069857d2e4169ee7")
+            .returning(TrackedAddress.id)
+        )
+        assert address_id is not None
+        await session.execute(
+            insert(Transaction),
+            [
+                {
+                    "address_id": address_id,
+                    "txid": f"0x{number:064x}",
+                    "block_height": 100 + number,
+                    "sort_key": sort_key_for(100 + number),
+                    "tx_time": START + timedelta(days=number),
+                    "amount_sat": amount,
+                }
+                for number, amount in enumerate(amounts)
+            ],
+        )
+        await session.execute(
+            update(TrackedAddress)
+            .where(TrackedAddress.id == address_id)
+            .values(
+                confirmed_balance_sat=sum(amounts),
+                balances_stale_from=START - timedelta(days=1),
+            )
+        )
+    return int(address_id)
+
+
+async def test_the_largest_amounts_are_stored_and_read_back_exactly(
+    sessions: SessionFactory,
+) -> None:
+    address_id = await _ethereum_address(sessions, [LARGEST, -LARGEST, 2**64, -(2**63) - 1])
+    async with sessions() as session:
+        stored = list(
+            await session.scalars(
+                select(Transaction.amount_sat)
+                .where(Transaction.address_id == address_id)
+                .order_by(Transaction.id)
+            )
+        )
+    assert stored == [LARGEST, -LARGEST, 2**64, -(2**63) - 1]
+    assert all(type(amount) is int for amount in stored)
+
+
+async def test_sums_flows_and_running_balances_of_wei_are_exact(sessions: SessionFactory) -> None:
+    address_id = await _ethereum_address(sessions, AMOUNTS)
+
+    totals = await stored_totals(sessions, address_id=address_id)
+    assert totals.balance_sat == totals.confirmed_balance_sat == sum(AMOUNTS)
+
+    found = await flows(sessions, chain=Chain.ETHEREUM, address_ids=[address_id])
+    received = sum(amount for amount in AMOUNTS if amount > 0)
+    assert (found.received_sat, found.net_sat) == (received, sum(AMOUNTS))
+    assert found.sent_sat == -sum(amount for amount in AMOUNTS if amount < 0)
+
+    async with sessions.begin() as session:
+        await refresh_running_balances(session, address_id)
+    async with sessions() as session:
+        running = list(
+            await session.scalars(
+                select(Transaction.balance_after_sat)
+                .where(Transaction.address_id == address_id)
+                .order_by(Transaction.tx_time)
+            )
+        )
+    expected = [sum(AMOUNTS[: index + 1]) for index in range(len(AMOUNTS))]
+    assert running == expected
+
+
+async def test_balance_history_of_wei_is_exact_by_seek_and_by_sums(
+    sessions: SessionFactory,
+) -> None:
+    address_id = await _ethereum_address(sessions, AMOUNTS)
+    daily = [sum(AMOUNTS[: index + 1]) for index in range(len(AMOUNTS))]
+
+    def points_query() -> dict[str, object]:
+        return {
+            "chain": Chain.ETHEREUM,
+            "address_ids": [address_id],
+            "confirmed_balance_sat": sum(AMOUNTS),
+            "interval": Interval.DAY,
+            "since": START,
+            "until": START + timedelta(days=len(AMOUNTS)),
+            "now": START + timedelta(days=30),
+        }
+
+    # Running balances still stale: the points are summed per interval.
+    by_sums = await balance_history(sessions, **points_query())  # type: ignore[arg-type]
+    async with sessions.begin() as session:
+        await refresh_running_balances(session, address_id)
+    by_seek = await balance_history(sessions, **points_query())  # type: ignore[arg-type]
+    assert [point.balance_sat for point in by_sums] == daily
+    assert [point.balance_sat for point in by_seek] == daily
+
+
+async def test_directions_of_amounts_past_64_bits(sessions: SessionFactory) -> None:
+    address_id = await _ethereum_address(sessions, AMOUNTS)
+    request = PageRequest(limit=50, backward=False, after=None, before=None)
+    found = {}
+    for direction in Direction:
+        wanted = replace(TransactionFilter(direction=direction), big_amounts=True)
+        page = await page_transactions(
+            sessions, address_id=address_id, request=request, transaction_filter=wanted
+        )
+        found[direction] = sorted(row.amount_sat for row in page.rows)
+    assert found[Direction.RECEIVED] == sorted(amount for amount in AMOUNTS if amount > 0)
+    assert found[Direction.SENT] == sorted(amount for amount in AMOUNTS if amount < 0)
+    assert found[Direction.SELF] == []
