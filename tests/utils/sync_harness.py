@@ -81,7 +81,9 @@ def provider_history(
     )
 
 
-async def running_balance_problems(sessions: SessionFactory, address: str) -> list[str]:
+async def running_balance_problems(
+    sessions: SessionFactory, address: str, chain: Chain = Chain.BITCOIN
+) -> list[str]:
     """Rows whose stored `balance_after_sat` is not the running sum of the confirmed amounts
     in (time, id) order; unconfirmed rows must have none."""
     async with sessions() as session:
@@ -93,7 +95,7 @@ async def running_balance_problems(sessions: SessionFactory, address: str) -> li
                 Transaction.balance_after_sat,
             )
             .join(TrackedAddress, TrackedAddress.id == Transaction.address_id)
-            .where(TrackedAddress.address == address)
+            .where(TrackedAddress.address == address, TrackedAddress.chain == chain)
             .order_by(Transaction.tx_time, Transaction.id)
         )
         problems = []
