@@ -10,6 +10,7 @@ from sqlalchemy import select, update
 from db.models import LABEL_MAX_LENGTH, Chain, TrackedAddress, Wallet
 from db.session import SessionFactory
 from resolvers.address_validation import InvalidAddressError
+from resolvers.chains import CHAIN_DETAILS
 from resolvers.text_input import clean_text
 from resolvers.viewer import Viewer
 from resolvers.wallets import canonical_address
@@ -124,7 +125,7 @@ def _targets(
         try:
             address = canonical_address(chain, record.ref)
         except InvalidAddressError as error:
-            problems.append(f"not a valid {chain.value.lower()} address: {error}")
+            problems.append(f"not a valid {CHAIN_DETAILS[chain].name.lower()} address: {error}")
             continue
         if (chain, address) in wallet_ids:
             targets.append(wallet_ids[chain, address])

@@ -87,7 +87,8 @@ async def lookup_chain(
         tracked_on = {known for known, stored in tracked if candidates.get(known) == stored}
     matches = [known for known in candidates if known in tracked_on]
     if len(matches) > 1:
-        names = " and ".join(CHAIN_DETAILS[known].name for known in matches)
+        *others, last = (CHAIN_DETAILS[known].name for known in matches)
+        names = f"{', '.join(others)} and {last}"
         message = (
             f"You track {address.strip()} on {names}: say which with `chain`"
             f" ({', '.join(known.value for known in matches)})."
@@ -103,7 +104,7 @@ def _address_error(chain: Chain, address: str) -> tuple[str | None, InputError |
     try:
         return canonical_address(chain, address), None
     except InvalidAddressError as error:
-        message = f"Not a valid {chain.value.lower()} address: {error}"
+        message = f"Not a valid {CHAIN_DETAILS[chain].name.lower()} address: {error}"
         return None, InputError(ErrorCode.INVALID_ADDRESS, message, ("address",))
 
 
