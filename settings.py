@@ -66,9 +66,12 @@ class Settings(BaseSettings):
     blockchair_url: str = "https://api.blockchair.com"
     blockchair_api_key: SecretStr | None = None
     esplora_url: str = "https://mempool.space/api"
+    # Litecoin's Esplora (litecoinspace.org, the mempool.space port); empty: none.
+    litecoin_esplora_url: str | None = "https://litecoinspace.org/api"
     # Requests per second per provider, shared by all workers; unset: a safe default.
     blockchair_rate_limit: float | None = Field(default=None, gt=0)
     esplora_rate_limit: float = Field(default=2.0, gt=0)
+    litecoin_esplora_rate_limit: float = Field(default=2.0, gt=0)
     provider_timeout_seconds: float = Field(default=30.0, gt=0)
     # Re-sync every tracked address whose last sync is older than this (seconds, or "10m", "1h").
     refresh_interval: int = Field(default=600, ge=10)
@@ -87,7 +90,7 @@ class Settings(BaseSettings):
     def _upper_log_level(cls, value: object) -> object:
         return value.upper() if isinstance(value, str) else value
 
-    @field_validator("redis_url", "coingecko_api_key", mode="before")
+    @field_validator("redis_url", "coingecko_api_key", "litecoin_esplora_url", mode="before")
     @classmethod
     def _empty_is_unset(cls, value: object) -> object:
         return None if value == "" else value

@@ -19,17 +19,21 @@ from db.session import SessionFactory
 from resolvers import labels as label_files
 from resolvers import transactions as transaction_reads
 from resolvers import wallets as wallet_reads
+from resolvers.chains import CHAIN_DETAILS, SUPPORTED_CHAINS
 from resolvers.errors import ErrorCode
 
-CSV_COLUMNS: list[object] = [
-    "txid",
-    "block_height",
-    "time",
-    "amount_sat",
-    "amount_btc",
-    "confirmations",
-]
-SATOSHI_PER_BTC = 100_000_000
+
+def csv_columns(chain: Chain) -> list[object]:
+    """The header: the exact amount in coins is named after the chain's symbol (`amount_btc`,
+    `amount_ltc`, `amount_doge`, `amount_bch`); `amount_sat` is in base units."""
+    return [
+        "txid",
+        "block_height",
+        "time",
+        "amount_sat",
+        f"amount_{CHAIN_DETAILS[chain].symbol.lower()}",
+        "confirmations",
+    ]
 
 
 async def transactions_csv(request: Request) -> Response:
@@ -40,44 +44,64 @@ async def transactions_csv(request: Request) -> Response:
             "Say which wallet: /export/transactions.csv?address=<address>.",
             code=ErrorCode.INVALID_INPUT.value,
         )
+    chain = _chain_parameter(request.query_params.get("chain"))
     sessions = runtime_of(request).sessions
     view, problem = await wallet_reads.find_wallet(
-        sessions, viewer=viewer, chain=Chain.BITCOIN, address=address
+        sessions, viewer=viewer, chain=chain, address=address
     )
     if view is None:
         assert problem is not None
-        refusal = BadRequest if problem.code is ErrorCode.INVALID_ADDRESS else NotFound
+        refusal = NotFound if problem.code is ErrorCode.NOT_FOUND else BadRequest
         raise refusal(problem.message, code=problem.code.value)
-    canonical = view.tracked.address
+    # CashAddr's prefix ends in ":", which file systems refuse in names.
+    file_name = f"transactions-{view.tracked.address.replace(':', '-')}.csv"
     return StreamingResponse(
-        _csv_chunks(sessions, address_id=view.tracked.id),
+        _csv_chunks(sessions, chain=view.tracked.chain, address_id=view.tracked.id),
         media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="transactions-{canonical}.csv"'},
+        headers={"Content-Disposition": f'attachment; filename="{file_name}"'},
     )
 
 
-async def _csv_chunks(sessions: SessionFactory, *, address_id: int) -> AsyncIterator[str]:
-    yield _csv_text([CSV_COLUMNS])
-    tip = await transaction_reads.tip_height(sessions, chain=Chain.BITCOIN)
+def _chain_parameter(text: str | None) -> Chain | None:
+    """`?chain=LITECOIN`; absent: the one chain on which the viewer tracks the address."""
+    if text is None or not text.strip():
+        return None
+    try:
+        return Chain[text.strip().upper()]
+    except KeyError:
+        names = ", ".join(chain.value for chain in SUPPORTED_CHAINS)
+        raise BadRequest(
+            f"Unknown chain {text.strip()!r}: use one of {names}.",
+            code=ErrorCode.INVALID_INPUT.value,
+        ) from None
+
+
+async def _csv_chunks(
+    sessions: SessionFactory, *, chain: Chain, address_id: int
+) -> AsyncIterator[str]:
+    yield _csv_text([csv_columns(chain)])
+    tip = await transaction_reads.tip_height(sessions, chain=chain)
+    decimals = CHAIN_DETAILS[chain].decimals
     async for chunk in transaction_reads.all_transactions(sessions, address_id=address_id):
-        yield _csv_text([_csv_row(transaction, tip) for transaction in chunk])
+        yield _csv_text([_csv_row(transaction, tip, decimals) for transaction in chunk])
 
 
-def _csv_row(transaction: Transaction, tip: int | None) -> list[object]:
+def _csv_row(transaction: Transaction, tip: int | None, decimals: int) -> list[object]:
     return [
         transaction.txid,
         "" if transaction.block_height is None else transaction.block_height,
         "" if transaction.tx_time is None else transaction.tx_time.isoformat(),
         transaction.amount_sat,
-        btc_text(transaction.amount_sat),
+        coin_text(transaction.amount_sat, decimals),
         transaction_reads.confirmations(transaction.block_height, tip),
     ]
 
 
-def btc_text(amount_sat: int) -> str:
-    """Satoshi as an exact BTC decimal string with 8 fraction digits: -1500 -> "-0.00001500"."""
-    whole, fraction = divmod(abs(amount_sat), SATOSHI_PER_BTC)
-    return f"{'-' if amount_sat < 0 else ''}{whole}.{fraction:08d}"
+def coin_text(amount: int, decimals: int) -> str:
+    """Base units as an exact coin decimal string with all the chain's fraction digits:
+    coin_text(-1500, 8) -> "-0.00001500"."""
+    whole, fraction = divmod(abs(amount), 10**decimals)
+    return f"{'-' if amount < 0 else ''}{whole}.{fraction:0{decimals}d}"
 
 
 def _csv_text(rows: list[list[object]]) -> str:

@@ -25,7 +25,7 @@ CHAIN_DETAILS = {
     Chain.SOLANA: ChainDetails("Solana", "SOL", 9, "lamport"),
 }
 # The chains whose addresses can be added and synced today; the others are refused by name.
-SUPPORTED_CHAINS = (Chain.BITCOIN,)
+SUPPORTED_CHAINS = (Chain.BITCOIN, Chain.LITECOIN, Chain.DOGECOIN, Chain.BITCOIN_CASH)
 
 
 def unsupported_chain_message(chain: Chain) -> str | None:
@@ -37,9 +37,3 @@ def unsupported_chain_message(chain: Chain) -> str | None:
         f"{CHAIN_DETAILS[chain].name} wallets are not supported by this server yet;"
         f" it tracks {supported}."
     )
-
-
-def chain_or_default(chain: Chain | None) -> Chain:
-    """The chain an address is looked up on when the client names none: while Bitcoin is the
-    one chain synced here, an address string can only be a Bitcoin wallet."""
-    return Chain.BITCOIN if chain is None else chain

@@ -28,7 +28,7 @@ async def sync_wallet(
     redis: ArqRedis,
     *,
     viewer: Viewer,
-    chain: Chain,
+    chain: Chain | None,
     address: str,
     requests_per_minute: int,
 ) -> SyncResult:

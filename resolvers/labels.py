@@ -10,6 +10,7 @@ from sqlalchemy import select, update
 from db.models import LABEL_MAX_LENGTH, Chain, TrackedAddress, Wallet
 from db.session import SessionFactory
 from resolvers.address_validation import InvalidAddressError
+from resolvers.chains import CHAIN_DETAILS
 from resolvers.text_input import clean_text
 from resolvers.viewer import Viewer
 from resolvers.wallets import canonical_address
@@ -87,36 +88,52 @@ async def apply_labels(
     report = ImportReport()
     async with sessions.begin() as session:
         tracked = await session.execute(
-            select(TrackedAddress.address, Wallet.id)
+            select(TrackedAddress.chain, TrackedAddress.address, Wallet.id)
             .join(Wallet, Wallet.address_id == TrackedAddress.id)
             .where(Wallet.account_id == viewer.account_id)
         )
-        wallet_ids = {address: wallet_id for address, wallet_id in tracked}
+        wallet_ids = {(chain, address): wallet_id for chain, address, wallet_id in tracked}
         for record in records:
-            wallet_id, reason = _target(record, wallet_ids)
-            if wallet_id is None:
+            targets, reason = _targets(record, wallet_ids)
+            if not targets:
                 report.skipped.append(SkippedLine(record.line, reason))
                 continue
             await session.execute(
-                update(Wallet).where(Wallet.id == wallet_id).values(label=record.label)
+                update(Wallet).where(Wallet.id.in_(targets)).values(label=record.label)
             )
             report.applied += 1
     return report
 
 
-def _target(record: LabelRecord, wallet_ids: dict[str, int]) -> tuple[int | None, str]:
-    """The id of the viewer's wallet a record labels, or None and why it is skipped."""
+def _targets(
+    record: LabelRecord, wallet_ids: dict[tuple[Chain, str], int]
+) -> tuple[list[int], str]:
+    """The ids of the viewer's wallets a record labels, or none and why it is skipped.
+
+    BIP-329 names no chain: a `ref` labels the viewer's wallet of that address on every chain
+    where it is one (in any form the chain accepts: a legacy Bitcoin Cash address labels the
+    CashAddr wallet)."""
     if record.type != "addr":
-        return None, f'type "{record.type}" is not a wallet label'
+        return [], f'type "{record.type}" is not a wallet label'
     if record.label is None:
-        return None, "no label"
-    try:
-        address = canonical_address(Chain.BITCOIN, record.ref)
-    except InvalidAddressError as error:
-        return None, f"not a valid bitcoin address: {error}"
-    if address not in wallet_ids:
-        return None, "address not tracked by this account"
-    return wallet_ids[address], ""
+        return [], "no label"
+    # The chains the viewer tracks wallets on, Bitcoin when none (to say why a ref is invalid).
+    chains = list(dict.fromkeys(chain for chain, _ in wallet_ids)) or [Chain.BITCOIN]
+    targets: list[int] = []
+    problems: list[str] = []
+    for chain in chains:
+        try:
+            address = canonical_address(chain, record.ref)
+        except InvalidAddressError as error:
+            problems.append(f"not a valid {CHAIN_DETAILS[chain].name.lower()} address: {error}")
+            continue
+        if (chain, address) in wallet_ids:
+            targets.append(wallet_ids[chain, address])
+    if targets:
+        return targets, ""
+    if len(problems) == len(chains):
+        return [], problems[0]
+    return [], "address not tracked by this account"
 
 
 async def export_labels(sessions: SessionFactory, *, viewer: Viewer) -> list[str]:

@@ -10,8 +10,8 @@ from sqlalchemy import Select, delete, func, select
 from db.models import LABEL_MAX_LENGTH, Chain, SyncJob, TrackedAddress, Wallet
 from db.session import SessionFactory
 from db.upsert import dialect_insert
-from resolvers.address_validation import InvalidAddressError, parse_bitcoin_address
-from resolvers.chains import unsupported_chain_message
+from resolvers.address_validation import InvalidAddressError, parse_address
+from resolvers.chains import CHAIN_DETAILS, SUPPORTED_CHAINS, unsupported_chain_message
 from resolvers.errors import BadRequestError, ErrorCode, InputError
 from resolvers.pagination import CursorCodec, Page, PageRequest, fetch_keyset_page
 from resolvers.text_input import clean_text
@@ -54,7 +54,47 @@ def canonical_address(chain: Chain, address: str) -> str:
     unsupported = unsupported_chain_message(chain)
     if unsupported is not None:
         raise InvalidAddressError(unsupported)
-    return parse_bitcoin_address(address.strip()).canonical
+    return parse_address(chain, address.strip()).canonical
+
+
+async def lookup_chain(
+    sessions: SessionFactory, *, viewer: Viewer, chain: Chain | None, address: str
+) -> tuple[Chain, InputError | None]:
+    """The chain to look `address` up on: `chain` when the client names one; otherwise the one
+    chain on which the viewer tracks this address string (some strings are valid on several:
+    `3…` on Bitcoin, Litecoin and Bitcoin Cash), an error asking for `chain` when there are
+    several. An address the viewer does not track is looked up on the first chain it is valid
+    on (Bitcoin when none), so the answer says it is not tracked, or why it is invalid."""
+    if chain is not None:
+        return chain, None
+    candidates: dict[Chain, str] = {}
+    for supported in SUPPORTED_CHAINS:
+        try:
+            candidates[supported] = canonical_address(supported, address)
+        except InvalidAddressError:
+            continue
+    if not candidates:
+        return Chain.BITCOIN, None
+    async with sessions() as session:
+        tracked = await session.execute(
+            select(TrackedAddress.chain, TrackedAddress.address)
+            .join(Wallet, Wallet.address_id == TrackedAddress.id)
+            .where(
+                Wallet.account_id == viewer.account_id,
+                TrackedAddress.address.in_(set(candidates.values())),
+            )
+        )
+        tracked_on = {known for known, stored in tracked if candidates.get(known) == stored}
+    matches = [known for known in candidates if known in tracked_on]
+    if len(matches) > 1:
+        *others, last = (CHAIN_DETAILS[known].name for known in matches)
+        names = f"{', '.join(others)} and {last}"
+        message = (
+            f"You track {address.strip()} on {names}: say which with `chain`"
+            f" ({', '.join(known.value for known in matches)})."
+        )
+        return matches[0], InputError(ErrorCode.INVALID_INPUT, message, ("chain",))
+    return (matches or list(candidates))[0], None
 
 
 def _address_error(chain: Chain, address: str) -> tuple[str | None, InputError | None]:
@@ -64,7 +104,7 @@ def _address_error(chain: Chain, address: str) -> tuple[str | None, InputError |
     try:
         return canonical_address(chain, address), None
     except InvalidAddressError as error:
-        message = f"Not a valid {chain.value.lower()} address: {error}"
+        message = f"Not a valid {CHAIN_DETAILS[chain].name.lower()} address: {error}"
         return None, InputError(ErrorCode.INVALID_ADDRESS, message, ("address",))
 
 
@@ -149,9 +189,13 @@ async def add_wallet(
 
 
 async def find_wallet(
-    sessions: SessionFactory, *, viewer: Viewer, chain: Chain, address: str
+    sessions: SessionFactory, *, viewer: Viewer, chain: Chain | None, address: str
 ) -> tuple[WalletView | None, InputError | None]:
-    """The viewer's wallet of `address` in any letter case, or why there is none."""
+    """The viewer's wallet of `address` in any form its chain accepts, or why there is none;
+    without `chain`, on the one chain the viewer tracks it on (see `lookup_chain`)."""
+    chain, ambiguous = await lookup_chain(sessions, viewer=viewer, chain=chain, address=address)
+    if ambiguous is not None:
+        return None, ambiguous
     canonical, address_error = _address_error(chain, address)
     if address_error is not None:
         return None, address_error
@@ -163,7 +207,7 @@ async def find_wallet(
 
 
 async def get_wallet(
-    sessions: SessionFactory, *, viewer: Viewer, chain: Chain, address: str
+    sessions: SessionFactory, *, viewer: Viewer, chain: Chain | None, address: str
 ) -> WalletView | None:
     """The viewer's wallet of `address`, or None; an invalid address is an error."""
     view, error = await find_wallet(sessions, viewer=viewer, chain=chain, address=address)
@@ -194,12 +238,15 @@ async def update_wallet(
     sessions: SessionFactory,
     *,
     viewer: Viewer,
-    chain: Chain,
+    chain: Chain | None,
     address: str,
     relabel: bool,
     label: str | None,
 ) -> WalletResult:
     """Sets the label when `relabel` (None or blank clears it); without it, changes nothing."""
+    chain, ambiguous = await lookup_chain(sessions, viewer=viewer, chain=chain, address=address)
+    if ambiguous is not None:
+        return WalletResult(errors=[ambiguous])
     canonical, address_error = _address_error(chain, address)
     cleaned_label, label_error = clean_label(label)
     errors = [error for error in (address_error, label_error) if error is not None]
@@ -216,10 +263,18 @@ async def update_wallet(
 
 
 async def remove_wallet(
-    sessions: SessionFactory, redis: ArqRedis, *, viewer: Viewer, chain: Chain, address: str
+    sessions: SessionFactory,
+    redis: ArqRedis,
+    *,
+    viewer: Viewer,
+    chain: Chain | None,
+    address: str,
 ) -> RemoveResult:
     """Removes the viewer's view only (the address's chain data stays for other accounts), and
     ends the viewer's subscriptions to it."""
+    chain, ambiguous = await lookup_chain(sessions, viewer=viewer, chain=chain, address=address)
+    if ambiguous is not None:
+        return RemoveResult(errors=[ambiguous])
     canonical, address_error = _address_error(chain, address)
     if address_error is not None:
         return RemoveResult(errors=[address_error])

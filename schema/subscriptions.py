@@ -8,7 +8,6 @@ import strawberry
 
 from resolvers import jobs as job_reads
 from resolvers import wallets as wallet_reads
-from resolvers.chains import chain_or_default
 from resolvers.errors import BadRequestError
 from schema.context import ContextInfo, Messages
 from schema.enums import Chain
@@ -63,7 +62,7 @@ class Subscription:
     ) -> AsyncGenerator[Wallet, None]:
         context = info.context
         found = await wallet_reads.get_wallet(
-            context.sessions, viewer=context.viewer, chain=chain_or_default(chain), address=address
+            context.sessions, viewer=context.viewer, chain=chain, address=address
         )
         if found is None:
             raise BadRequestError(f"You do not track {address.strip()}.")

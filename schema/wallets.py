@@ -12,7 +12,6 @@ from db.models import BIG_AMOUNT_CHAINS, TrackedAddress
 from resolvers import jobs as job_reads
 from resolvers import transactions as transaction_reads
 from resolvers import wallets as wallet_resolvers
-from resolvers.chains import chain_or_default
 from resolvers.pagination import page_request
 from resolvers.transactions import TransactionFilter
 from resolvers.wallets import WalletView
@@ -187,7 +186,7 @@ async def resolve_wallet(
     view = await wallet_resolvers.get_wallet(
         info.context.sessions,
         viewer=info.context.viewer,
-        chain=chain_or_default(chain),
+        chain=chain,
         address=address,
     )
     return Wallet.from_view(view) if view is not None else None
@@ -319,7 +318,7 @@ async def remove_wallet(info: ContextInfo, input: RemoveWalletInput) -> RemoveWa
         info.context.sessions,
         info.context.redis,
         viewer=info.context.viewer,
-        chain=chain_or_default(input.chain),
+        chain=input.chain,
         address=input.address,
     )
     return RemoveWalletPayload(
@@ -331,7 +330,7 @@ async def update_wallet(info: ContextInfo, input: UpdateWalletInput) -> UpdateWa
     result = await wallet_resolvers.update_wallet(
         info.context.sessions,
         viewer=info.context.viewer,
-        chain=chain_or_default(input.chain),
+        chain=input.chain,
         address=input.address,
         relabel=input.label is not strawberry.UNSET,
         label=given(input.label),
@@ -360,7 +359,7 @@ async def sync_wallet(info: ContextInfo, input: SyncWalletInput) -> SyncWalletPa
         info.context.sessions,
         info.context.redis,
         viewer=info.context.viewer,
-        chain=chain_or_default(input.chain),
+        chain=input.chain,
         address=input.address,
         requests_per_minute=info.context.settings.sync_requests_per_minute,
     )

@@ -152,6 +152,7 @@ def make_settings(
         "blockchair_url": UNREACHABLE_PROVIDER_URL,
         "esplora_url": UNREACHABLE_PROVIDER_URL,
         "price_url": UNREACHABLE_PROVIDER_URL,
+        "litecoin_esplora_url": UNREACHABLE_PROVIDER_URL,
         **overrides,
     }
     return Settings(**values)
@@ -250,6 +251,7 @@ def syncing_settings(
         "run_worker": True,
         "blockchair_url": simulator.blockchair_url,
         "esplora_url": simulator.esplora_url,
+        "litecoin_esplora_url": simulator.litecoin_esplora_url,
         "blockchair_api_key": "test-key",
         "blockchair_rate_limit": 1000.0,
         **overrides,

@@ -63,6 +63,7 @@ def serve_against(simulator: RunningSimulator, *, var_dir: Path) -> int:
         "BLOCKCHAIR_URL": simulator.blockchair_url,
         "ESPLORA_URL": simulator.esplora_url,
         "PRICE_URL": simulator.coingecko_url,
+        "LITECOIN_ESPLORA_URL": simulator.litecoin_esplora_url,
         "BLOCKCHAIR_API_KEY": "demo-key",
         "BLOCKCHAIR_RATE_LIMIT": "20",
         "RUN_WORKER": "true",

@@ -1,7 +1,10 @@
 """Per-provider circuit breaker in Redis: a provider that refused us is skipped for a while.
 
-A circuit belongs to a provider as configured (its base URL and a hash of its API key): a new
-key or URL is tried at once instead of waiting out a refusal that was meant for the old one."""
+A circuit belongs to a provider as configured (its base URL and a hash of its API key) for one
+chain: a new key or URL is tried at once instead of waiting out a refusal that was meant for
+the old one. Blockchair has one circuit per chain, although its chains share one rate limit:
+each chain is served by its own nodes, and an outage of one must not stop the others (Dogecoin
+and Bitcoin Cash have no fallback); a refusal of the key or IP costs one call per chain."""
 
 from __future__ import annotations
 
@@ -15,7 +18,9 @@ from typing import TYPE_CHECKING, TypedDict
 from redis.asyncio import Redis
 from redis.exceptions import RedisError
 
+from db.models import Chain
 from workers.constants import circuit_key
+from workers.providers import provider_routes
 
 if TYPE_CHECKING:
     from settings import Settings
@@ -29,6 +34,8 @@ SKIPPED_LOOKUP_SECONDS = 2.0
 
 class SkippedProvider(TypedDict):
     provider: str
+    chain: str
+    """The chain whose syncs skip it (BITCOIN, LITECOIN, ...)."""
     reason: str
     until: str
     """ISO 8601, UTC: when the circuit closes by itself."""
@@ -40,20 +47,24 @@ def configuration_fingerprint(base_url: str, api_key: str | None) -> str:
     return hashlib.sha256(material.encode()).hexdigest()[:16]
 
 
-def provider_configurations(settings: Settings) -> dict[str, str]:
-    """The fingerprint of each provider in PROVIDERS, by name."""
-    key = settings.blockchair_api_key
-    configured = {
-        "blockchair": (settings.blockchair_url, key.get_secret_value() if key else None),
-        "esplora": (settings.esplora_url, None),
+ProviderOnChain = tuple[str, Chain]
+"""A provider name and the chain it serves."""
+
+
+def provider_configurations(settings: Settings) -> dict[ProviderOnChain, str]:
+    """The fingerprint of each chain's providers (in PROVIDERS order), by name and chain."""
+    return {
+        (route.name, chain): configuration_fingerprint(route.base_url, route.api_key)
+        for chain, routes in provider_routes(settings).items()
+        for route in routes
     }
-    return {name: configuration_fingerprint(*configured[name]) for name in settings.provider_order}
 
 
 class CircuitBreaker:
-    """Circuits of the providers in `configurations` (name to configuration fingerprint)."""
+    """Circuits of the providers in `configurations` ((name, chain) to configuration
+    fingerprint)."""
 
-    def __init__(self, redis: Redis, configurations: Mapping[str, str]) -> None:
+    def __init__(self, redis: Redis, configurations: Mapping[ProviderOnChain, str]) -> None:
         self.redis = redis
         self.configurations = configurations
 
@@ -61,27 +72,30 @@ class CircuitBreaker:
     def for_settings(cls, redis: Redis, settings: Settings) -> CircuitBreaker:
         return cls(redis, provider_configurations(settings))
 
-    def _key(self, provider: str) -> str:
-        return circuit_key(provider, self.configurations[provider])
+    def _key(self, provider: str, chain: Chain) -> str:
+        return circuit_key(provider, chain.value, self.configurations[provider, chain])
 
-    async def open(self, provider: str, reason: str, *, seconds: int) -> None:
-        await self.redis.set(self._key(provider), reason, ex=seconds)
+    async def open(
+        self, provider: str, reason: str, *, seconds: int, chain: Chain = Chain.BITCOIN
+    ) -> None:
+        await self.redis.set(self._key(provider, chain), reason, ex=seconds)
 
-    async def open_reason(self, provider: str) -> str | None:
-        """Why the provider is skipped, or None while its circuit is closed."""
-        reason = await self.redis.get(self._key(provider))
+    async def open_reason(self, provider: str, chain: Chain = Chain.BITCOIN) -> str | None:
+        """Why the provider is skipped on `chain`, or None while its circuit is closed."""
+        reason = await self.redis.get(self._key(provider, chain))
         return reason.decode() if isinstance(reason, bytes) else reason
 
     async def skipped(self) -> list[SkippedProvider]:
-        """The providers whose circuit is open, with why and until when, in PROVIDERS order."""
+        """The providers whose circuit is open, with why and until when, by chain in PROVIDERS
+        order."""
         async with self.redis.pipeline(transaction=True) as pipeline:
-            for provider in self.configurations:
-                pipeline.get(self._key(provider))
-                pipeline.pttl(self._key(provider))
+            for provider, chain in self.configurations:
+                pipeline.get(self._key(provider, chain))
+                pipeline.pttl(self._key(provider, chain))
             replies = await pipeline.execute()
         now = datetime.now(UTC)
         skipped = []
-        for provider, reason, ttl_ms in zip(
+        for (provider, chain), reason, ttl_ms in zip(
             self.configurations, replies[0::2], replies[1::2], strict=True
         ):
             if reason is None or ttl_ms < 0:
@@ -90,6 +104,7 @@ class CircuitBreaker:
             skipped.append(
                 SkippedProvider(
                     provider=provider,
+                    chain=chain.value,
                     reason=reason.decode() if isinstance(reason, bytes) else reason,
                     until=until.isoformat(timespec="seconds"),
                 )

@@ -13,9 +13,10 @@ def rate_limit_key(provider: str) -> str:
     return f"{KEY_PREFIX}:rate-limit:{provider}"
 
 
-def circuit_key(provider: str, configuration: str) -> str:
-    """Circuit of one provider as configured (`configuration`: a fingerprint of URL and key)."""
-    return f"{KEY_PREFIX}:circuit:{provider}:{configuration}"
+def circuit_key(provider: str, chain: str, configuration: str) -> str:
+    """Circuit of one provider as configured for one chain (`configuration`: a fingerprint of
+    URL and key)."""
+    return f"{KEY_PREFIX}:circuit:{provider}:{chain}:{configuration}"
 
 
 def sync_arq_job_id(job_id: int, run: int = 0) -> str:

@@ -9,7 +9,7 @@ from datetime import timedelta
 from sqlalchemy import and_, func, or_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.models import JobStatus, SyncJob, SyncStatus, TrackedAddress, utc_now
+from db.models import Chain, JobStatus, SyncJob, SyncStatus, TrackedAddress, utc_now
 from db.session import SessionFactory
 from workers.errors import LostClaimError
 
@@ -19,6 +19,7 @@ class ClaimedJob:
     job_id: int
     claim_token: str
     address_id: int
+    chain: Chain
     address: str
     previously_synced: bool
     resume_cursor: str | None
@@ -67,6 +68,7 @@ async def claim_job(
             job_id=job_id,
             claim_token=claim_token,
             address_id=address_id,
+            chain=tracked.chain,
             address=tracked.address,
             previously_synced=tracked.last_synced_at is not None,
             resume_cursor=tracked.sync_resume_cursor,

@@ -10,7 +10,7 @@ from datetime import datetime
 import httpx
 from redis.asyncio import Redis
 
-from db.models import CoinPrice, PriceSource, utc_now
+from db.models import Chain, CoinPrice, PriceSource, utc_now
 from db.session import SessionFactory
 from db.upsert import dialect_insert
 from settings import Settings
@@ -146,6 +146,9 @@ async def build_price_refresher(
         sessions=sessions,
         redis=redis,
         client=CoinGeckoClient(http, api_key=key),
-        circuit=CircuitBreaker(redis, {NAME: configuration_fingerprint(settings.price_url, key)}),
+        # One call serves every chain; its circuit is filed under Bitcoin's, the default chain.
+        circuit=CircuitBreaker(
+            redis, {(NAME, Chain.BITCOIN): configuration_fingerprint(settings.price_url, key)}
+        ),
         interval_seconds=settings.price_refresh_interval,
     )

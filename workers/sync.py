@@ -6,12 +6,12 @@ import asyncio
 import json
 import logging
 import secrets
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import TypeVar
 
-from db.models import SyncJob
+from db.models import Chain, SyncJob
 from db.session import SessionFactory
 from logs import log_context
 from workers import job_claims, transaction_history
@@ -28,6 +28,7 @@ from workers.errors import (
 from workers.events import EventPublisher
 from workers.job_claims import ClaimedJob
 from workers.metrics import SharedMetrics
+from workers.providers import ESPLORA_NAMES
 from workers.providers.base import AddressSummary, Provider, ProviderTransaction
 from workers.transaction_history import StoredTotals
 
@@ -48,7 +49,8 @@ class SyncEngine:
     """Runs sync jobs to their end; what it does for each failure is drawn in `workers.errors`."""
 
     sessions: SessionFactory
-    providers: list[Provider]
+    providers: Mapping[Chain, Sequence[Provider]]
+    """Each chain's providers, in the order they are tried."""
     circuit: CircuitBreaker
     stale_after: timedelta
     publisher: EventPublisher = field(default_factory=lambda: EventPublisher(None))
@@ -107,9 +109,12 @@ class SyncEngine:
         await self.metrics.job_finished(row.status.value.lower(), seconds)
 
     async def _run_claimed(self, job: ClaimedJob) -> None:
+        chain = job.chain
+        providers = self.providers.get(chain, ())
         failures: list[str] = []
-        for provider in self.providers:
-            open_reason = await self.circuit.open_reason(provider.name)
+        fell_through = True
+        for provider in providers:
+            open_reason = await self.circuit.open_reason(provider.name, chain)
             if open_reason is not None:
                 failures.append(f"{provider.name} skipped for now ({open_reason})")
                 continue
@@ -119,18 +124,29 @@ class SyncEngine:
                 await self._finished(finished)
                 return
             except BlockedError as error:
-                await self.circuit.open(provider.name, str(error), seconds=BLOCKED_SECONDS)
+                await self.circuit.open(
+                    provider.name, str(error), seconds=BLOCKED_SECONDS, chain=chain
+                )
                 failures.append(str(error))
             except (TransientError, RateLimitedError) as error:
-                await self.circuit.open(provider.name, str(error), seconds=UNAVAILABLE_SECONDS)
+                await self.circuit.open(
+                    provider.name, str(error), seconds=UNAVAILABLE_SECONDS, chain=chain
+                )
                 failures.append(str(error))
             except (ApiKeyRejectedError, AddressRejectedError, SyncMismatchError) as error:
                 failures.append(str(error))
+                fell_through = False
                 break
             logger.warning(
                 "sync job %s: %s failed, trying the next provider", job.job_id, provider.name
             )
-        await self._fail(job, "; ".join(failures) or "no provider is configured")
+        chain_name = chain.value.replace("_", " ").title()
+        if not providers:
+            failures.append(f"no provider is configured for {chain_name}")
+        elif fell_through and chain not in ESPLORA_NAMES:
+            # Dogecoin and Bitcoin Cash have no fallback: say so, or the reader looks for one.
+            failures.append(f"{chain_name} has no fallback provider")
+        await self._fail(job, "; ".join(failures))
 
 
 @dataclass

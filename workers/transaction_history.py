@@ -253,20 +253,20 @@ async def finish_success(
                 sync_resume_cursor=None,
             )
         )
-        await _record_tip(session, summary.tip_height, now)
+        await _record_tip(session, job.chain, summary.tip_height, now)
         if summary.market_price_usd is not None:
             await session.execute(
                 update(ChainTip)
-                .where(ChainTip.chain == Chain.BITCOIN)
+                .where(ChainTip.chain == job.chain)
                 .values(market_price_usd=summary.market_price_usd, market_price_at=now)
             )
     return row
 
 
-async def _record_tip(session: AsyncSession, height: int, now: datetime) -> None:
+async def _record_tip(session: AsyncSession, chain: Chain, height: int, now: datetime) -> None:
     insert = dialect_insert(session, ChainTip)
     await session.execute(
-        insert.values(chain="BITCOIN", height=height, updated_at=now).on_conflict_do_update(
+        insert.values(chain=chain.value, height=height, updated_at=now).on_conflict_do_update(
             index_elements=["chain"],
             set_={
                 "height": func.max(ChainTip.height, insert.excluded.height)

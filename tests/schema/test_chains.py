@@ -1,5 +1,6 @@
-"""The contract's chain surface while Bitcoin is the one chain synced here: `chains`,
-`netWorth`, `portfolios`, `portfolio(chain:)`, chain arguments, and chains refused by name."""
+"""The contract's chain surface with Bitcoin, Litecoin, Dogecoin and Bitcoin Cash synced here:
+`chains`, `netWorth`, `portfolios`, `portfolio(chain:)`, chain arguments, and chains refused by
+name."""
 
 from __future__ import annotations
 
@@ -53,22 +54,29 @@ def test_chains_say_what_bitcoin_amounts_mean_and_what_the_server_knows(
     before = graphql.data(CHAINS)["chains"]
     assert before == [
         {
-            "chain": "BITCOIN",
-            "name": "Bitcoin",
-            "symbol": "BTC",
+            "chain": chain,
+            "name": name,
+            "symbol": symbol,
             "decimals": 8,
             "baseUnit": "satoshi",
             "tipHeight": None,
             "price": None,
         }
+        for chain, name, symbol in [
+            ("BITCOIN", "Bitcoin", "BTC"),
+            ("LITECOIN", "Litecoin", "LTC"),
+            ("DOGECOIN", "Dogecoin", "DOGE"),
+            ("BITCOIN_CASH", "Bitcoin Cash", "BCH"),
+        ]
     ]
 
     hold_bitcoin(graphql, database_url)
     set_market_price(database_url, "65432.1", PRICED_AT)
 
-    [bitcoin] = graphql.data(CHAINS)["chains"]
+    bitcoin, *others = graphql.data(CHAINS)["chains"]
     assert bitcoin["tipHeight"] == 800_005
     assert bitcoin["price"] == {"amount": "65432.10", "priceAt": "2025-01-08T09:30:00+00:00"}
+    assert others == before[1:]
 
 
 def test_net_worth_sums_priced_chains_exactly_and_lists_unpriced_ones(
@@ -234,10 +242,10 @@ def test_chains_not_synced_here_yet_are_refused_by_name_and_nothing_is_added(
     assert error["message"].startswith("Ethereum wallets are not supported by this server yet")
     assert graphql.data("{ wallets { totalCount } }")["wallets"]["totalCount"] == 0
     [lookup] = graphql.execute(
-        '{ wallet(address: "LVg2kJoFNg45Nbpy53h7Fe1wKyeXVRhMH9", chain: LITECOIN) { id } }'
+        '{ wallet(address: "7cug3npLBkHbpj3Z9DdSZWHMHdb8hzcHFudCNEJyfWMT", chain: SOLANA) { id } }'
     )["errors"]
     assert lookup["extensions"]["code"] == "INVALID_INPUT"
-    assert "Litecoin" in lookup["message"]
+    assert "Solana" in lookup["message"]
 
 
 def test_hd_wallet_options_are_refused_for_an_address(graphql: GraphQLClient) -> None:

@@ -14,9 +14,12 @@ from sqlalchemy import select
 from db.models import Chain, SyncJob, TrackedAddress, Transaction
 from db.session import SessionFactory, create_engine, create_session_factory
 from resolvers.accounts import ensure_local_account
+from resolvers.address_validation import parse_address
 from resolvers.viewer import Viewer
 from resolvers.wallets import add_wallet
 from settings import Settings
+from tools.simulator.admin import SimulatorAdmin
+from tools.simulator.chain_admin import ChainAdmin
 from tools.simulator.testing import RunningSimulator
 from tools.sync_requests import queue_sync as queue_sync  # re-exported for the tests
 from workers.prices import PriceRefresher, build_price_refresher
@@ -40,25 +43,49 @@ def canonical(history: list[HistoryRow]) -> list[HistoryRow]:
     return sorted(history, key=lambda row: (row[1] is None, row[1] or 0, row[0]), reverse=True)
 
 
-async def stored_history(sessions: SessionFactory, address: str) -> list[HistoryRow]:
+# The simulator's name of each chain it serves besides Bitcoin (`RunningSimulator.chain_admin`).
+SIMULATOR_CHAINS = {
+    Chain.LITECOIN: "litecoin",
+    Chain.DOGECOIN: "dogecoin",
+    Chain.BITCOIN_CASH: "bitcoin-cash",
+}
+
+
+def chain_admin(simulator: RunningSimulator, chain: Chain) -> SimulatorAdmin | ChainAdmin:
+    """The simulator's admin handle of `chain` (mine, mempool, reorg, truth)."""
+    if chain is Chain.BITCOIN:
+        return simulator.admin
+    return simulator.chain_admin(SIMULATOR_CHAINS[chain])
+
+
+async def stored_history(
+    sessions: SessionFactory, address: str, chain: Chain = Chain.BITCOIN
+) -> list[HistoryRow]:
     """(txid, height, amount) of the stored transactions, in the canonical order."""
     async with sessions() as session:
         rows = await session.execute(
             select(Transaction.txid, Transaction.block_height, Transaction.amount_sat)
             .join(TrackedAddress, TrackedAddress.id == Transaction.address_id)
-            .where(TrackedAddress.address == address)
+            .where(TrackedAddress.address == address, TrackedAddress.chain == chain)
         )
         return canonical([(txid, height, amount) for txid, height, amount in rows])
 
 
-def provider_history(simulator: RunningSimulator, address: str) -> list[HistoryRow]:
-    """The simulator's history of the address, in the canonical order."""
+def provider_history(
+    simulator: RunningSimulator, address: str, chain: Chain = Chain.BITCOIN
+) -> list[HistoryRow]:
+    """The simulator's history of the address on `chain`, in the canonical order."""
     return canonical(
-        [(tx.txid, tx.block_height, tx.amount_sat) for tx in simulator.admin.transactions(address)]
+        [
+            (tx.txid, tx.block_height, tx.amount_sat)
+            for tx in chain_admin(simulator, chain).transactions(address)
+        ]
     )
 
 
-async def running_balance_problems(sessions: SessionFactory, address: str) -> list[str]:
+async def running_balance_problems(
+    sessions: SessionFactory, address: str, chain: Chain = Chain.BITCOIN
+) -> list[str]:
     """Rows whose stored `balance_after_sat` is not the running sum of the confirmed amounts
     in (time, id) order; unconfirmed rows must have none."""
     async with sessions() as session:
@@ -70,7 +97,7 @@ async def running_balance_problems(sessions: SessionFactory, address: str) -> li
                 Transaction.balance_after_sat,
             )
             .join(TrackedAddress, TrackedAddress.id == Transaction.address_id)
-            .where(TrackedAddress.address == address)
+            .where(TrackedAddress.address == address, TrackedAddress.chain == chain)
             .order_by(Transaction.tx_time, Transaction.id)
         )
         problems = []
@@ -96,45 +123,55 @@ class SyncHarness:
     # The worker's price refresher, built by its own builder like the engine.
     prices: PriceRefresher
 
-    async def sync(self, address: str) -> SyncJob:
+    async def sync(self, address: str, chain: Chain = Chain.BITCOIN) -> SyncJob:
         """Tracks the address if needed, asks for a sync and runs it to the end."""
-        job = await self.queue(address)
+        job = await self.queue(address, chain)
         await self.engine.run_job(job.id)
         async with self.sessions() as session:
             return await session.get_one(SyncJob, job.id)
 
-    async def queue(self, address: str) -> SyncJob:
+    async def queue(self, address: str, chain: Chain = Chain.BITCOIN) -> SyncJob:
         """Tracks the address if needed and asks for a sync (the queued or running job)."""
         await add_wallet(
             self.sessions,
             self.redis,
             viewer=self.viewer,
-            chain=Chain.BITCOIN,
+            chain=chain,
             address=address,
             label=None,
         )
-        async with self.sessions() as session:
-            address_id = await session.scalar(
-                select(TrackedAddress.id).where(TrackedAddress.address == address)
-            )
-        assert address_id is not None
+        tracked = await self.tracked(address, chain)
         return await request_sync(
-            self.sessions, self.redis, address_id=address_id, requested_by_account_id=None
+            self.sessions, self.redis, address_id=tracked.id, requested_by_account_id=None
         )
 
-    async def stored_history(self, address: str) -> list[HistoryRow]:
-        return await stored_history(self.sessions, address)
+    def use_only(self, provider: str, chain: Chain = Chain.BITCOIN) -> None:
+        """Syncs of `chain` try only the provider named `provider`."""
+        self.engine.providers = {
+            **self.engine.providers,
+            chain: [p for p in self.engine.providers[chain] if p.name == provider],
+        }
 
-    async def tracked(self, address: str) -> TrackedAddress:
+    async def stored_history(self, address: str, chain: Chain = Chain.BITCOIN) -> list[HistoryRow]:
+        return await stored_history(self.sessions, parse_address(chain, address).canonical, chain)
+
+    async def tracked(self, address: str, chain: Chain = Chain.BITCOIN) -> TrackedAddress:
+        """The address row of what was typed (in any form the chain accepts)."""
+        stored = parse_address(chain, address).canonical
         async with self.sessions() as session:
             tracked = await session.scalar(
-                select(TrackedAddress).where(TrackedAddress.address == address)
+                select(TrackedAddress).where(
+                    TrackedAddress.address == stored, TrackedAddress.chain == chain
+                )
             )
         assert tracked is not None
         return tracked
 
-    def provider_history(self, address: str) -> list[HistoryRow]:
-        return provider_history(self.simulator, address)
+    def provider_history(self, address: str, chain: Chain = Chain.BITCOIN) -> list[HistoryRow]:
+        return provider_history(self.simulator, address, chain)
+
+    def chain_admin(self, chain: Chain) -> SimulatorAdmin | ChainAdmin:
+        return chain_admin(self.simulator, chain)
 
 
 def harness_settings(simulator: RunningSimulator, **overrides: Any) -> Settings:
@@ -142,9 +179,11 @@ def harness_settings(simulator: RunningSimulator, **overrides: Any) -> Settings:
         "blockchair_url": simulator.blockchair_url,
         "esplora_url": simulator.esplora_url,
         "price_url": simulator.coingecko_url,
+        "litecoin_esplora_url": simulator.litecoin_esplora_url,
         "blockchair_api_key": "test-key",
         "blockchair_rate_limit": 1000.0,
         "esplora_rate_limit": 1000.0,
+        "litecoin_esplora_rate_limit": 1000.0,
         "price_rate_limit": 1000.0,
         "provider_timeout_seconds": 2.0,
         "stale_job_timeout": 60,

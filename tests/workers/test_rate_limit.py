@@ -12,6 +12,7 @@ import pytest
 from pydantic import SecretStr
 from redis.asyncio import Redis
 
+from db.models import Chain
 from settings import Settings
 from workers.circuit import CircuitBreaker, configuration_fingerprint
 from workers.rate_limit import RedisRateLimiter
@@ -65,7 +66,9 @@ async def test_the_circuit_opens_with_its_reason_and_closes_by_itself(
     redis_clients: list[Redis],
 ) -> None:
     provider = f"test-{uuid.uuid4().hex}"
-    configurations = {provider: configuration_fingerprint("http://provider.test", None)}
+    configurations = {
+        (provider, Chain.BITCOIN): configuration_fingerprint("http://provider.test", None)
+    }
     circuit = CircuitBreaker(redis_clients[0], configurations)
     assert await circuit.open_reason(provider) is None
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from db.models import JobStatus, SyncJob, SyncStatus
+from db.models import Chain, JobStatus, SyncJob, SyncStatus
 from logs import ContextAndRedaction
 from tests.utils.sync_harness import (
     SyncHarness,
@@ -120,7 +120,7 @@ async def test_an_unchanged_address_costs_one_call(harness: SyncHarness) -> None
 async def test_incremental_syncs_follow_every_change_of_the_chain(
     harness: SyncHarness, provider: str
 ) -> None:
-    harness.engine.providers = [p for p in harness.engine.providers if p.name == provider]
+    harness.use_only(provider)
     admin = harness.simulator.admin
     await harness.sync(WITH_MEMPOOL)
     await assert_synced_exactly(harness, WITH_MEMPOOL)
@@ -170,7 +170,7 @@ FAULTS = [
 async def test_a_passing_fault_is_retried_and_the_history_is_exact(
     harness: SyncHarness, provider: str, fault: dict[str, Any]
 ) -> None:
-    harness.engine.providers = [p for p in harness.engine.providers if p.name == provider]
+    harness.use_only(provider)
     harness.simulator.admin.inject_fault(provider, count=2, **fault)  # type: ignore[arg-type]
 
     job = await harness.sync(NINE_HUNDRED)
@@ -198,7 +198,7 @@ async def test_a_passing_fault_is_retried_and_the_history_is_exact(
 async def test_a_provider_that_keeps_failing_on_the_wire_fails_the_job_in_words(
     harness: SyncHarness, fault: dict[str, Any], words: str
 ) -> None:
-    harness.engine.providers = [p for p in harness.engine.providers if p.name == "esplora"]
+    harness.use_only("esplora")
     harness.simulator.admin.inject_fault("esplora", count=1000, **fault)
 
     job = await harness.sync(NINE_HUNDRED)
@@ -313,7 +313,7 @@ async def test_an_unexpected_failure_fails_the_job_and_is_logged_once_with_its_c
     async def broken_page(*args: object, **kwargs: object) -> None:
         raise RuntimeError("a bug")
 
-    for provider in harness.engine.providers:
+    for provider in harness.engine.providers[Chain.BITCOIN]:
         monkeypatch.setattr(provider, "page", broken_page)
     caplog.handler.addFilter(ContextAndRedaction())
 

@@ -1,11 +1,14 @@
-"""Blockchain data providers behind one interface: Blockchair first, Esplora as fallback."""
+"""Blockchain data providers behind one interface, routed per chain: Blockchair for every
+UTXO chain, an Esplora as fallback where the chain has one (Bitcoin, Litecoin)."""
 
 from __future__ import annotations
 
 from contextlib import AsyncExitStack
+from dataclasses import dataclass
 
 import httpx
 
+from db.models import Chain
 from settings import Settings
 from workers.metrics import SharedMetrics
 from workers.providers.base import Provider
@@ -16,6 +19,51 @@ from workers.rate_limit import RateLimiter
 
 USER_AGENT = "wallet-tracker/0.1"
 
+BLOCKCHAIR = "blockchair"
+# Blockchair serves every chain below its own path segment, with one key and one limit.
+BLOCKCHAIR_CHAIN_PATHS = {
+    Chain.BITCOIN: "bitcoin",
+    Chain.LITECOIN: "litecoin",
+    Chain.DOGECOIN: "dogecoin",
+    Chain.BITCOIN_CASH: "bitcoin-cash",
+}
+# The Esplora of each chain that has one: its provider name (in jobs, metrics, errors, rate
+# limits and circuits) and the setting holding its URL.
+ESPLORA_NAMES = {Chain.BITCOIN: "esplora", Chain.LITECOIN: "litecoin-esplora"}
+
+
+@dataclass(frozen=True)
+class ProviderRoute:
+    """One provider as configured for one chain."""
+
+    name: str
+    chain: Chain
+    base_url: str
+    api_key: str | None = None
+
+
+def provider_routes(settings: Settings) -> dict[Chain, list[ProviderRoute]]:
+    """Each synced chain's providers in PROVIDERS order: `blockchair` is Blockchair's dashboards
+    of that chain, `esplora` the chain's own Esplora where it has one (none for Dogecoin and
+    Bitcoin Cash, which then have no fallback)."""
+    key = settings.blockchair_api_key
+    esplora_urls = {
+        Chain.BITCOIN: settings.esplora_url,
+        Chain.LITECOIN: settings.litecoin_esplora_url,
+    }
+    routes: dict[Chain, list[ProviderRoute]] = {}
+    for chain in BLOCKCHAIR_CHAIN_PATHS:
+        chain_routes = routes[chain] = []
+        for kind in settings.provider_order:
+            if kind == BLOCKCHAIR:
+                api_key = key.get_secret_value() if key else None
+                chain_routes.append(
+                    ProviderRoute(BLOCKCHAIR, chain, settings.blockchair_url, api_key)
+                )
+            elif (url := esplora_urls.get(chain)) is not None:
+                chain_routes.append(ProviderRoute(ESPLORA_NAMES[chain], chain, url))
+    return routes
+
 
 async def open_providers(
     settings: Settings,
@@ -24,27 +72,37 @@ async def open_providers(
     exits: AsyncExitStack,
     retry: RetryPolicy | None = None,
     metrics: SharedMetrics | None = None,
-) -> list[Provider]:
-    """The configured providers in PROVIDERS order, each with one pooled HTTP client."""
+) -> dict[Chain, list[Provider]]:
+    """Each chain's providers in PROVIDERS order; one pooled HTTP client per provider name,
+    so Blockchair's chains share one client as they share one rate limit."""
     retry = retry or RetryPolicy()
     metrics = metrics or SharedMetrics(None)
     timeout = httpx.Timeout(settings.provider_timeout_seconds)
-    base_urls = {"blockchair": settings.blockchair_url, "esplora": settings.esplora_url}
-    providers: list[Provider] = []
-    for name in settings.provider_order:
-        client = await exits.enter_async_context(
-            provider_client(base_urls[name], name, timeout, metrics)
-        )
-        http = ProviderHttp(
-            provider=name, client=client, limiter=limiter, retry=retry, metrics=metrics
-        )
-        if name == "blockchair":
-            key = settings.blockchair_api_key
-            providers.append(
-                BlockchairProvider(http, api_key=key.get_secret_value() if key else None)
-            )
-        else:
-            providers.append(EsploraProvider(http))
+    clients: dict[str, ProviderHttp] = {}
+    providers: dict[Chain, list[Provider]] = {}
+    for chain, routes in provider_routes(settings).items():
+        providers[chain] = []
+        for route in routes:
+            http = clients.get(route.name)
+            if http is None:
+                client = await exits.enter_async_context(
+                    provider_client(route.base_url, route.name, timeout, metrics)
+                )
+                http = clients[route.name] = ProviderHttp(
+                    provider=route.name,
+                    client=client,
+                    limiter=limiter,
+                    retry=retry,
+                    metrics=metrics,
+                )
+            if route.name == BLOCKCHAIR:
+                providers[chain].append(
+                    BlockchairProvider(
+                        http, api_key=route.api_key, chain_path=BLOCKCHAIR_CHAIN_PATHS[chain]
+                    )
+                )
+            else:
+                providers[chain].append(EsploraProvider(http, name=route.name))
     return providers
 
 
@@ -65,7 +123,10 @@ def provider_client(
 
 
 def rates_per_second(settings: Settings) -> dict[str, float]:
+    """Requests per second by provider name; Blockchair's is one limit for all its chains
+    (the key's request points are one account's, whichever chain they are spent on)."""
     return {
-        "blockchair": settings.blockchair_requests_per_second,
-        "esplora": settings.esplora_rate_limit,
+        BLOCKCHAIR: settings.blockchair_requests_per_second,
+        ESPLORA_NAMES[Chain.BITCOIN]: settings.esplora_rate_limit,
+        ESPLORA_NAMES[Chain.LITECOIN]: settings.litecoin_esplora_rate_limit,
     }

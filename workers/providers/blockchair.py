@@ -1,4 +1,5 @@
-"""Blockchair's address dashboard: newest-first pages by offset, with the summary on every page."""
+"""Blockchair's address dashboards (Bitcoin, Litecoin, Dogecoin, Bitcoin Cash: one shape):
+newest-first pages by offset, with the summary on every page."""
 
 from __future__ import annotations
 
@@ -39,9 +40,11 @@ class BlockchairProvider:
     name = NAME
     pages_carry_summary = True
 
-    def __init__(self, http: ProviderHttp, *, api_key: str | None) -> None:
+    def __init__(self, http: ProviderHttp, *, api_key: str | None, chain_path: str) -> None:
         self.http = http
         self.api_key = api_key
+        # "bitcoin", "litecoin", "dogecoin", "bitcoin-cash"
+        self.chain_path = chain_path
 
     async def summary(self, address: str) -> AddressSummary:
         page = await self._fetch(address, offset=0, limit=1)
@@ -83,7 +86,9 @@ class BlockchairProvider:
             params["key"] = self.api_key
 
         async def request(client: httpx.AsyncClient) -> dict[str, Any]:
-            response = await client.get(f"/bitcoin/dashboards/address/{address}", params=params)
+            response = await client.get(
+                f"/{self.chain_path}/dashboards/address/{address}", params=params
+            )
             return self._body(response)
 
         body = await self.http.call(request, what=f"address page at offset {offset}")
@@ -119,7 +124,9 @@ class BlockchairProvider:
 def _page_from(body: dict[str, Any], address: str, *, offset: int, limit: int) -> HistoryPage:
     try:
         context = body["context"]
-        entry = body["data"].get(address) or next(iter(body["data"].values()))
+        # Keyed by the exact string requested (Bitcoin Cash answers legacy or CashAddr keys
+        # as asked): read the entry by what was sent.
+        entry = body["data"][address]
         summary_fields = entry["address"]
         transactions = [_transaction(item) for item in entry.get("transactions") or []]
         summary = AddressSummary(
@@ -130,7 +137,7 @@ def _page_from(body: dict[str, Any], address: str, *, offset: int, limit: int) -
             tip_height=int(context["state"]),
             market_price_usd=_price(context.get("market_price_usd")),
         )
-    except (KeyError, TypeError, ValueError, StopIteration, AttributeError) as error:
+    except (KeyError, TypeError, ValueError, AttributeError) as error:
         raise TransientError(NAME, f"malformed address dashboard: {error!r}") from error
     at_end = len(transactions) < limit
     next_cursor = None

@@ -1,4 +1,5 @@
-"""Esplora (mempool.space, Blockstream, self-hosted): paged by the last seen txid."""
+"""Esplora (mempool.space, Blockstream, litecoinspace.org, self-hosted): paged by the last
+seen txid."""
 
 from __future__ import annotations
 
@@ -25,11 +26,12 @@ CONFIRMED_PAGE_SIZE = 25
 class EsploraProvider:
     """Cursors are the txid of the last confirmed transaction seen; pages hold 25 of them."""
 
-    name = NAME
     pages_carry_summary = False
 
-    def __init__(self, http: ProviderHttp) -> None:
+    def __init__(self, http: ProviderHttp, *, name: str = NAME) -> None:
         self.http = http
+        # "esplora" (Bitcoin) or "litecoin-esplora": errors and metrics name which one.
+        self.name = name
 
     async def summary(self, address: str) -> AddressSummary:
         stats = await self._get_json(f"/address/{address}", what="address stats")
@@ -46,7 +48,7 @@ class EsploraProvider:
                 tip_height=int(tip_text.strip()),
             )
         except (KeyError, TypeError, ValueError) as error:
-            raise TransientError(NAME, f"malformed address stats: {error!r}") from error
+            raise TransientError(self.name, f"malformed address stats: {error!r}") from error
 
     async def page(self, address: str, cursor: str | None, *, page_size: int) -> HistoryPage:
         if cursor is None:
@@ -55,11 +57,13 @@ class EsploraProvider:
             path, what = f"/address/{address}/txs/chain/{cursor}", f"transactions after {cursor}"
         items = await self._get_json(path, what=what)
         if not isinstance(items, list):
-            raise TransientError(NAME, f"{what}: expected a list")
+            raise TransientError(self.name, f"{what}: expected a list")
         try:
             transactions = [_transaction(item, address) for item in items]
         except (KeyError, TypeError, ValueError) as error:
-            raise TransientError(NAME, f"malformed transaction in {what}: {error!r}") from error
+            raise TransientError(
+                self.name, f"malformed transaction in {what}: {error!r}"
+            ) from error
         confirmed = [tx for tx in transactions if tx.block_height is not None]
         full_page = len(confirmed) >= CONFIRMED_PAGE_SIZE
         return HistoryPage(
@@ -69,33 +73,33 @@ class EsploraProvider:
     async def _get_json(self, path: str, *, what: str) -> Any:
         async def request(client: httpx.AsyncClient) -> Any:
             response = await client.get(path)
-            _raise_for_status(response, what)
+            _raise_for_status(response, what, self.name)
             try:
                 return orjson.loads(response.content)
             except ValueError:
-                raise TransientError(NAME, f"{what}: body is not JSON") from None
+                raise TransientError(self.name, f"{what}: body is not JSON") from None
 
         return await self.http.call(request, what=what)
 
     async def _get_text(self, path: str, *, what: str) -> str:
         async def request(client: httpx.AsyncClient) -> str:
             response = await client.get(path)
-            _raise_for_status(response, what)
+            _raise_for_status(response, what, self.name)
             return response.text
 
         return await self.http.call(request, what=what)
 
 
-def _raise_for_status(response: httpx.Response, what: str) -> None:
+def _raise_for_status(response: httpx.Response, what: str, name: str) -> None:
     status = response.status_code
     if status == 200:
         return
     detail = f"{what}: HTTP {status} {response.text[:200].strip()!r}"
     if status == 429:
-        raise RateLimitedError(NAME, detail)
+        raise RateLimitedError(name, detail)
     if status == 400 and "address" in response.text.lower():
-        raise AddressRejectedError(NAME, detail)
-    raise TransientError(NAME, detail)
+        raise AddressRejectedError(name, detail)
+    raise TransientError(name, detail)
 
 
 def _transaction(item: dict[str, Any], address: str) -> ProviderTransaction:
