@@ -54,6 +54,12 @@ class Chain(enum.Enum):
     ETHEREUM = "ETHEREUM"
     SOLANA = "SOLANA"
 
+    @property
+    def slug(self) -> str:
+        """The chain's name in URLs and provider APIs: "bitcoin-cash" (Blockchair's path
+        segment and CoinGecko's coin id alike)."""
+        return self.value.lower().replace("_", "-")
+
 
 # Chains whose amounts, and sums of them, can outgrow 64 bits (wei): their sums go through
 # `db.amounts.exact_sum`; the others keep the database's native SUM.

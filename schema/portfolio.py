@@ -64,46 +64,6 @@ async def fiat_value_of(
     return FiatValue(currency=value.currency, amount=value.amount, price_at=value.price_at)
 
 
-async def flows_of(
-    info: ContextInfo,
-    chain: Chain,
-    address_ids: list[int],
-    since: datetime | None,
-    until: datetime | None,
-) -> Flows:
-    found = await flow_reads.flows(
-        info.context.sessions, chain=chain, address_ids=address_ids, since=since, until=until
-    )
-    return Flows(
-        received=BigInt(found.received_sat),
-        sent=BigInt(found.sent_sat),
-        net=BigInt(found.net_sat),
-        transaction_count=found.transaction_count,
-    )
-
-
-async def balance_history_of(
-    info: ContextInfo,
-    chain: Chain,
-    address_ids: list[int],
-    confirmed_balance_sat: int,
-    interval: Interval,
-    since: datetime | None,
-    until: datetime | None,
-) -> list[BalancePoint]:
-    points = await history_reads.balance_history(
-        info.context.sessions,
-        chain=chain,
-        address_ids=address_ids,
-        confirmed_balance_sat=confirmed_balance_sat,
-        interval=interval,
-        since=since,
-        until=until,
-        now=utc_now(),
-    )
-    return [BalancePoint(at=point.at, balance=BigInt(point.balance_sat)) for point in points]
-
-
 @strawberry.type
 class MoneyFigures:
     """What a wallet and a portfolio both tell: balances and, over their addresses, fiat value,
@@ -130,7 +90,19 @@ class MoneyFigures:
         since: datetime | None = strawberry.UNSET,
         until: datetime | None = strawberry.UNSET,
     ) -> Flows:
-        return await flows_of(info, self.chain, self.address_ids, given(since), given(until))
+        found = await flow_reads.flows(
+            info.context.sessions,
+            chain=self.chain,
+            address_ids=self.address_ids,
+            since=given(since),
+            until=given(until),
+        )
+        return Flows(
+            received=BigInt(found.received_sat),
+            sent=BigInt(found.sent_sat),
+            net=BigInt(found.net_sat),
+            transaction_count=found.transaction_count,
+        )
 
     @strawberry.field(
         description=(
@@ -144,15 +116,17 @@ class MoneyFigures:
         since: datetime | None = strawberry.UNSET,
         until: datetime | None = strawberry.UNSET,
     ) -> list[BalancePoint]:
-        return await balance_history_of(
-            info,
-            self.chain,
-            self.address_ids,
-            self.confirmed_balance,
-            interval,
-            given(since),
-            given(until),
+        points = await history_reads.balance_history(
+            info.context.sessions,
+            chain=self.chain,
+            address_ids=self.address_ids,
+            confirmed_balance_sat=self.confirmed_balance,
+            interval=interval,
+            since=given(since),
+            until=given(until),
+            now=utc_now(),
         )
+        return [BalancePoint(at=point.at, balance=BigInt(point.balance_sat)) for point in points]
 
 
 @strawberry.type(description="The viewer's wallets on one chain, together.")

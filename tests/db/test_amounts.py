@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from sqlalchemy import insert, select, update
+from sqlalchemy.orm import InstrumentedAttribute
 
 from db.models import Chain, TrackedAddress, Transaction, sort_key_for
 from db.session import SessionFactory
@@ -56,18 +58,25 @@ async def _ethereum_address(sessions: SessionFactory, amounts: list[int]) -> int
     return int(address_id)
 
 
+async def _column(
+    sessions: SessionFactory, column: InstrumentedAttribute[Any], address_id: int
+) -> list[Any]:
+    """`column` of the address's transactions, oldest first."""
+    async with sessions() as session:
+        return list(
+            await session.scalars(
+                select(column)
+                .where(Transaction.address_id == address_id)
+                .order_by(Transaction.tx_time, Transaction.id)
+            )
+        )
+
+
 async def test_the_largest_amounts_are_stored_and_read_back_exactly(
     sessions: SessionFactory,
 ) -> None:
     address_id = await _ethereum_address(sessions, [LARGEST, -LARGEST, 2**64, -(2**63) - 1])
-    async with sessions() as session:
-        stored = list(
-            await session.scalars(
-                select(Transaction.amount_sat)
-                .where(Transaction.address_id == address_id)
-                .order_by(Transaction.id)
-            )
-        )
+    stored = await _column(sessions, Transaction.amount_sat, address_id)
     assert stored == [LARGEST, -LARGEST, 2**64, -(2**63) - 1]
     assert all(type(amount) is int for amount in stored)
 
@@ -85,14 +94,7 @@ async def test_sums_flows_and_running_balances_of_wei_are_exact(sessions: Sessio
 
     async with sessions.begin() as session:
         await refresh_running_balances(session, address_id)
-    async with sessions() as session:
-        running = list(
-            await session.scalars(
-                select(Transaction.balance_after_sat)
-                .where(Transaction.address_id == address_id)
-                .order_by(Transaction.tx_time)
-            )
-        )
+    running = await _column(sessions, Transaction.balance_after_sat, address_id)
     expected = [sum(AMOUNTS[: index + 1]) for index in range(len(AMOUNTS))]
     assert running == expected
 

@@ -181,8 +181,8 @@ def test_net_worth_across_chains_adds_the_priced_ones_and_lists_the_one_without_
     assert wallets["edges"] == [
         {"node": {"address": LITECOIN_ADDRESS, "fiatValue": {"amount": cents(litecoin_usd)}}}
     ]
-    [bitcoin] = graphql.data(CHAINS)["chains"]
-    assert bitcoin["price"] == {"amount": "103978.42", "priceAt": "2026-01-01T00:00:00+00:00"}
+    prices = {info["chain"]: info["price"] for info in graphql.data(CHAINS)["chains"]}
+    assert prices["BITCOIN"] == {"amount": "103978.42", "priceAt": "2026-01-01T00:00:00+00:00"}
 
 
 def test_portfolios_list_chains_with_wallets_and_portfolio_takes_a_chain(
@@ -220,11 +220,7 @@ def test_chain_arguments_find_and_filter_wallets(graphql: GraphQLClient) -> None
         {"a": ADDRESS},
     )["updateWallet"]
     assert renamed == {"wallet": {"label": "Satoshi"}, "errors": []}
-    removed = graphql.data(
-        "mutation($a: String!) { removeWallet(input: {address: $a, chain: BITCOIN})"
-        " { removedAddress errors { code } } }",
-        {"a": ADDRESS},
-    )["removeWallet"]
+    removed = graphql.remove_wallet(ADDRESS, chain="BITCOIN")
     assert removed == {"removedAddress": ADDRESS, "errors": []}
 
 

@@ -165,11 +165,7 @@ def test_the_same_string_on_bitcoin_and_litecoin_is_two_wallets_and_lookups_need
     assert unclear.json()["errors"][0]["extensions"]["code"] == "INVALID_INPUT"
     assert httpx.get(export, params={"address": same, "chain": "LITECOIN"}).status_code == 200
 
-    removed = syncing_graphql.data(
-        "mutation($a: String!) { removeWallet(input: {address: $a, chain: BITCOIN})"
-        " { removedAddress errors { code } } }",
-        {"a": same},
-    )["removeWallet"]
+    removed = syncing_graphql.remove_wallet(same, chain="BITCOIN")
     assert removed == {"removedAddress": same, "errors": []}
     # Now the string names one wallet again: no chain needed.
     assert syncing_graphql.data(WALLET, {"a": same, "c": None})["wallet"]["chain"] == "LITECOIN"

@@ -33,6 +33,13 @@ mutation SignUp($name: String!) {
 """
 
 
+REMOVE_WALLET = """
+mutation RemoveWallet($address: String!, $chain: Chain) {
+  removeWallet(input: {address: $address, chain: $chain}) { removedAddress errors { code } }
+}
+"""
+
+
 class GraphQLClient:
     def __init__(self, base_url: str, *, token: str | None = None) -> None:
         self.base_url = base_url
@@ -79,6 +86,13 @@ class GraphQLClient:
         """The `addWallet` payload: wallet, job and errors."""
         payload: dict[str, Any] = self.data(ADD_WALLET, {"address": address, "label": label})[
             "addWallet"
+        ]
+        return payload
+
+    def remove_wallet(self, address: str, chain: str | None = None) -> dict[str, Any]:
+        """The `removeWallet` payload: removedAddress and errors (codes)."""
+        payload: dict[str, Any] = self.data(REMOVE_WALLET, {"address": address, "chain": chain})[
+            "removeWallet"
         ]
         return payload
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import AsyncExitStack, asynccontextmanager
 from dataclasses import dataclass
 from typing import Any
@@ -245,3 +245,34 @@ def refresh_prices_now(
             await engine.dispose()
 
     return asyncio.run(refresh())
+
+
+# Faults every provider's calls must survive (retried, then the sync goes on).
+COMMON_FAULTS = [
+    ("500", {"kind": "error_status", "status": 500}),
+    ("503", {"kind": "error_status", "status": 503}),
+    ("429", {"kind": "error_status", "status": 429}),
+    ("html-429", {"kind": "html_429"}),
+    ("timeout", {"kind": "timeout", "delay_seconds": 5}),
+    ("dropped-connection", {"kind": "drop_connection"}),
+    ("malformed-json", {"kind": "malformed_json"}),
+]
+
+
+async def through_chain_changes(
+    admin: Any, address: str, sync_and_compare: Callable[[str], Awaitable[None]]
+) -> None:
+    """A block paying the address, mempool transactions added, mined and dropped, and a
+    two-block reorg, each followed by `sync_and_compare(what happened)`."""
+    admin.mine_block(address=address, amounts_sat=[12_345, -2_000])
+    await sync_and_compare("a new block paying the address")
+    admin.add_mempool_transaction(address, 77_000)
+    await sync_and_compare("a new mempool transaction")
+    admin.mine_block()
+    await sync_and_compare("mempool transactions mined")
+    doomed = admin.add_mempool_transaction(address, 5_000)
+    await sync_and_compare("one more mempool transaction")
+    admin.drop_mempool_transaction(doomed)
+    await sync_and_compare("a dropped mempool transaction")
+    admin.reorg(2)
+    await sync_and_compare("a two-block reorg")

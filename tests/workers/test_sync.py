@@ -11,8 +11,10 @@ import pytest
 from db.models import Chain, JobStatus, SyncJob, SyncStatus
 from logs import ContextAndRedaction
 from tests.utils.sync_harness import (
+    COMMON_FAULTS,
     SyncHarness,
     running_balance_problems,
+    through_chain_changes,
 )
 from workers.constants import SHARED_METRICS_KEY, job_channel
 from workers.events import decode_job_state
@@ -132,29 +134,9 @@ async def test_incremental_syncs_follow_every_change_of_the_chain(
         assert stored == harness.provider_history(WITH_MEMPOOL), description
         await assert_synced_exactly(harness, WITH_MEMPOOL)
 
-    admin.mine_block(address=WITH_MEMPOOL, amounts_sat=[12_345, -2_000])
-    await sync_and_compare("a new block paying the address")
-    admin.add_mempool_transaction(WITH_MEMPOOL, 77_000)
-    await sync_and_compare("a new mempool transaction")
-    admin.mine_block()
-    await sync_and_compare("mempool transactions mined")
-    doomed = admin.add_mempool_transaction(WITH_MEMPOOL, 5_000)
-    await sync_and_compare("one more mempool transaction")
-    admin.drop_mempool_transaction(doomed)
-    await sync_and_compare("a dropped mempool transaction")
-    admin.reorg(2)
-    await sync_and_compare("a two-block reorg")
+    await through_chain_changes(admin, WITH_MEMPOOL, sync_and_compare)
 
 
-COMMON_FAULTS = [
-    ("500", {"kind": "error_status", "status": 500}),
-    ("503", {"kind": "error_status", "status": 503}),
-    ("429", {"kind": "error_status", "status": 429}),
-    ("html-429", {"kind": "html_429"}),
-    ("timeout", {"kind": "timeout", "delay_seconds": 5}),
-    ("dropped-connection", {"kind": "drop_connection"}),
-    ("malformed-json", {"kind": "malformed_json"}),
-]
 FAULTS = [
     *(
         pytest.param(provider, fault, id=f"{provider}-{name}")

@@ -10,7 +10,12 @@ import pytest
 from sqlalchemy import select
 
 from db.models import Chain, ChainTip, JobStatus, SyncStatus
-from tests.utils.sync_harness import SyncHarness, running_balance_problems
+from tests.utils.sync_harness import (
+    COMMON_FAULTS,
+    SyncHarness,
+    running_balance_problems,
+    through_chain_changes,
+)
 from tools.simulator import coin_seeds
 from workers.constants import SHARED_METRICS_KEY
 from workers.metrics import PROVIDER_CALLS, figure_field
@@ -118,29 +123,9 @@ async def test_incremental_syncs_follow_every_change_of_each_chain(
         ), description
         await assert_synced_exactly(harness, address, chain)
 
-    admin.mine_block(address=address, amounts_sat=[12_345, -2_000])
-    await sync_and_compare("a new block paying the address")
-    admin.add_mempool_transaction(address, 77_000)
-    await sync_and_compare("a new mempool transaction")
-    admin.mine_block()
-    await sync_and_compare("mempool transactions mined")
-    doomed = admin.add_mempool_transaction(address, 5_000)
-    await sync_and_compare("one more mempool transaction")
-    admin.drop_mempool_transaction(doomed)
-    await sync_and_compare("a dropped mempool transaction")
-    admin.reorg(2)
-    await sync_and_compare("a two-block reorg")
+    await through_chain_changes(admin, address, sync_and_compare)
 
 
-COMMON_FAULTS = [
-    ("500", {"kind": "error_status", "status": 500}),
-    ("503", {"kind": "error_status", "status": 503}),
-    ("429", {"kind": "error_status", "status": 429}),
-    ("html-429", {"kind": "html_429"}),
-    ("timeout", {"kind": "timeout", "delay_seconds": 5}),
-    ("dropped-connection", {"kind": "drop_connection"}),
-    ("malformed-json", {"kind": "malformed_json"}),
-]
 FAULTS = [
     *(
         pytest.param(chain, "blockchair", fault, id=f"{chain.value.lower()}-blockchair-{name}")

@@ -20,13 +20,9 @@ from workers.rate_limit import RateLimiter
 USER_AGENT = "wallet-tracker/0.1"
 
 BLOCKCHAIR = "blockchair"
-# Blockchair serves every chain below its own path segment, with one key and one limit.
-BLOCKCHAIR_CHAIN_PATHS = {
-    Chain.BITCOIN: "bitcoin",
-    Chain.LITECOIN: "litecoin",
-    Chain.DOGECOIN: "dogecoin",
-    Chain.BITCOIN_CASH: "bitcoin-cash",
-}
+# Blockchair serves each of these chains below its own path segment (`Chain.slug`), with one
+# key and one limit.
+BLOCKCHAIR_CHAINS = (Chain.BITCOIN, Chain.LITECOIN, Chain.DOGECOIN, Chain.BITCOIN_CASH)
 # The Esplora of each chain that has one: its provider name (in jobs, metrics, errors, rate
 # limits and circuits) and the setting holding its URL.
 ESPLORA_NAMES = {Chain.BITCOIN: "esplora", Chain.LITECOIN: "litecoin-esplora"}
@@ -52,7 +48,7 @@ def provider_routes(settings: Settings) -> dict[Chain, list[ProviderRoute]]:
         Chain.LITECOIN: settings.litecoin_esplora_url,
     }
     routes: dict[Chain, list[ProviderRoute]] = {}
-    for chain in BLOCKCHAIR_CHAIN_PATHS:
+    for chain in BLOCKCHAIR_CHAINS:
         chain_routes = routes[chain] = []
         for kind in settings.provider_order:
             if kind == BLOCKCHAIR:
@@ -97,9 +93,7 @@ async def open_providers(
                 )
             if route.name == BLOCKCHAIR:
                 providers[chain].append(
-                    BlockchairProvider(
-                        http, api_key=route.api_key, chain_path=BLOCKCHAIR_CHAIN_PATHS[chain]
-                    )
+                    BlockchairProvider(http, api_key=route.api_key, chain_path=chain.slug)
                 )
             else:
                 providers[chain].append(EsploraProvider(http, name=route.name))

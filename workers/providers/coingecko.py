@@ -20,14 +20,8 @@ from workers.providers.base import (
 from workers.providers.http import ProviderHttp
 
 NAME = "coingecko"
-COIN_IDS = {
-    Chain.BITCOIN: "bitcoin",
-    Chain.LITECOIN: "litecoin",
-    Chain.DOGECOIN: "dogecoin",
-    Chain.BITCOIN_CASH: "bitcoin-cash",
-    Chain.ETHEREUM: "ethereum",
-    Chain.SOLANA: "solana",
-}
+# CoinGecko's coin id of every chain is its slug ("bitcoin-cash").
+COIN_IDS = {chain: chain.slug for chain in Chain}
 # Pro keys work on CoinGecko's pro host only and go in their own header; demo keys elsewhere.
 PRO_HOST = "pro-api.coingecko.com"
 
