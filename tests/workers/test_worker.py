@@ -53,8 +53,8 @@ def test_the_worker_reads_prices_when_it_starts(
             price = None
             while price is None and time.monotonic() < deadline:
                 time.sleep(0.1)
-                [bitcoin] = graphql.data("{ chains { price { amount priceAt } } }")["chains"]
-                price = bitcoin["price"]
+                chains = graphql.data("{ chains { chain price { amount priceAt } } }")["chains"]
+                price = next(info["price"] for info in chains if info["chain"] == "BITCOIN")
         assert price == {"amount": "98765.43", "priceAt": "2026-01-01T00:00:00+00:00"}
         assert simulator.admin.request_count("coingecko") == 1
     finally:
