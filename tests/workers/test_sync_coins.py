@@ -139,6 +139,9 @@ FAULTS = [
 ]
 
 
+# What is tested is each provider's handling of faults, the same on either database (the coins'
+# syncs run on both above, and Bitcoin's faults on both in test_sync): SQLite only, for time.
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 @pytest.mark.parametrize(("chain", "provider", "fault"), FAULTS)
 async def test_a_passing_fault_is_retried_and_each_chain_s_history_is_exact(
     harness: SyncHarness, chain: Chain, provider: str, fault: dict[str, Any]
