@@ -8,7 +8,7 @@ from datetime import datetime
 from sqlalchemy import ColumnElement, and_, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 
-from db.models import BIG_AMOUNT_CHAINS, TrackedAddress, Transaction
+from db.models import BIG_AMOUNT_CHAINS, Chain, TrackedAddress, Transaction
 
 REFRESH_CHUNK_ROWS = 20_000
 
@@ -30,7 +30,7 @@ async def mark_balances_stale(
     )
 
 
-async def refresh_running_balances(session: AsyncSession, address_id: int) -> None:
+async def refresh_running_balances(session: AsyncSession, address_id: int, *, chain: Chain) -> None:
     """Recomputes `balance_after_sat` from the address's `balances_stale_from` on, with
     windowed UPDATEs that start from the last balance still exact.
 
@@ -42,7 +42,7 @@ async def refresh_running_balances(session: AsyncSession, address_id: int) -> No
     )
     if stale_from is None:
         return
-    if await has_big_amounts(session, address_id):
+    if chain in BIG_AMOUNT_CHAINS:
         await _refresh_exactly(session, address_id, stale_from)
     else:
         await _refresh_in_sql(session, address_id, stale_from)
@@ -51,14 +51,6 @@ async def refresh_running_balances(session: AsyncSession, address_id: int) -> No
         .where(TrackedAddress.id == address_id)
         .values(balances_stale_from=None)
     )
-
-
-async def has_big_amounts(session: AsyncSession, address_id: int) -> bool:
-    """Whether the address's chain has amounts (and sums) beyond 64 bits."""
-    chain = await session.scalar(
-        select(TrackedAddress.chain).where(TrackedAddress.id == address_id)
-    )
-    return chain in BIG_AMOUNT_CHAINS
 
 
 def _confirmed(address_id: int) -> tuple[ColumnElement[bool], ...]:

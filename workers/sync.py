@@ -197,7 +197,7 @@ class AddressSync:
         else:
             summary = await self.full_pass(resume)
         totals = await transaction_history.stored_totals(
-            self.sessions, address_id=self.job.address_id
+            self.sessions, address_id=self.job.address_id, chain=self.job.chain
         )
         if _difference(summary, totals) is not None:
             logger.warning(
@@ -207,7 +207,7 @@ class AddressSync:
             )
             summary = await self.full_pass(None)
             totals = await transaction_history.stored_totals(
-                self.sessions, address_id=self.job.address_id
+                self.sessions, address_id=self.job.address_id, chain=self.job.chain
             )
             difference = _difference(summary, totals)
             if difference is not None:

@@ -24,6 +24,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.amounts import amount_total, stored_amount
 from db.models import (
+    BIG_AMOUNT_CHAINS,
     Chain,
     ChainTip,
     JobStatus,
@@ -38,11 +39,7 @@ from db.session import SessionFactory
 from db.upsert import dialect_insert
 from workers.job_claims import ClaimedJob, renew_claim
 from workers.providers.base import AddressSummary, ProviderTransaction
-from workers.running_balances import (
-    has_big_amounts,
-    mark_balances_stale,
-    refresh_running_balances,
-)
+from workers.running_balances import mark_balances_stale, refresh_running_balances
 
 UPSERT_CHUNK_ROWS = 2_000
 
@@ -197,12 +194,12 @@ async def delete_unseen(
         return int(getattr(result, "rowcount", 0) or 0)
 
 
-async def stored_totals(sessions: SessionFactory, *, address_id: int) -> StoredTotals:
+async def stored_totals(sessions: SessionFactory, *, address_id: int, chain: Chain) -> StoredTotals:
     confirmed_amount = case(
         (Transaction.block_height.is_not(None), Transaction.amount_sat), else_=0
     )
+    big_amounts = chain in BIG_AMOUNT_CHAINS
     async with sessions() as session:
-        big_amounts = await has_big_amounts(session, address_id)
         count, confirmed_count, balance, confirmed = (
             await session.execute(
                 select(
@@ -236,7 +233,7 @@ async def finish_success(
             session, job, provider=provider, status=JobStatus.SUCCEEDED, finished_at=now
         )
         row.claim_token = None
-        await refresh_running_balances(session, job.address_id)
+        await refresh_running_balances(session, job.address_id, chain=job.chain)
         await session.execute(
             update(TrackedAddress)
             .where(TrackedAddress.id == job.address_id)

@@ -84,7 +84,7 @@ async def test_the_largest_amounts_are_stored_and_read_back_exactly(
 async def test_sums_flows_and_running_balances_of_wei_are_exact(sessions: SessionFactory) -> None:
     address_id = await _ethereum_address(sessions, AMOUNTS)
 
-    totals = await stored_totals(sessions, address_id=address_id)
+    totals = await stored_totals(sessions, address_id=address_id, chain=Chain.ETHEREUM)
     assert totals.balance_sat == totals.confirmed_balance_sat == sum(AMOUNTS)
 
     found = await flows(sessions, chain=Chain.ETHEREUM, address_ids=[address_id])
@@ -93,7 +93,7 @@ async def test_sums_flows_and_running_balances_of_wei_are_exact(sessions: Sessio
     assert found.sent_sat == -sum(amount for amount in AMOUNTS if amount < 0)
 
     async with sessions.begin() as session:
-        await refresh_running_balances(session, address_id)
+        await refresh_running_balances(session, address_id, chain=Chain.ETHEREUM)
     running = await _column(sessions, Transaction.balance_after_sat, address_id)
     expected = [sum(AMOUNTS[: index + 1]) for index in range(len(AMOUNTS))]
     assert running == expected
@@ -119,7 +119,7 @@ async def test_balance_history_of_wei_is_exact_by_seek_and_by_sums(
     # Running balances still stale: the points are summed per interval.
     by_sums = await balance_history(sessions, **points_query())  # type: ignore[arg-type]
     async with sessions.begin() as session:
-        await refresh_running_balances(session, address_id)
+        await refresh_running_balances(session, address_id, chain=Chain.ETHEREUM)
     by_seek = await balance_history(sessions, **points_query())  # type: ignore[arg-type]
     assert [point.balance_sat for point in by_sums] == daily
     assert [point.balance_sat for point in by_seek] == daily

@@ -75,10 +75,15 @@ async def _seed(
     engine = create_engine(database_url)
     try:
         async with engine.begin() as connection:
-            address_id = await connection.scalar(
-                select(TrackedAddress.id).where(TrackedAddress.address == address)
-            )
-            assert address_id is not None, f"{address} is not tracked"
+            tracked = (
+                await connection.execute(
+                    select(TrackedAddress.id, TrackedAddress.chain).where(
+                        TrackedAddress.address == address
+                    )
+                )
+            ).one_or_none()
+            assert tracked is not None, f"{address} is not tracked"
+            address_id, chain = tracked
             for start in range(0, len(history), SEED_CHUNK):
                 await connection.execute(
                     insert(Transaction),
@@ -119,7 +124,7 @@ async def _seed(
                 .values(balances_stale_from=GENESIS_TIME - timedelta(days=10_000))
             )
             if running_balances:
-                await refresh_running_balances(session, address_id)
+                await refresh_running_balances(session, address_id, chain=chain)
     finally:
         await engine.dispose()
 

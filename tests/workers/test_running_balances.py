@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import insert, select, update
 
-from db.models import TrackedAddress, Transaction, sort_key_for
+from db.models import Chain, TrackedAddress, Transaction, sort_key_for
 from tests.utils.sync_harness import (
     SyncHarness,
     running_balance_problems,
@@ -57,7 +57,7 @@ async def test_deleting_an_old_confirmed_row_rebalances_everything_after_it(
                 sync_pass=BOGUS_PASS,
             )
         )
-        await running_balances.refresh_running_balances(session, address_id)
+        await running_balances.refresh_running_balances(session, address_id, chain=Chain.BITCOIN)
     assert await running_balance_problems(sessions, ADDRESS) == []
 
     job = await harness.queue(ADDRESS)
@@ -70,7 +70,7 @@ async def test_deleting_an_old_confirmed_row_rebalances_everything_after_it(
     )
     assert deleted == 1
     async with sessions.begin() as session:
-        await running_balances.refresh_running_balances(session, address_id)
+        await running_balances.refresh_running_balances(session, address_id, chain=Chain.BITCOIN)
     assert await running_balance_problems(sessions, ADDRESS) == []
 
 
