@@ -21,6 +21,7 @@ from redis.exceptions import RedisError
 from db.models import Chain
 from workers.constants import circuit_key
 from workers.providers import provider_routes
+from workers.providers.coingecko import NAME as PRICE_SOURCE
 
 if TYPE_CHECKING:
     from settings import Settings
@@ -35,7 +36,7 @@ SKIPPED_LOOKUP_SECONDS = 2.0
 class SkippedProvider(TypedDict):
     provider: str
     chain: str
-    """The chain whose syncs skip it (BITCOIN, LITECOIN, ...)."""
+    """The chain whose syncs skip it (BITCOIN, LITECOIN, ...), or ALL for the price source."""
     reason: str
     until: str
     """ISO 8601, UTC: when the circuit closes by itself."""
@@ -47,16 +48,25 @@ def configuration_fingerprint(base_url: str, api_key: str | None) -> str:
     return hashlib.sha256(material.encode()).hexdigest()[:16]
 
 
-ProviderOnChain = tuple[str, Chain]
-"""A provider name and the chain it serves."""
+ProviderOnChain = tuple[str, Chain | None]
+"""A provider name and the chain it serves; None for one that serves every chain at once (the
+price source)."""
+EVERY_CHAIN = "ALL"
 
 
 def provider_configurations(settings: Settings) -> dict[ProviderOnChain, str]:
-    """The fingerprint of each chain's providers (in PROVIDERS order), by name and chain."""
+    """The fingerprint of each chain's providers (in PROVIDERS order), by name and chain, and
+    of the price source."""
+    price_key = settings.coingecko_api_key
     return {
-        (route.name, chain): configuration_fingerprint(route.base_url, route.api_key)
-        for chain, routes in provider_routes(settings).items()
-        for route in routes
+        **{
+            (route.name, chain): configuration_fingerprint(route.base_url, route.api_key)
+            for chain, routes in provider_routes(settings).items()
+            for route in routes
+        },
+        (PRICE_SOURCE, None): configuration_fingerprint(
+            settings.price_url, price_key.get_secret_value() if price_key else None
+        ),
     }
 
 
@@ -72,16 +82,15 @@ class CircuitBreaker:
     def for_settings(cls, redis: Redis, settings: Settings) -> CircuitBreaker:
         return cls(redis, provider_configurations(settings))
 
-    def _key(self, provider: str, chain: Chain) -> str:
-        return circuit_key(provider, chain.value, self.configurations[provider, chain])
+    def _key(self, provider: str, chain: Chain | None) -> str:
+        return circuit_key(provider, _chain_name(chain), self.configurations[provider, chain])
 
-    async def open(
-        self, provider: str, reason: str, *, seconds: int, chain: Chain = Chain.BITCOIN
-    ) -> None:
+    async def open(self, provider: str, reason: str, *, seconds: int, chain: Chain | None) -> None:
         await self.redis.set(self._key(provider, chain), reason, ex=seconds)
 
-    async def open_reason(self, provider: str, chain: Chain = Chain.BITCOIN) -> str | None:
-        """Why the provider is skipped on `chain`, or None while its circuit is closed."""
+    async def open_reason(self, provider: str, chain: Chain | None) -> str | None:
+        """Why the provider is skipped on `chain` (None: on every chain), or None while its
+        circuit is closed."""
         reason = await self.redis.get(self._key(provider, chain))
         return reason.decode() if isinstance(reason, bytes) else reason
 
@@ -104,12 +113,16 @@ class CircuitBreaker:
             skipped.append(
                 SkippedProvider(
                     provider=provider,
-                    chain=chain.value,
+                    chain=_chain_name(chain),
                     reason=reason.decode() if isinstance(reason, bytes) else reason,
                     until=until.isoformat(timespec="seconds"),
                 )
             )
         return skipped
+
+
+def _chain_name(chain: Chain | None) -> str:
+    return EVERY_CHAIN if chain is None else chain.value
 
 
 async def skipped_providers(redis: Redis, settings: Settings) -> list[SkippedProvider] | None:

@@ -10,7 +10,7 @@ from datetime import datetime
 import httpx
 from redis.asyncio import Redis
 
-from db.models import Chain, CoinPrice, PriceSource, utc_now
+from db.models import CoinPrice, PriceSource, utc_now
 from db.session import SessionFactory
 from db.upsert import dialect_insert
 from settings import Settings
@@ -18,7 +18,6 @@ from workers.circuit import (
     BLOCKED_SECONDS,
     UNAVAILABLE_SECONDS,
     CircuitBreaker,
-    configuration_fingerprint,
 )
 from workers.constants import PRICE_REFRESH_KEY
 from workers.errors import ApiKeyRejectedError, BlockedError, ProviderError
@@ -66,7 +65,8 @@ class PriceRefresher:
     async def refresh(self) -> int:
         """How many prices were stored: 0 when CoinGecko could not be read, which is logged
         at WARNING with the reason."""
-        skipped_because = await self.circuit.open_reason(NAME)
+        # One call serves every chain: one circuit for all of them.
+        skipped_because = await self.circuit.open_reason(NAME, None)
         if skipped_because is not None:
             logger.warning(
                 "prices not refreshed; the last ones stay: coingecko is skipped for now (%s)",
@@ -78,7 +78,10 @@ class PriceRefresher:
         except ProviderError as error:
             blocked = isinstance(error, BlockedError | ApiKeyRejectedError)
             await self.circuit.open(
-                NAME, str(error), seconds=BLOCKED_SECONDS if blocked else UNAVAILABLE_SECONDS
+                NAME,
+                str(error),
+                seconds=BLOCKED_SECONDS if blocked else UNAVAILABLE_SECONDS,
+                chain=None,
             )
             logger.warning("prices not refreshed; the last ones stay: %s", error)
             return 0
@@ -146,9 +149,6 @@ async def build_price_refresher(
         sessions=sessions,
         redis=redis,
         client=CoinGeckoClient(http, api_key=key),
-        # One call serves every chain; its circuit is filed under Bitcoin's, the default chain.
-        circuit=CircuitBreaker(
-            redis, {(NAME, Chain.BITCOIN): configuration_fingerprint(settings.price_url, key)}
-        ),
+        circuit=CircuitBreaker.for_settings(redis, settings),
         interval_seconds=settings.price_refresh_interval,
     )

@@ -150,6 +150,10 @@ async def test_a_refused_api_key_is_said_in_words_and_changes_nothing(
     )
     assert "wrong-key" not in caplog.text
     assert await market_prices(sessions, currency="USD") == {}
+    # Listed with the providers /readyz shows as skipped, for every chain at once.
+    [skipped] = await refresher.circuit.skipped()
+    assert (skipped["provider"], skipped["chain"]) == ("coingecko", "ALL")
+    assert "refused the API key" in skipped["reason"]
 
 
 @pytest.mark.parametrize("harness_overrides", [{"price_refresh_interval": "5m"}])

@@ -14,7 +14,7 @@ from redis.asyncio import Redis
 
 from db.models import Chain
 from settings import Settings
-from workers.circuit import CircuitBreaker, configuration_fingerprint
+from workers.circuit import CircuitBreaker, ProviderOnChain, configuration_fingerprint
 from workers.rate_limit import RedisRateLimiter
 from workers.redis_server import RedisServer
 
@@ -66,18 +66,18 @@ async def test_the_circuit_opens_with_its_reason_and_closes_by_itself(
     redis_clients: list[Redis],
 ) -> None:
     provider = f"test-{uuid.uuid4().hex}"
-    configurations = {
+    configurations: dict[ProviderOnChain, str] = {
         (provider, Chain.BITCOIN): configuration_fingerprint("http://provider.test", None)
     }
     circuit = CircuitBreaker(redis_clients[0], configurations)
-    assert await circuit.open_reason(provider) is None
+    assert await circuit.open_reason(provider, Chain.BITCOIN) is None
 
-    await circuit.open(provider, "HTTP 430: blocked", seconds=1)
+    await circuit.open(provider, "HTTP 430: blocked", seconds=1, chain=Chain.BITCOIN)
 
     other_worker = CircuitBreaker(redis_clients[1], configurations)
-    assert await other_worker.open_reason(provider) == "HTTP 430: blocked"
+    assert await other_worker.open_reason(provider, Chain.BITCOIN) == "HTTP 430: blocked"
     await asyncio.sleep(1.1)
-    assert await circuit.open_reason(provider) is None
+    assert await circuit.open_reason(provider, Chain.BITCOIN) is None
 
 
 async def test_a_new_key_or_url_gets_its_own_circuit_and_skips_are_listed(
@@ -86,7 +86,9 @@ async def test_a_new_key_or_url_gets_its_own_circuit_and_skips_are_listed(
     keyless = Settings(blockchair_url="http://provider.test", blockchair_api_key=None)
     blocked = CircuitBreaker.for_settings(redis_clients[0], keyless)
     opened_at = datetime.now(UTC)
-    await blocked.open("blockchair", "blockchair: HTTP 430: blocked", seconds=3600)
+    await blocked.open(
+        "blockchair", "blockchair: HTTP 430: blocked", seconds=3600, chain=Chain.BITCOIN
+    )
 
     [skipped] = await blocked.skipped()
     assert skipped["provider"] == "blockchair"
@@ -99,10 +101,10 @@ async def test_a_new_key_or_url_gets_its_own_circuit_and_skips_are_listed(
         keyless.model_copy(update={"blockchair_url": "http://another-provider.test"}),
     ):
         circuit = CircuitBreaker.for_settings(redis_clients[1], changed)
-        assert await circuit.open_reason("blockchair") is None
+        assert await circuit.open_reason("blockchair", Chain.BITCOIN) is None
         assert await circuit.skipped() == []
         # A circuit names its configuration by a hash: the key itself is never stored.
-        await circuit.open("blockchair", "blockchair: HTTP 503", seconds=60)
+        await circuit.open("blockchair", "blockchair: HTTP 503", seconds=60, chain=Chain.BITCOIN)
         keys = [key.decode() for key in await redis_clients[0].keys("*circuit*")]
         assert "a-new-key" not in " ".join(keys)
-    assert await blocked.open_reason("blockchair") == "blockchair: HTTP 430: blocked"
+    assert await blocked.open_reason("blockchair", Chain.BITCOIN) == "blockchair: HTTP 430: blocked"
