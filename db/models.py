@@ -8,7 +8,9 @@ from decimal import Decimal
 
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     Enum,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -16,6 +18,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
     text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
@@ -209,6 +212,11 @@ class Transaction(Base):
     # Block time once confirmed; first-seen time while unconfirmed, when known.
     tx_time: Mapped[datetime | None] = mapped_column(UTCDateTime)
     amount_sat: Mapped[int] = mapped_column(Amount())
+    # What this address paid for the transaction, base units; NULL when it paid none or the
+    # provider does not say (Bitcoin-like history pages do not say which input paid it).
+    fee: Mapped[int | None] = mapped_column(Amount())
+    # Failed on chain (Ethereum, Solana): only the fee moved.
+    failed: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     # The confirmed balance right after this transaction, in (tx_time, id) order; NULL while
     # unconfirmed. Exact unless the address's `balances_stale_from` says otherwise.
     balance_after_sat: Mapped[int | None] = mapped_column(Amount())
@@ -240,6 +248,9 @@ class SyncJob(Base):
     provider: Mapped[str | None] = mapped_column(String(32))
     fetched_transactions: Mapped[int] = mapped_column(Integer, default=0)
     expected_transactions: Mapped[int | None] = mapped_column(Integer)
+    # Fraction done (0.0 to 1.0) for syncs that cannot know their transaction count (they page
+    # by block or by slot); NULL: derived from the two counts above.
+    progress: Mapped[float | None] = mapped_column(Float)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     error: Mapped[str | None] = mapped_column(Text)
     queued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)

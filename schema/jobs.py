@@ -62,6 +62,8 @@ class SyncJob(Node):
     def progress(self) -> float | None:
         if self.status is JobStatus.SUCCEEDED:
             return 1.0
+        if self.stored_progress is not None:
+            return min(1.0, max(0.0, self.stored_progress))
         if self.expected_transactions is None:
             return None
         if self.expected_transactions == 0:
@@ -69,6 +71,8 @@ class SyncJob(Node):
         return min(1.0, self.fetched_transactions / self.expected_transactions)
 
     heartbeat_at: strawberry.Private[datetime | None] = None
+    stored_progress: strawberry.Private[float | None] = None
+    """What a sync that pages by block or slot reported; None: derived from the counts."""
 
     @property
     def is_finished(self) -> bool:
@@ -95,6 +99,7 @@ class SyncJob(Node):
             finished_at=_optional_time(state["finished_at"]),
             address_id=state["address_id"],
             heartbeat_at=_optional_time(state["heartbeat_at"]),
+            stored_progress=state["progress"],
         )
 
     @classmethod
@@ -112,6 +117,7 @@ class SyncJob(Node):
             finished_at=row.finished_at,
             address_id=row.address_id,
             heartbeat_at=row.heartbeat_at,
+            stored_progress=row.progress,
         )
 
 

@@ -76,10 +76,10 @@ class Transaction(Node):
             amount=BigInt(row.amount_sat),
             direction=transaction_reads.direction_of(row.amount_sat),
             confirmations=transaction_reads.confirmations(row.block_height, tip),
-            # Bitcoin transactions never fail on chain; fees are not stored yet (the providers'
-            # Bitcoin history pages do not say which input paid them).
-            fee=None,
-            failed=False,
+            # Bitcoin-like chains store no fee (their history pages do not say which input paid
+            # it) and never fail on chain.
+            fee=BigInt(row.fee) if row.fee is not None else None,
+            failed=row.failed,
         )
 
 

@@ -46,6 +46,7 @@ class JobState(TypedDict):
     provider: str | None
     fetched_transactions: int
     expected_transactions: int | None
+    progress: float | None
     attempts: int
     error: str | None
     queued_at: str
@@ -62,6 +63,7 @@ def job_state(job: SyncJob) -> JobState:
         provider=job.provider,
         fetched_transactions=job.fetched_transactions,
         expected_transactions=job.expected_transactions,
+        progress=job.progress,
         attempts=job.attempts,
         error=job.error,
         queued_at=job.queued_at.isoformat(),

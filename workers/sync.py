@@ -6,10 +6,10 @@ import asyncio
 import json
 import logging
 import secrets
-from collections.abc import Awaitable, Mapping, Sequence
+from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import TypeVar
+from typing import Protocol, TypeVar, cast
 
 from db.models import Chain, SyncJob
 from db.session import SessionFactory
@@ -28,8 +28,8 @@ from workers.errors import (
 from workers.events import EventPublisher
 from workers.job_claims import ClaimedJob
 from workers.metrics import SharedMetrics
-from workers.providers import ESPLORA_NAMES
-from workers.providers.base import AddressSummary, Provider, ProviderTransaction
+from workers.providers import CHAINS_WITHOUT_FALLBACK
+from workers.providers.base import AddressSummary, NamedProvider, Provider, ProviderTransaction
 from workers.transaction_history import StoredTotals
 
 logger = logging.getLogger(__name__)
@@ -44,12 +44,23 @@ REORG_SAFETY_DEPTH = 6
 MAX_ATTEMPTS = 5
 
 
+class HistorySync(Protocol):
+    """One provider's attempt at a job, to SUCCEEDED (returned) or an error of `workers.errors`."""
+
+    async def run(self) -> SyncJob: ...
+
+
+HistorySyncFactory = Callable[
+    [SessionFactory, NamedProvider, ClaimedJob, EventPublisher], HistorySync
+]
+
+
 @dataclass
 class SyncEngine:
     """Runs sync jobs to their end; what it does for each failure is drawn in `workers.errors`."""
 
     sessions: SessionFactory
-    providers: Mapping[Chain, Sequence[Provider]]
+    providers: Mapping[Chain, Sequence[NamedProvider]]
     """Each chain's providers, in the order they are tried."""
     circuit: CircuitBreaker
     stale_after: timedelta
@@ -120,7 +131,10 @@ class SyncEngine:
                 continue
             try:
                 with log_context(provider=provider.name):
-                    finished = await AddressSync(self.sessions, provider, job, self.publisher).run()
+                    history_sync = history_sync_for(chain)(
+                        self.sessions, provider, job, self.publisher
+                    )
+                    finished = await history_sync.run()
                 await self._finished(finished)
                 return
             except BlockedError as error:
@@ -143,8 +157,8 @@ class SyncEngine:
         chain_name = chain.value.replace("_", " ").title()
         if not providers:
             failures.append(f"no provider is configured for {chain_name}")
-        elif fell_through and chain not in ESPLORA_NAMES:
-            # Dogecoin and Bitcoin Cash have no fallback: say so, or the reader looks for one.
+        elif fell_through and chain in CHAINS_WITHOUT_FALLBACK:
+            # Say so, or the reader looks for one.
             failures.append(f"{chain_name} has no fallback provider")
         await self._fail(job, "; ".join(failures))
 
@@ -178,12 +192,12 @@ class AddressSync:
     def __init__(
         self,
         sessions: SessionFactory,
-        provider: Provider,
+        provider: NamedProvider,
         job: ClaimedJob,
         publisher: EventPublisher,
     ) -> None:
         self.sessions = sessions
-        self.provider = provider
+        self.provider = cast("Provider", provider)
         self.job = job
         self.publisher = publisher
         self.fetched_transactions = 0
@@ -331,6 +345,16 @@ class AddressSync:
             )
         )
         await self.publisher.job_changed(row, progress_only=True)
+
+
+def history_sync_for(chain: Chain) -> HistorySyncFactory:
+    """How a chain's history is read: newest-first pages with summaries (Bitcoin-like chains)
+    unless the chain has its own sync."""
+    return CHAIN_SYNCS.get(chain, AddressSync)
+
+
+# Chains whose history is not read in Bitcoin-like newest-first pages.
+CHAIN_SYNCS: dict[Chain, HistorySyncFactory] = {}
 
 
 async def _atomic(write: Awaitable[WriteResultT]) -> WriteResultT:

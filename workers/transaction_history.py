@@ -62,8 +62,11 @@ async def save_page(
     fetched_transactions: int,
     expected_transactions: int | None,
     resume_cursor: str | None,
+    progress: float | None = None,
 ) -> SyncJob:
-    """One page in one database transaction: rows, progress and the resume point together."""
+    """One page in one database transaction: rows, progress and the resume point together.
+
+    `progress` (0.0 to 1.0) is for syncs that cannot know their transaction count."""
     async with sessions.begin() as session:
         row = await renew_claim(
             session,
@@ -71,6 +74,7 @@ async def save_page(
             fetched_transactions=fetched_transactions,
             expected_transactions=expected_transactions,
             provider=provider,
+            progress=progress,
         )
         await _upsert(session, job.address_id, transactions, sync_pass=sync_pass)
         await session.execute(
@@ -105,6 +109,8 @@ async def _upsert(
                 else_=excluded.tx_time,
             ),
             "amount_sat": excluded.amount_sat,
+            "fee": excluded.fee,
+            "failed": excluded.failed,
             "sync_pass": excluded.sync_pass,
             "balance_after_sat": None,
         },
@@ -135,6 +141,8 @@ async def _upsert(
                 if tx.time is not None or tx.block_height is not None
                 else first_seen,
                 "amount_sat": tx.amount_sat,
+                "fee": tx.fee,
+                "failed": tx.failed,
                 "sync_pass": sync_pass,
             }
             for tx in transactions[start : start + UPSERT_CHUNK_ROWS]

@@ -11,7 +11,7 @@ import httpx
 from db.models import Chain
 from settings import Settings
 from workers.metrics import SharedMetrics
-from workers.providers.base import Provider
+from workers.providers.base import NamedProvider
 from workers.providers.blockchair import BlockchairProvider
 from workers.providers.esplora import EsploraProvider
 from workers.providers.http import ProviderHttp, RetryPolicy
@@ -26,6 +26,8 @@ BLOCKCHAIR_CHAINS = (Chain.BITCOIN, Chain.LITECOIN, Chain.DOGECOIN, Chain.BITCOI
 # The Esplora of each chain that has one: its provider name (in jobs, metrics, errors, rate
 # limits and circuits) and the setting holding its URL.
 ESPLORA_NAMES = {Chain.BITCOIN: "esplora", Chain.LITECOIN: "litecoin-esplora"}
+# Chains served by one provider only: when it refuses, the job fails and says there is no other.
+CHAINS_WITHOUT_FALLBACK = frozenset({Chain.DOGECOIN, Chain.BITCOIN_CASH})
 
 
 @dataclass(frozen=True)
@@ -68,14 +70,14 @@ async def open_providers(
     exits: AsyncExitStack,
     retry: RetryPolicy | None = None,
     metrics: SharedMetrics | None = None,
-) -> dict[Chain, list[Provider]]:
+) -> dict[Chain, list[NamedProvider]]:
     """Each chain's providers in PROVIDERS order; one pooled HTTP client per provider name,
     so Blockchair's chains share one client as they share one rate limit."""
     retry = retry or RetryPolicy()
     metrics = metrics or SharedMetrics(None)
     timeout = httpx.Timeout(settings.provider_timeout_seconds)
     clients: dict[str, ProviderHttp] = {}
-    providers: dict[Chain, list[Provider]] = {}
+    providers: dict[Chain, list[NamedProvider]] = {}
     for chain, routes in provider_routes(settings).items():
         providers[chain] = []
         for route in routes:

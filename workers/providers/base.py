@@ -22,6 +22,7 @@ __all__ = [
     "ApiKeyRejectedError",
     "BlockedError",
     "HistoryPage",
+    "NamedProvider",
     "Provider",
     "ProviderError",
     "ProviderTransaction",
@@ -38,6 +39,10 @@ class ProviderTransaction:
     block_height: int | None
     time: datetime | None
     amount_sat: int
+    fee: int | None = None
+    """What this address paid for it (Ethereum sender, Solana fee payer); None: none or unknown."""
+    failed: bool = False
+    """Failed on chain: then `amount_sat` is minus the fee, or 0 for an address that did not pay."""
 
 
 @dataclass(frozen=True)
@@ -64,8 +69,15 @@ class HistoryPage:
     """Some providers return the summary with every page for free."""
 
 
-class Provider(Protocol):
+class NamedProvider(Protocol):
+    """Any provider client: the sync of its chain knows its full interface."""
+
     name: str
+
+
+class Provider(NamedProvider, Protocol):
+    """A Bitcoin-like provider: address summaries and newest-first history pages."""
+
     pages_carry_summary: bool
     """True when every page comes with the address summary (no separate call needed)."""
 
