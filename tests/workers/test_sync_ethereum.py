@@ -144,9 +144,11 @@ async def test_amounts_beyond_64_bits_are_exact_in_every_figure(harness: SyncHar
     assert recipient.total_received_sat == seeds.BIG_TRANSFER_WEI
     sent = [r for r in (await stored_rows(harness, seeds.WHALE_ADDRESS)).values() if r.fee]
     assert len(sent) == 1
-    assert sent[0].amount_sat == -(seeds.BIG_TRANSFER_WEI + sent[0].fee)
+    fee = sent[0].fee
+    assert fee is not None
+    assert sent[0].amount_sat == -(seeds.BIG_TRANSFER_WEI + fee)
     assert sent[0].balance_after_sat == seeds.WHALE_BALANCE_WEI
-    assert whale.total_sent_sat == seeds.BIG_TRANSFER_WEI + sent[0].fee
+    assert whale.total_sent_sat == seeds.BIG_TRANSFER_WEI + fee
 
 
 async def test_an_incremental_sync_reads_new_blocks_and_corrects_a_reorg(
@@ -272,7 +274,8 @@ async def test_a_rejected_etherscan_key_fails_the_job_and_says_so(harness: SyncH
 
     assert job.status is JobStatus.FAILED
     assert job.error is not None
-    assert "etherscan" in job.error and "Invalid API Key" in job.error
+    assert "etherscan" in job.error
+    assert "Invalid API Key" in job.error
     assert harness.simulator.admin.request_count("blockscout") == 0
 
 
@@ -315,7 +318,8 @@ async def test_blockscout_s_partial_internal_data_never_marks_blocks_done(
     job = await harness.sync(seeds.BUSY_ADDRESS, ETH)
 
     assert job.status is JobStatus.FAILED
-    assert job.error is not None and "not yet been processed" in job.error
+    assert job.error is not None
+    assert "not yet been processed" in job.error
     assert "blockscout" in job.error
     stored = await harness.stored_history(seeds.BUSY_ADDRESS, ETH)
     assert all(height is not None and height < seeds.CROWDED_BLOCK for _, height, _ in stored)
@@ -332,19 +336,21 @@ async def test_an_interrupted_full_sync_resumes_where_it_stopped(harness: SyncHa
     harness.use_only("etherscan", ETH)
     sim = harness.simulator
     # The second txlist page starts at the block of the first page's last row.
-    with httpx.Client() as client:
-        first_page = client.get(
-            sim.etherscan_url,
-            params={
-                "chainid": "1",
-                "module": "account",
-                "action": "txlist",
-                "address": seeds.BUSY_ADDRESS,
-                "page": "1",
-                "offset": "20",
-                "sort": "asc",
-                "apikey": "test-key",
-            },
+    async with httpx.AsyncClient() as client:
+        first_page = (
+            await client.get(
+                sim.etherscan_url,
+                params={
+                    "chainid": "1",
+                    "module": "account",
+                    "action": "txlist",
+                    "address": seeds.BUSY_ADDRESS,
+                    "page": "1",
+                    "offset": "20",
+                    "sort": "asc",
+                    "apikey": "test-key",
+                },
+            )
         ).json()["result"]
     second_start = first_page[-1]["blockNumber"]
     sim.admin.inject_fault(
