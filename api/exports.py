@@ -25,7 +25,9 @@ from resolvers.errors import ErrorCode
 
 def csv_columns(chain: Chain) -> list[object]:
     """The header: the exact amount in coins is named after the chain's symbol (`amount_btc`,
-    `amount_ltc`, `amount_doge`, `amount_bch`); `amount_sat` is in base units."""
+    `amount_ltc`, `amount_doge`, `amount_bch`, `amount_eth`, `amount_sol`); `amount_sat` and
+    `fee` are in base units (`fee` empty when the wallet paid none or the provider does not say);
+    `failed` is `true` for a transaction that failed on chain (only its fee moved)."""
     return [
         "txid",
         "block_height",
@@ -33,6 +35,8 @@ def csv_columns(chain: Chain) -> list[object]:
         "amount_sat",
         f"amount_{CHAIN_DETAILS[chain].symbol.lower()}",
         "confirmations",
+        "fee",
+        "failed",
     ]
 
 
@@ -94,6 +98,8 @@ def _csv_row(transaction: Transaction, tip: int | None, decimals: int) -> list[o
         transaction.amount_sat,
         coin_text(transaction.amount_sat, decimals),
         transaction_reads.confirmations(transaction.block_height, tip),
+        "" if transaction.fee is None else transaction.fee,
+        "true" if transaction.failed else "false",
     ]
 
 

@@ -23,7 +23,7 @@ PAGE = """
 query($a: String!, $after: String) {
   wallet(address: $a) {
     transactions(first: 500, after: $after) {
-      edges { node { txid blockHeight timestamp amount confirmations } }
+      edges { node { txid blockHeight timestamp amount confirmations fee failed } }
       pageInfo { hasNextPage endCursor }
     }
   }
@@ -65,11 +65,20 @@ def test_the_csv_export_streams_every_transaction_exactly(
     assert len(chunks) > 2
     rows = list(csv.reader(io.StringIO("".join(chunks))))
 
-    assert rows[0] == ["txid", "block_height", "time", "amount_sat", "amount_btc", "confirmations"]
+    assert rows[0] == [
+        "txid",
+        "block_height",
+        "time",
+        "amount_sat",
+        "amount_btc",
+        "confirmations",
+        "fee",
+        "failed",
+    ]
     expected = api_history(graphql, ADDRESS)
     assert len(rows) - 1 == len(expected) == 12_003
     for row, node in zip(rows[1:], expected, strict=True):
-        txid, height, time, amount_sat, amount_btc, confirmations = row
+        txid, height, time, amount_sat, amount_btc, confirmations, fee, failed = row
         assert txid == node["txid"]
         assert height == ("" if node["blockHeight"] is None else str(node["blockHeight"]))
         assert time == node["timestamp"]
@@ -77,6 +86,8 @@ def test_the_csv_export_streams_every_transaction_exactly(
         assert Decimal(amount_btc) == Decimal(amount_sat) / 100_000_000
         assert len(amount_btc.split(".")[1]) == 8
         assert int(confirmations) == node["confirmations"]
+        assert fee == ("" if node["fee"] is None else node["fee"])
+        assert failed == str(node["failed"]).lower()
     # The 21-million-BTC mempool fixture survives without a float anywhere.
     assert ["2100000000000000", "21000000.00000000"] in [r[3:5] for r in rows]
     assert ["-42000", "-0.00042000"] in [r[3:5] for r in rows]

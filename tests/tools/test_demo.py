@@ -1,4 +1,5 @@
-"""`make demo` (python -m tools.demo): the whole product working offline, sample wallets syncing."""
+"""`make demo` (python -m tools.demo): the whole product working offline, sample wallets of every
+chain syncing."""
 
 from __future__ import annotations
 
@@ -9,10 +10,11 @@ from tests.utils.graphql import GraphQLClient
 from tools.demo import SAMPLE_WALLETS
 from tools.processes import ServerProcess
 
-WALLETS = "{ wallets(first: 10) { totalCount edges { node { address label syncStatus } } } }"
+CHAINS = ("BITCOIN", "LITECOIN", "DOGECOIN", "BITCOIN_CASH", "ETHEREUM", "SOLANA")
+WALLETS = "{ wallets(first: 50) { totalCount edges { node { chain address label syncStatus } } } }"
 
 
-def test_the_demo_adds_the_sample_wallets_and_syncs_them_without_internet(
+def test_the_demo_adds_sample_wallets_on_every_chain_and_syncs_them_without_internet(
     tmp_path: Path,
 ) -> None:
     demo = ServerProcess(
@@ -25,17 +27,20 @@ def test_the_demo_adds_the_sample_wallets_and_syncs_them_without_internet(
             while True:
                 wallets = graphql.data(WALLETS)["wallets"]
                 statuses = {
-                    edge["node"]["address"]: edge["node"]["syncStatus"] for edge in wallets["edges"]
+                    edge["node"]["label"]: edge["node"]["syncStatus"] for edge in wallets["edges"]
                 }
-                small_ones = [a for a in SAMPLE_WALLETS if not a.startswith("bc1qm34")]
+                small_ones = [
+                    s.label for s in SAMPLE_WALLETS if not s.address.startswith("bc1qm34")
+                ]
                 if len(statuses) == len(SAMPLE_WALLETS) and all(
-                    statuses[address] == "SYNCED" for address in small_ones
+                    statuses[label] == "SYNCED" for label in small_ones
                 ):
                     break
                 assert time.monotonic() < deadline, statuses
                 time.sleep(0.2)
-        labels = {edge["node"]["address"]: edge["node"]["label"] for edge in wallets["edges"]}
-        assert labels == SAMPLE_WALLETS
+        shown = {(edge["node"]["chain"], edge["node"]["label"]) for edge in wallets["edges"]}
+        assert shown == {(sample.chain, sample.label) for sample in SAMPLE_WALLETS}
+        assert {chain for chain, _ in shown} == set(CHAINS)
     finally:
         output = demo.stop()
     assert demo.process.returncode == 0, output

@@ -460,9 +460,29 @@ def test_an_ethereum_wallet_page_shows_ether_and_links_etherscan(
         "lastSyncError": None,
         "latestJob": None,
     }
+    failed_fee = 21_000 * 20_000_000_000  # 21,000 gas at 20 gwei
     transactions = [
-        {"txid": tx_hash, "amount": str(-TWO_TO_THE_70_WEI), "blockHeight": 20_000_001},
-        {"txid": "0x" + "cd" * 32, "amount": str(MILLION_ETH_IN_WEI), "blockHeight": 20_000_000},
+        {
+            "txid": "0x" + "ef" * 32,
+            "amount": str(-failed_fee),
+            "blockHeight": 20_000_002,
+            "fee": str(failed_fee),
+            "failed": True,
+        },
+        {
+            "txid": tx_hash,
+            "amount": str(-TWO_TO_THE_70_WEI),
+            "blockHeight": 20_000_001,
+            "fee": str(failed_fee),
+            "failed": False,
+        },
+        {
+            "txid": "0x" + "cd" * 32,
+            "amount": str(MILLION_ETH_IN_WEI),
+            "blockHeight": 20_000_000,
+            "fee": None,
+            "failed": False,
+        },
     ]
     edges = [
         {
@@ -482,7 +502,7 @@ def test_an_ethereum_wallet_page_shows_ether_and_links_etherscan(
         "Transactions": {
             "wallet": {
                 "transactions": {
-                    "totalCount": 2,
+                    "totalCount": 3,
                     "edges": edges,
                     "pageInfo": {
                         "hasNextPage": False,
@@ -517,10 +537,17 @@ def test_an_ethereum_wallet_page_shows_ether_and_links_etherscan(
     expect(page.locator(".figure .amount")).to_have_text(
         ["1,180.59162071… ETH", "1,179.59162071… ETH", "1.00000000 ETH"]
     )
+    # A failed transaction is marked and shows what it cost; fees show under their amounts.
     expect(page.locator(".transactions-table td.amount")).to_have_text(
-        ["-1,180.59162071… ETH", "+1,000,000.00000000 ETH"]
+        [
+            "-0.00042000 ETHfee 0.00042000 ETH",
+            "-1,180.59162071… ETHfee 0.00042000 ETH",
+            "+1,000,000.00000000 ETH",
+        ]
     )
-    expect(page.locator(".transactions-table a.txid").first).to_have_attribute(
+    expect(page.locator(".transactions-table .badge-failed")).to_have_count(1)
+    expect(page.locator(f'tr[data-txid="0x{"ef" * 32}"] .badge-failed')).to_have_text("Failed")
+    expect(page.locator(".transactions-table a.txid").nth(1)).to_have_attribute(
         "href", f"https://etherscan.io/tx/{tx_hash}"
     )
     expect(page.locator(".chart-high")).to_have_text("1,000,000.00000000 ETH")

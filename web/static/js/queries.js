@@ -52,7 +52,7 @@ export const TRANSACTIONS = `query Transactions($address: String!, $chain: Chain
   wallet(address: $address, chain: $chain) {
     transactions(first: $first, after: $after, last: $last, before: $before, filter: $filter) {
       totalCount
-      edges { node { id txid blockHeight timestamp amount direction confirmations } }
+      edges { node { id txid blockHeight timestamp amount direction confirmations fee failed } }
       pageInfo { hasNextPage hasPreviousPage startCursor endCursor }
     }
   }

@@ -402,14 +402,19 @@ function transactionRow(transaction, unit) {
             txid,
           )
         : h("span", { class: "txid", title: transaction.txid }, txid),
+      transaction.failed
+        ? [" ", h("span", { class: "badge badge-failed", title: "Failed on chain: only its fee moved" }, "Failed")]
+        : null,
     ),
     h("td", { "data-label": "Time (UTC)" }, formatTime(transaction.timestamp).replace(" UTC", "")),
-    amount(transaction.amount, unit, {
-      tag: "td",
-      signed: true,
-      class: `amount ${change > 0n ? "positive" : change < 0n ? "negative" : ""}`,
-      "data-label": "Amount",
-    }),
+    h(
+      "td",
+      { class: `amount ${change > 0n ? "positive" : change < 0n ? "negative" : ""}`, "data-label": "Amount" },
+      amount(transaction.amount, unit, { signed: true }),
+      transaction.fee !== null && transaction.fee !== undefined
+        ? h("span", { class: "fee" }, "fee ", amount(transaction.fee, unit))
+        : null,
+    ),
     h(
       "td",
       { class: "number", "data-label": "Confirmations" },
