@@ -111,6 +111,9 @@ async def test_a_full_sync_stores_every_net_amount_fee_and_failure_exactly(
     assert all("sort=asc" in c.query for c in listing)
 
 
+# What this checks does not depend on the database (both run the full, big-amount and reorg
+# syncs above): SQLite only, for time.
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 async def test_an_internal_only_receipt_a_genesis_allocation_and_withdrawals_are_stored(
     harness: SyncHarness,
 ) -> None:
@@ -181,27 +184,40 @@ async def test_an_incremental_sync_reads_new_blocks_and_corrects_a_reorg(
     await assert_synced_exactly(harness, address)
 
 
+def admin_requests(harness: SyncHarness, provider: str) -> list[Any]:
+    return list(harness.simulator.admin.requests(provider))  # type: ignore[arg-type]
+
+
 async def close_circuits(harness: SyncHarness) -> None:
     keys = await harness.redis.keys("*:circuit:*")
     if keys:
         await harness.redis.delete(*keys)
 
 
+# A timed-out call costs the client's whole timeout: a short one where a timeout is injected.
+SHORT_TIMEOUT = {"provider_timeout_seconds": 0.3}
 FAULTS = [
-    *(pytest.param("etherscan", fault, id=f"etherscan-{name}") for name, fault in COMMON_FAULTS),
+    *(
+        pytest.param(
+            "etherscan", fault, SHORT_TIMEOUT if name == "timeout" else {}, id=f"etherscan-{name}"
+        )
+        for name, fault in COMMON_FAULTS
+    ),
     # Blockscout shares Etherscan's client code: its HTTP errors and bodies, for time.
     *(
-        pytest.param("blockscout", fault, id=f"blockscout-{name}")
+        pytest.param("blockscout", fault, {}, id=f"blockscout-{name}")
         for name, fault in COMMON_FAULTS
         if name in ("503", "429", "malformed-json")
     ),
-    pytest.param("etherscan", {"kind": "notok"}, id="etherscan-free-api-unavailable"),
+    pytest.param("etherscan", {"kind": "notok"}, {}, id="etherscan-free-api-unavailable"),
 ]
 
 
 # Each explorer's handling of faults is the same on either database: SQLite only, for time.
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
-@pytest.mark.parametrize(("provider", "fault"), FAULTS)
+@pytest.mark.parametrize(
+    ("provider", "fault", "ethereum_settings"), FAULTS, indirect=["ethereum_settings"]
+)
 async def test_a_passing_fault_is_retried_and_the_history_is_exact(
     harness: SyncHarness, provider: str, fault: dict[str, Any]
 ) -> None:
@@ -235,6 +251,9 @@ async def test_an_explorer_s_rate_limit_is_waited_out(harness: SyncHarness, prov
     await assert_synced_exactly(harness, seeds.GENESIS_ADDRESS, expected)
 
 
+# What this checks does not depend on the database (both run the full, big-amount and reorg
+# syncs above): SQLite only, for time.
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 async def test_blockscout_takes_over_and_keeps_the_withdrawals_etherscan_listed(
     harness: SyncHarness,
 ) -> None:
@@ -254,6 +273,9 @@ async def test_blockscout_takes_over_and_keeps_the_withdrawals_etherscan_listed(
     assert harness.simulator.admin.request_count("blockscout", "txsBeaconWithdrawal") == 0
 
 
+# What this checks does not depend on the database (both run the full, big-amount and reorg
+# syncs above): SQLite only, for time.
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 async def test_a_keyless_blockscout_sync_of_a_mixed_history_is_exact(
     harness: SyncHarness,
 ) -> None:
@@ -281,16 +303,18 @@ async def test_a_rejected_etherscan_key_fails_the_job_and_says_so(harness: SyncH
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 @pytest.mark.parametrize(
-    ("ethereum_settings", "window", "max_records"),
+    ("ethereum_settings", "window", "max_records", "pages_within_a_block"),
     [
-        pytest.param({"ethereum_page_size": 10_000}, 10_000, None, id="window-10000"),
-        pytest.param({"ethereum_page_size": 10_000}, 1_000, 1_000, id="window-1000-shrinks"),
-        pytest.param({"ethereum_page_size": 4}, 10_000, None, id="pages-cut-mid-block"),
+        pytest.param({"ethereum_page_size": 10_000}, 10_000, None, False, id="window-10000"),
+        pytest.param({"ethereum_page_size": 10_000}, 1_000, 1_000, False, id="window-1000-shrinks"),
+        # CROWDED_BLOCK holds more rows than a page: pages are cut mid-block and one block is
+        # paged through on its own.
+        pytest.param({"ethereum_page_size": 5}, 10_000, None, True, id="pages-cut-mid-block"),
     ],
     indirect=["ethereum_settings"],
 )
 async def test_paging_by_block_range_is_exact_under_every_window(
-    harness: SyncHarness, window: int, max_records: int | None
+    harness: SyncHarness, window: int, max_records: int | None, pages_within_a_block: bool
 ) -> None:
     admin = harness.simulator.admin.ethereum
     admin.set_result_window(window)
@@ -303,11 +327,16 @@ async def test_paging_by_block_range_is_exact_under_every_window(
         assert job.status is JobStatus.SUCCEEDED, job.error
         assert job.provider == provider
         await assert_synced_exactly(harness, seeds.BUSY_ADDRESS)
+        second_pages = [r for r in admin_requests(harness, provider) if "page=2&" in r.query + "&"]
+        assert bool(second_pages) is pages_within_a_block
         async with harness.sessions() as session:
             await session.execute(update(TrackedAddress).values(last_synced_at=None))
             await session.commit()
 
 
+# What this checks does not depend on the database (both run the full, big-amount and reorg
+# syncs above): SQLite only, for time.
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 async def test_blockscout_s_partial_internal_data_never_marks_blocks_done(
     harness: SyncHarness,
 ) -> None:
@@ -331,6 +360,9 @@ async def test_blockscout_s_partial_internal_data_never_marks_blocks_done(
     await assert_synced_exactly(harness, seeds.BUSY_ADDRESS)
 
 
+# What this checks does not depend on the database (both run the full, big-amount and reorg
+# syncs above): SQLite only, for time.
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 @pytest.mark.parametrize("ethereum_settings", [{"ethereum_page_size": 20}], indirect=True)
 async def test_an_interrupted_full_sync_resumes_where_it_stopped(harness: SyncHarness) -> None:
     harness.use_only("etherscan", ETH)
