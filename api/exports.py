@@ -19,6 +19,7 @@ from db.session import SessionFactory
 from resolvers import labels as label_files
 from resolvers import transactions as transaction_reads
 from resolvers import wallets as wallet_reads
+from resolvers.address_validation import display_address
 from resolvers.chains import CHAIN_DETAILS, SUPPORTED_CHAINS
 from resolvers.errors import ErrorCode
 
@@ -58,7 +59,8 @@ async def transactions_csv(request: Request) -> Response:
         refusal = NotFound if problem.code is ErrorCode.NOT_FOUND else BadRequest
         raise refusal(problem.message, code=problem.code.value)
     # CashAddr's prefix ends in ":", which file systems refuse in names.
-    file_name = f"transactions-{view.tracked.address.replace(':', '-')}.csv"
+    shown = display_address(view.tracked.chain, view.tracked.address)
+    file_name = f"transactions-{shown.replace(':', '-')}.csv"
     return StreamingResponse(
         _csv_chunks(sessions, chain=view.tracked.chain, address_id=view.tracked.id),
         media_type="text/csv; charset=utf-8",

@@ -10,7 +10,7 @@ from sqlalchemy import Select, delete, func, select
 from db.models import LABEL_MAX_LENGTH, Chain, SyncJob, TrackedAddress, Wallet
 from db.session import SessionFactory
 from db.upsert import dialect_insert
-from resolvers.address_validation import InvalidAddressError, parse_address
+from resolvers.address_validation import InvalidAddressError, display_address, parse_address
 from resolvers.chains import CHAIN_DETAILS, SUPPORTED_CHAINS, unsupported_chain_message
 from resolvers.errors import BadRequestError, ErrorCode, InputError
 from resolvers.pagination import CursorCodec, Page, PageRequest, fetch_keyset_page
@@ -278,6 +278,7 @@ async def remove_wallet(
     canonical, address_error = _address_error(chain, address)
     if address_error is not None:
         return RemoveResult(errors=[address_error])
+    assert canonical is not None
     async with sessions.begin() as session:
         address_id = select(TrackedAddress.id).where(
             TrackedAddress.chain == chain, TrackedAddress.address == canonical
@@ -292,7 +293,7 @@ async def remove_wallet(
     if removed is None:
         return RemoveResult(errors=[_not_tracked(canonical)])
     await EventPublisher(redis).wallet_removed(address_id=removed.address_id, wallet_id=removed.id)
-    return RemoveResult(removed_address=canonical)
+    return RemoveResult(removed_address=display_address(chain, canonical))
 
 
 def _not_tracked(canonical: str | None) -> InputError:

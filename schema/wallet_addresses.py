@@ -5,6 +5,7 @@ from __future__ import annotations
 import strawberry
 
 from db.models import TrackedAddress
+from resolvers.address_validation import display_address
 from resolvers.pagination import CursorCodec, page_request
 from schema.enums import Keychain
 from schema.pagination import PageInfo
@@ -29,7 +30,7 @@ class WalletAddress:
     def of_address(cls, tracked: TrackedAddress) -> WalletAddress:
         """The one address of an ADDRESS wallet."""
         return cls(
-            address=tracked.address,
+            address=display_address(tracked.chain, tracked.address),
             keychain=None,
             index=None,
             derivation_path=None,

@@ -12,6 +12,7 @@ from db.models import BIG_AMOUNT_CHAINS, TrackedAddress
 from resolvers import jobs as job_reads
 from resolvers import transactions as transaction_reads
 from resolvers import wallets as wallet_resolvers
+from resolvers.address_validation import display_address
 from resolvers.pagination import page_request
 from resolvers.transactions import TransactionFilter
 from resolvers.wallets import WalletView
@@ -66,13 +67,13 @@ class Wallet(MoneyFigures, Node):
         chain_data = view.tracked
         return cls(
             id=to_global_id("Wallet", view.wallet.id),
-            address=chain_data.address,
+            address=display_address(chain_data.chain, chain_data.address),
             chain=chain_data.chain,
             # Every wallet is one address until HD wallets arrive.
             kind=WalletKind.ADDRESS,
             descriptor=None,
             gap_limit=None,
-            receive_address=chain_data.address,
+            receive_address=display_address(chain_data.chain, chain_data.address),
             label=view.wallet.label,
             balance=BigInt(chain_data.confirmed_balance_sat + chain_data.unconfirmed_balance_sat),
             confirmed_balance=BigInt(chain_data.confirmed_balance_sat),
