@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable
+from typing import TypedDict
 
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -12,7 +13,9 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from api.runtime import runtime_of
-from workers.circuit import skipped_providers
+from settings import Settings
+from workers.circuit import SkippedProvider, skipped_providers
+from workers.providers import left_out_providers
 
 READINESS_TIMEOUT_SECONDS = 2.0
 
@@ -30,15 +33,36 @@ async def readyz(request: Request) -> Response:
     if runtime.worker_task is not None:
         checks["worker"] = runtime.worker_state()
     ready = all(result == "ok" for result in checks.values())
+    skipped: list[LeftOutProvider | SkippedProvider] | None = None
+    circuits = await skipped_providers(runtime.redis, runtime.settings)
+    if circuits is not None:
+        skipped = [*_left_out(runtime.settings), *circuits]
     return JSONResponse(
         {
             "status": "ready" if ready else "not ready",
             "checks": checks,
             # Information, not a readiness check: syncs go on with the next provider.
-            "skipped_providers": await skipped_providers(runtime.redis, runtime.settings),
+            "skipped_providers": skipped,
         },
         status_code=200 if ready else 503,
     )
+
+
+class LeftOutProvider(TypedDict):
+    """A provider the configuration leaves out (Etherscan without a key): skipped until the
+    configuration changes, so `until` is None."""
+
+    provider: str
+    chain: str
+    reason: str
+    until: None
+
+
+def _left_out(settings: Settings) -> list[LeftOutProvider]:
+    return [
+        LeftOutProvider(provider=name, chain=chain.value, reason=reason, until=None)
+        for name, chain, reason in left_out_providers(settings)
+    ]
 
 
 async def _ping_database(engine: AsyncEngine) -> None:

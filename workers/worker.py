@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from contextlib import AsyncExitStack
 from datetime import timedelta
 from typing import Any
@@ -22,7 +23,7 @@ from workers.ethereum_sync import EthereumSync
 from workers.events import EventPublisher
 from workers.metrics import SharedMetrics
 from workers.prices import build_price_refresher
-from workers.providers import open_providers, rates_per_second
+from workers.providers import left_out_providers, open_providers, rates_per_second
 from workers.providers.http import RetryPolicy
 from workers.rate_limit import RedisRateLimiter
 from workers.sync import CHAIN_SYNCS, SyncEngine
@@ -55,6 +56,8 @@ WORKER_OPTIONS: dict[str, Any] = {
     "health_check_interval": 10,
     "keep_result": 0,
 }
+
+logger = logging.getLogger(__name__)
 
 
 async def startup(ctx: dict[str, Any]) -> None:
@@ -91,6 +94,8 @@ async def build_sync_engine(
 ) -> SyncEngine:
     """The engine a worker syncs with: the configured providers behind the shared rate limit
     and circuit breaker, publishing job changes and counting into the shared metrics."""
+    for name, chain, reason in left_out_providers(settings):
+        logger.info("%s is left out of %s syncs: %s", name, chain.value, reason)
     metrics = SharedMetrics(redis)
     limiter = RedisRateLimiter(redis, rates_per_second(settings), metrics)
     providers = await open_providers(

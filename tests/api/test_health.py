@@ -9,19 +9,34 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.conftest import LiveServer, _admin, make_settings
+from tests.conftest import LiveServer, StartServer, _admin, make_settings
 from workers.redis_server import RedisServer, start_redis
 
 
-def test_healthz_and_readyz_report_a_healthy_server(live_server: LiveServer) -> None:
-    assert httpx.get(f"{live_server.base_url}/healthz").json() == {"status": "ok"}
-    ready = httpx.get(f"{live_server.base_url}/readyz")
+def test_healthz_and_readyz_report_a_healthy_server(start_live_server: StartServer) -> None:
+    server = start_live_server(etherscan_api_key="a-key")
+    assert httpx.get(f"{server.base_url}/healthz").json() == {"status": "ok"}
+    ready = httpx.get(f"{server.base_url}/readyz")
     assert ready.status_code == 200
     assert ready.json() == {
         "status": "ready",
         "checks": {"database": "ok", "redis": "ok"},
         "skipped_providers": [],
     }
+
+
+def test_readyz_lists_etherscan_as_skipped_without_a_key(live_server: LiveServer) -> None:
+    ready = httpx.get(f"{live_server.base_url}/readyz")
+    # Information, not unreadiness: Ethereum syncs go to Blockscout.
+    assert (ready.status_code, ready.json()["status"]) == (200, "ready")
+    assert ready.json()["skipped_providers"] == [
+        {
+            "provider": "etherscan",
+            "chain": "ETHEREUM",
+            "reason": "no ETHERSCAN_API_KEY (Etherscan refuses keyless calls)",
+            "until": None,
+        }
+    ]
 
 
 def test_readyz_names_redis_when_it_goes_away(database_url: str, tmp_path: Path) -> None:

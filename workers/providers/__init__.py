@@ -80,6 +80,16 @@ def ethereum_routes(settings: Settings) -> list[ProviderRoute]:
     return routes
 
 
+def left_out_providers(settings: Settings) -> list[tuple[str, Chain, str]]:
+    """Providers a chain would try that its syncs leave out as configured: (name, chain, why).
+    Etherscan refuses keyless calls, so without `ETHERSCAN_API_KEY` it is not used at all."""
+    if settings.etherscan_api_key is None:
+        return [
+            (ETHERSCAN, Chain.ETHEREUM, "no ETHERSCAN_API_KEY (Etherscan refuses keyless calls)")
+        ]
+    return []
+
+
 async def open_providers(
     settings: Settings,
     *,
