@@ -11,6 +11,7 @@ is checked against the explorer's balance: on a mismatch one full re-sync, then
 
 from __future__ import annotations
 
+import asyncio
 import json
 import logging
 import secrets
@@ -252,14 +253,24 @@ class EthereumSync:
             for stream in streams
         ]
         committed = cursor.next_block - 1
-        while committed < tip:
-            lagging = min(readers, key=lambda reader: reader.read_through)
-            await lagging.read_page()
-            through = min(reader.read_through for reader in readers)
-            if through > committed:
-                rows = [row for reader in readers for row in reader.take_through(through)]
-                await self._commit(cursor, rows, through, tip)
-                committed = through
+        # One commit at a time runs while the next page is fetched: a sync waits for the larger
+        # of the explorer and the database, not their sum. Commits stay in block order.
+        commit: asyncio.Task[None] | None = None
+        try:
+            while committed < tip:
+                lagging = min(readers, key=lambda reader: reader.read_through)
+                await lagging.read_page()
+                through = min(reader.read_through for reader in readers)
+                if through > committed:
+                    rows = [row for reader in readers for row in reader.take_through(through)]
+                    if commit is not None:
+                        await commit
+                    commit = asyncio.create_task(self._commit(cursor, rows, through, tip))
+                    committed = through
+        finally:
+            # A page that failed to arrive leaves the ranges read before it committed.
+            if commit is not None:
+                await commit
         withdrawals_listed = all(r.supported for r in readers if r.stream == "txsBeaconWithdrawal")
         withdrawals_listed = withdrawals_listed and provider.lists_withdrawals
         kept = [

@@ -19,6 +19,7 @@ from pathlib import Path
 from tools.bench import (
     api_throughput,
     balance_history,
+    ethereum_sync,
     full_sync,
     incremental_sync,
     paging,
@@ -48,6 +49,7 @@ BENCHMARKS: dict[str, Benchmark] = {
     "rate_limit": rate_limit.run,
     "subscriptions": subscriptions.run,
     "postgres_sync": postgres_sync.run,
+    "ethereum_sync": ethereum_sync.run,
 }
 
 

@@ -25,6 +25,7 @@ from db.migrate import upgrade_database
 from db.models import JobStatus, SyncJob
 from db.session import SessionFactory, create_engine, create_session_factory
 from tools.processes import ServerProcess, SimulatorProcess
+from tools.simulator.ethereum.paths import BLOCKSCOUT_PATH, ETHERSCAN_V2_PATH
 from tools.simulator.paths import COINGECKO_PREFIX
 from workers.redis_server import RedisServer
 
@@ -42,6 +43,8 @@ class RemoteSimulator:
         self.process = SimulatorProcess(log_path)
         self.blockchair_url = self.process.blockchair_url
         self.esplora_url = self.process.esplora_url
+        self.etherscan_url = self.process.base_url + ETHERSCAN_V2_PATH
+        self.blockscout_url = self.process.base_url + BLOCKSCOUT_PATH
         self.coingecko_url = self.process.base_url + COINGECKO_PREFIX
         self.admin = httpx.Client(base_url=f"{self.process.base_url}/_admin", timeout=600)
 
@@ -77,6 +80,14 @@ class RemoteSimulator:
         response.raise_for_status()
         records: list[dict[str, Any]] = response.json()["requests"]
         return records
+
+    def ethereum_history(self, address: str) -> dict[str, Any]:
+        """The Ethereum address's `balance_wei` and `transactions` (generated now if they were
+        not yet)."""
+        response = self.admin.get(f"/ethereum/addresses/{address}/transactions")
+        response.raise_for_status()
+        history: dict[str, Any] = response.json()
+        return history
 
     def reset_requests(self) -> None:
         self.admin.delete("/requests").raise_for_status()
@@ -177,6 +188,11 @@ class BenchContext:
             "BLOCKCHAIR_API_KEY": BLOCKCHAIR_KEY,
             "BLOCKCHAIR_RATE_LIMIT": "1000",
             "ESPLORA_RATE_LIMIT": "1000",
+            "ETHERSCAN_URL": self.simulator.etherscan_url,
+            "ETHERSCAN_API_KEY": BLOCKCHAIR_KEY,
+            "ETHERSCAN_RATE_LIMIT": "1000",
+            "BLOCKSCOUT_URL": self.simulator.blockscout_url,
+            "BLOCKSCOUT_RATE_LIMIT": "1000",
             "LOG_LEVEL": "WARNING",
             **extra,
         }
