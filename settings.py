@@ -73,6 +73,18 @@ class Settings(BaseSettings):
     esplora_rate_limit: float = Field(default=2.0, gt=0)
     litecoin_esplora_rate_limit: float = Field(default=2.0, gt=0)
     provider_timeout_seconds: float = Field(default=30.0, gt=0)
+    # Ethereum: Etherscan V2 first (skipped without a key), then Blockscout's Etherscan-compatible
+    # API (keyless). Requests per second, shared by all workers (Etherscan's free tier: 3).
+    etherscan_url: str = "https://api.etherscan.io/v2/api"
+    etherscan_api_key: SecretStr | None = None
+    etherscan_rate_limit: float = Field(default=3.0, gt=0)
+    blockscout_url: str | None = "https://eth.blockscout.com/api"
+    blockscout_rate_limit: float = Field(default=5.0, gt=0)
+    # Rows asked for per explorer call (Etherscan's free tier returns at most 1,000); shrunk by
+    # itself when an explorer's result window is smaller.
+    ethereum_page_size: int = Field(default=1_000, ge=1, le=10_000)
+    # Blocks below the previous tip an incremental Ethereum sync reads again (reorgs).
+    ethereum_reorg_depth: int = Field(default=12, ge=12)
     # Re-sync every tracked address whose last sync is older than this (seconds, or "10m", "1h").
     refresh_interval: int = Field(default=600, ge=10)
     # A RUNNING job without a heartbeat for this long is re-queued (seconds, or "2m").
@@ -90,7 +102,14 @@ class Settings(BaseSettings):
     def _upper_log_level(cls, value: object) -> object:
         return value.upper() if isinstance(value, str) else value
 
-    @field_validator("redis_url", "coingecko_api_key", "litecoin_esplora_url", mode="before")
+    @field_validator(
+        "redis_url",
+        "coingecko_api_key",
+        "litecoin_esplora_url",
+        "etherscan_api_key",
+        "blockscout_url",
+        mode="before",
+    )
     @classmethod
     def _empty_is_unset(cls, value: object) -> object:
         return None if value == "" else value

@@ -153,6 +153,8 @@ def make_settings(
         "esplora_url": UNREACHABLE_PROVIDER_URL,
         "price_url": UNREACHABLE_PROVIDER_URL,
         "litecoin_esplora_url": UNREACHABLE_PROVIDER_URL,
+        "etherscan_url": UNREACHABLE_PROVIDER_URL,
+        "blockscout_url": UNREACHABLE_PROVIDER_URL,
         **overrides,
     }
     return Settings(**values)
@@ -252,6 +254,9 @@ def syncing_settings(
         "blockchair_url": simulator.blockchair_url,
         "esplora_url": simulator.esplora_url,
         "litecoin_esplora_url": simulator.litecoin_esplora_url,
+        "etherscan_url": simulator.etherscan_url,
+        "blockscout_url": simulator.blockscout_url,
+        "etherscan_api_key": "test-key",
         "blockchair_api_key": "test-key",
         "blockchair_rate_limit": 1000.0,
         **overrides,

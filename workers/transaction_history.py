@@ -179,9 +179,16 @@ async def known_heights(
 
 
 async def delete_unseen(
-    sessions: SessionFactory, job: ClaimedJob, *, sync_pass: int, above_height: int | None
+    sessions: SessionFactory,
+    job: ClaimedJob,
+    *,
+    sync_pass: int,
+    above_height: int | None,
+    keeping_prefixes: tuple[str, ...] = (),
 ) -> int:
-    """Deletes rows this pass did not see: all of them, or only those above `above_height`.
+    """Deletes rows this pass did not see: all of them, or only those above `above_height`,
+    except rows whose txid starts with one of `keeping_prefixes` (what the provider of this
+    pass cannot list, such as Ethereum withdrawals on Blockscout).
 
     Dropped mempool transactions and transactions of reorganised-away blocks go this way.
     """
@@ -193,6 +200,8 @@ async def delete_unseen(
         )
         if above_height is not None:
             statement = statement.where(Transaction.sort_key > above_height)
+        for prefix in keeping_prefixes:
+            statement = statement.where(Transaction.txid.not_like(f"{prefix}%"))
         first_doomed = await session.scalar(
             select(func.min(Transaction.tx_time)).where(statement.whereclause)  # type: ignore[arg-type]
         )

@@ -12,18 +12,20 @@ from arq.cron import cron
 from arq.worker import func
 from redis.asyncio import Redis
 
+from db.models import Chain
 from db.session import SessionFactory, create_engine, create_session_factory
 from logs import configure_logging
 from settings import Settings, get_settings
 from workers.circuit import CircuitBreaker
 from workers.constants import HEALTH_CHECK_KEY, QUEUE_NAME
+from workers.ethereum_sync import EthereumSync
 from workers.events import EventPublisher
 from workers.metrics import SharedMetrics
 from workers.prices import build_price_refresher
 from workers.providers import open_providers, rates_per_second
 from workers.providers.http import RetryPolicy
 from workers.rate_limit import RedisRateLimiter
-from workers.sync import SyncEngine
+from workers.sync import CHAIN_SYNCS, SyncEngine
 from workers.tasks import (
     ping,
     refresh_prices,
@@ -73,6 +75,10 @@ async def startup(ctx: dict[str, Any]) -> None:
     ctx["price_refresher"] = await build_price_refresher(
         settings, redis=ctx["redis"], sessions=ctx["sessions"], exits=exits
     )
+
+
+# Chains read otherwise than in Bitcoin-like newest-first pages.
+CHAIN_SYNCS[Chain.ETHEREUM] = EthereumSync
 
 
 async def build_sync_engine(

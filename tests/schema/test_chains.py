@@ -68,6 +68,16 @@ def test_chains_say_what_bitcoin_amounts_mean_and_what_the_server_knows(
             ("DOGECOIN", "Dogecoin", "DOGE"),
             ("BITCOIN_CASH", "Bitcoin Cash", "BCH"),
         ]
+    ] + [
+        {
+            "chain": "ETHEREUM",
+            "name": "Ethereum",
+            "symbol": "ETH",
+            "decimals": 18,
+            "baseUnit": "wei",
+            "tipHeight": None,
+            "price": None,
+        }
     ]
 
     hold_bitcoin(graphql, database_url)
@@ -229,13 +239,13 @@ def test_chains_not_synced_here_yet_are_refused_by_name_and_nothing_is_added(
 ) -> None:
     [error] = refusal_errors(
         graphql,
-        'mutation { addWallet(input: {address: "0x52908400098527886E0F7030069857D2E4169EE7",'
-        " chain: ETHEREUM}) { wallet { id } job { id } errors { code field message } } }",
+        'mutation { addWallet(input: {address: "7cug3npLBkHbpj3Z9DdSZWHMHdb8hzcHFudCNEJyfWMT",'
+        " chain: SOLANA}) { wallet { id } job { id } errors { code field message } } }",
         null=("wallet", "job"),
     )
     assert error["code"] == "INVALID_INPUT"
     assert error["field"] == ["chain"]
-    assert error["message"].startswith("Ethereum wallets are not supported by this server yet")
+    assert error["message"].startswith("Solana wallets are not supported by this server yet")
     assert graphql.data("{ wallets { totalCount } }")["wallets"]["totalCount"] == 0
     [lookup] = graphql.execute(
         '{ wallet(address: "7cug3npLBkHbpj3Z9DdSZWHMHdb8hzcHFudCNEJyfWMT", chain: SOLANA) { id } }'

@@ -1,5 +1,6 @@
-"""Blockchain data providers behind one interface, routed per chain: Blockchair for every
-UTXO chain, an Esplora as fallback where the chain has one (Bitcoin, Litecoin)."""
+"""Blockchain data providers, routed per chain: Blockchair for every UTXO chain, an Esplora as
+fallback where the chain has one (Bitcoin, Litecoin); for Ethereum Etherscan V2 (with a key)
+then Blockscout."""
 
 from __future__ import annotations
 
@@ -13,7 +14,11 @@ from settings import Settings
 from workers.metrics import SharedMetrics
 from workers.providers.base import NamedProvider
 from workers.providers.blockchair import BlockchairProvider
+from workers.providers.blockscout import NAME as BLOCKSCOUT
+from workers.providers.blockscout import BlockscoutProvider
 from workers.providers.esplora import EsploraProvider
+from workers.providers.etherscan import NAME as ETHERSCAN
+from workers.providers.etherscan import EtherscanProvider
 from workers.providers.http import ProviderHttp, RetryPolicy
 from workers.rate_limit import RateLimiter
 
@@ -60,6 +65,18 @@ def provider_routes(settings: Settings) -> dict[Chain, list[ProviderRoute]]:
                 )
             elif (url := esplora_urls.get(chain)) is not None:
                 chain_routes.append(ProviderRoute(ESPLORA_NAMES[chain], chain, url))
+    routes[Chain.ETHEREUM] = ethereum_routes(settings)
+    return routes
+
+
+def ethereum_routes(settings: Settings) -> list[ProviderRoute]:
+    """Etherscan V2 when a key is set (it refuses keyless calls), then Blockscout."""
+    routes = []
+    if settings.etherscan_api_key is not None:
+        key = settings.etherscan_api_key.get_secret_value()
+        routes.append(ProviderRoute(ETHERSCAN, Chain.ETHEREUM, settings.etherscan_url, key))
+    if settings.blockscout_url is not None:
+        routes.append(ProviderRoute(BLOCKSCOUT, Chain.ETHEREUM, settings.blockscout_url))
     return routes
 
 
@@ -97,6 +114,23 @@ async def open_providers(
                 providers[chain].append(
                     BlockchairProvider(http, api_key=route.api_key, chain_path=chain.slug)
                 )
+            elif route.name == ETHERSCAN:
+                providers[chain].append(
+                    EtherscanProvider(
+                        http,
+                        api_key=route.api_key,
+                        page_size=settings.ethereum_page_size,
+                        reorg_depth=settings.ethereum_reorg_depth,
+                    )
+                )
+            elif route.name == BLOCKSCOUT:
+                providers[chain].append(
+                    BlockscoutProvider(
+                        http,
+                        page_size=settings.ethereum_page_size,
+                        reorg_depth=settings.ethereum_reorg_depth,
+                    )
+                )
             else:
                 providers[chain].append(EsploraProvider(http, name=route.name))
     return providers
@@ -125,4 +159,6 @@ def rates_per_second(settings: Settings) -> dict[str, float]:
         BLOCKCHAIR: settings.blockchair_requests_per_second,
         ESPLORA_NAMES[Chain.BITCOIN]: settings.esplora_rate_limit,
         ESPLORA_NAMES[Chain.LITECOIN]: settings.litecoin_esplora_rate_limit,
+        ETHERSCAN: settings.etherscan_rate_limit,
+        BLOCKSCOUT: settings.blockscout_rate_limit,
     }

@@ -18,6 +18,7 @@ from tools.simulator.ethereum.query import (
     QueryError,
     page_of,
     parse_address,
+    parse_block_time,
     parse_paging,
 )
 from tools.simulator.ethereum.state import EthereumState
@@ -57,6 +58,7 @@ class BlockscoutApi:
             ("account", "txlist"): self.txlist,
             ("account", "txlistinternal"): self.txlistinternal,
             ("account", "balance"): self.balance,
+            ("block", "getblocknobytime"): self.block_by_time,
         }
         action = actions.get((params.get("module", ""), params.get("action", "")))
         if action is None:
@@ -117,3 +119,11 @@ class BlockscoutApi:
     def balance(self, params: QueryParams) -> Body:
         address = self._address(params)
         return envelope("1", errors.OK, str(self._state.chain.balance(address)))
+
+    def block_by_time(self, params: QueryParams) -> Body:
+        """`{"blockNumber": "…"}`, where Etherscan answers the bare string."""
+        timestamp, closest = parse_block_time(params)
+        height = self._state.chain.block_at_time(timestamp, closest)
+        if height is None:
+            return envelope("0", errors.BLOCKSCOUT_BLOCK_NOT_FOUND, None)
+        return envelope("1", errors.OK, {"blockNumber": str(height)})

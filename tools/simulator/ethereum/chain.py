@@ -86,6 +86,15 @@ class EthereumChain:
     def block_hash(self, height: int) -> str:
         return "0x" + derived_hex(self.seed, "eth-block", height, self._generations.get(height, 0))
 
+    def block_at_time(self, timestamp: int, closest: str) -> int | None:
+        """The block mined at `timestamp`, or the closest one `before` or `after` it within
+        the chain (None: none that side)."""
+        offset = timestamp - GENESIS_TIME
+        height = offset // BLOCK_SECONDS if closest == "before" else -(-offset // BLOCK_SECONDS)
+        if closest == "before":
+            return None if height < 0 else min(height, self.tip_height)
+        return None if height > self.tip_height else max(height, 0)
+
     def confirmations(self, height: int) -> int:
         return self.tip_height - height + 1
 

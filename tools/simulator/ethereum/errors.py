@@ -20,6 +20,9 @@ V1_DEPRECATED = (
 )
 INVALID_ACTION = "Error! Missing Or invalid Action name"
 INVALID_ADDRESS = "Error! Invalid address format"
+# Not recorded: getblocknobytime with no block on the asked side of the time.
+NO_CLOSEST_BLOCK = "Error! No closest block found"
+BLOCKSCOUT_BLOCK_NOT_FOUND = "Block does not exist"
 TEMPORARILY_UNAVAILABLE = (
     "Free API access is temporarily unavailable due to unusually high network activity. To "
     "maintain uninterrupted service, we recommend upgrading to a paid plan: "

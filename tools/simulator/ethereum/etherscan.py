@@ -21,6 +21,7 @@ from tools.simulator.ethereum.query import (
     QueryError,
     page_of,
     parse_address,
+    parse_block_time,
     parse_paging,
 )
 from tools.simulator.ethereum.state import EthereumState
@@ -69,6 +70,7 @@ class EtherscanApi:
             ("account", "txlistinternal"): self.txlistinternal,
             ("account", "balance"): self.balance,
             ("account", "txsBeaconWithdrawal"): self.withdrawals,
+            ("block", "getblocknobytime"): self.block_by_time,
         }
         action = actions.get((params.get("module", ""), params.get("action", "")))
         if action is None:
@@ -130,6 +132,14 @@ class EtherscanApi:
         if address is None:
             raise QueryError(errors.INVALID_ADDRESS)
         return envelope("1", errors.OK, str(self._state.chain.balance(address)))
+
+    def block_by_time(self, params: QueryParams) -> Body:
+        """The block number as a string (Blockscout wraps it in an object)."""
+        timestamp, closest = parse_block_time(params)
+        height = self._state.chain.block_at_time(timestamp, closest)
+        if height is None:
+            return notok(errors.NO_CLOSEST_BLOCK)
+        return envelope("1", errors.OK, str(height))
 
     def withdrawals(self, params: QueryParams) -> Body:
         address, paging = self._address_and_paging(params)

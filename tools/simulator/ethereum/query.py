@@ -69,3 +69,14 @@ def page_of(
     ordered = rows if paging.sort == "asc" else rows[::-1]
     page = list(ordered[(paging.page - 1) * offset : paging.page * offset])
     return page if max_records is None else page[:max_records]
+
+
+def parse_block_time(params: Mapping[str, str]) -> tuple[int, str]:
+    """`getblocknobytime`'s `timestamp` (Unix seconds) and `closest` (`before` or `after`)."""
+    text = params.get("timestamp", "")
+    if not text.isdigit():
+        raise QueryError("Error! Invalid timestamp")
+    closest = params.get("closest", "before")
+    if closest not in ("before", "after"):
+        raise QueryError("Error! Invalid closest")
+    return int(text), closest

@@ -1,0 +1,339 @@
+"""The sync of one Ethereum address through one Etherscan-compatible explorer.
+
+A pass reads blocks `first_block`…tip oldest first: `txlist`, `txlistinternal` and
+`txsBeaconWithdrawal` each page on their own by block range; rows are merged and committed only
+up to the lowest block every stream has read completely, with the next block as the job's
+resume cursor, so an interrupted pass resumes without skipping anything. A full pass starts at
+block 0; an incremental one re-reads the last `ETHEREUM_REORG_DEPTH` blocks below the previous
+tip, so reorganised rows get their new block and vanished ones are deleted. Then the stored sum
+is checked against the explorer's balance: on a mismatch one full re-sync, then
+`SyncMismatchError`."""
+
+from __future__ import annotations
+
+import json
+import logging
+import secrets
+from dataclasses import asdict, dataclass
+from typing import cast
+
+from sqlalchemy import case, select
+
+from db.amounts import amount_sign_of, amount_total, stored_amount
+from db.models import SyncJob, TrackedAddress, Transaction
+from db.session import SessionFactory
+from workers import transaction_history
+from workers.errors import SyncMismatchError, TransientError
+from workers.ethereum_amounts import net_transactions
+from workers.events import EventPublisher
+from workers.job_claims import ClaimedJob
+from workers.providers.base import AddressSummary, NamedProvider
+from workers.providers.ethereum_rows import GENESIS_PREFIX, WITHDRAWAL_PREFIX, StreamRow
+from workers.providers.etherscan import (
+    EtherscanProvider,
+    ResultWindowTooLargeError,
+    Stream,
+    WithdrawalsUnsupportedError,
+)
+from workers.sync import _atomic
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class PassCursor:
+    """Where a pass stands; stored as the job's resume cursor after every committed range."""
+
+    sync_pass: int
+    first_block: int
+    next_block: int
+    fetched_transactions: int = 0
+
+    def encode(self) -> str:
+        return json.dumps({"ethereum": asdict(self)})
+
+    @classmethod
+    def decode(cls, text: str | None) -> PassCursor | None:
+        if not text:
+            return None
+        try:
+            return cls(**json.loads(text)["ethereum"])
+        except (ValueError, TypeError, KeyError):
+            return None
+
+
+@dataclass(frozen=True)
+class PassResult:
+    tip: int
+    withdrawals_listed: bool
+    genesis_listed: bool
+
+
+class StreamReader:
+    """One stream of an address (`txlist`, …), paged by block range up to `tip`."""
+
+    def __init__(
+        self,
+        provider: EtherscanProvider,
+        stream: Stream,
+        address: str,
+        *,
+        start: int,
+        tip: int,
+        page_size: int,
+    ) -> None:
+        self.provider = provider
+        self.stream = stream
+        self.address = address
+        self.tip = tip
+        self.page_size = page_size
+        self.read_through = start - 1
+        """Every row of this stream up to this block is in `buffer` (or was taken from it)."""
+        self.buffer: dict[tuple[str, ...], StreamRow] = {}
+        self.supported = True
+
+    async def read_page(self) -> None:
+        start = self.read_through + 1
+        try:
+            rows = await self._fetch(start, self.tip, page=1)
+        except WithdrawalsUnsupportedError:
+            logger.info("%s lists no %s: going on without them", self.provider.name, self.stream)
+            self.supported = False
+            self.read_through = self.tip
+            return
+        if len(rows) < self.page_size:
+            self._keep(rows)
+            self.read_through = self.tip
+            return
+        last_block = rows[-1].block
+        if last_block > start:
+            # The cap may have cut the last block in half: it is read again from its start.
+            self._keep(row for row in rows if row.block < last_block)
+            self.read_through = last_block - 1
+            return
+        # One block holds a full page or more: page within it.
+        self._keep(rows)
+        page = 2
+        while len(rows) >= self.page_size:
+            rows = await self._fetch(start, start, page=page)
+            self._keep(rows)
+            page += 1
+        self.read_through = start
+
+    def take_through(self, block: int) -> list[StreamRow]:
+        taken = [row for row in self.buffer.values() if row.block <= block]
+        for row in taken:
+            del self.buffer[row.key]
+        return taken
+
+    def _keep(self, rows: object) -> None:
+        for row in cast("list[StreamRow]", rows):
+            self.buffer[row.key] = row
+
+    async def _fetch(self, start: int, end: int, *, page: int) -> list[StreamRow]:
+        while True:
+            try:
+                return await self.provider.rows(
+                    self.stream,
+                    self.address,
+                    start=start,
+                    end=end,
+                    page=page,
+                    offset=self.page_size,
+                )
+            except ResultWindowTooLargeError as error:
+                smaller = (
+                    error.window
+                    if error.window is not None and error.window < self.page_size
+                    else self.page_size // 2
+                )
+                if page > 1 or smaller < 1:
+                    raise TransientError(
+                        self.provider.name,
+                        f"{self.stream}: block {start} holds more rows than the result window "
+                        f"lets us page through ({error})",
+                    ) from error
+                logger.info(
+                    "%s: result window too large for %d rows a page; asking for %d",
+                    self.provider.name,
+                    self.page_size,
+                    smaller,
+                )
+                self.page_size = smaller
+
+
+class EthereumSync:
+    """One explorer's attempt at a job: incremental when possible, then verified."""
+
+    def __init__(
+        self,
+        sessions: SessionFactory,
+        provider: NamedProvider,
+        job: ClaimedJob,
+        publisher: EventPublisher,
+    ) -> None:
+        self.sessions = sessions
+        self.provider = cast("EtherscanProvider", provider)
+        self.job = job
+        self.publisher = publisher
+
+    async def run(self) -> SyncJob:
+        cursor = PassCursor.decode(self.job.resume_cursor)
+        if cursor is not None:
+            logger.info("sync job %s resumes at block %s", self.job.job_id, cursor.next_block)
+        else:
+            cursor = await self._new_cursor()
+        result = await self.read_pass(cursor)
+        balance = await self.provider.balance_wei(self.job.address)
+        problem = await self._difference(balance, result)
+        if problem is not None:
+            logger.warning("sync job %s: %s; running a full re-sync", self.job.job_id, problem)
+            result = await self.read_pass(PassCursor(_new_pass_id(), 0, 0))
+            balance = await self.provider.balance_wei(self.job.address)
+            problem = await self._difference(balance, result)
+            if problem is not None:
+                raise SyncMismatchError(
+                    f"{self.provider.name}: stored history disagrees with the explorer after a "
+                    f"full re-sync: {problem}"
+                )
+        totals = await transaction_history.stored_totals(
+            self.sessions, address_id=self.job.address_id, chain=self.job.chain
+        )
+        received, sent = await _received_and_sent(self.sessions, self.job.address_id)
+        summary = AddressSummary(
+            balance_sat=totals.balance_sat,
+            total_received_sat=received,
+            total_sent_sat=sent,
+            transaction_count=totals.transaction_count,
+            tip_height=result.tip,
+        )
+        return await _atomic(
+            transaction_history.finish_success(
+                self.sessions,
+                self.job,
+                provider=self.provider.name,
+                summary=summary,
+                totals=totals,
+                reorg_safe_height=max(result.tip - self.provider.reorg_depth, -1),
+            )
+        )
+
+    async def _new_cursor(self) -> PassCursor:
+        first_block = 0
+        if self.job.previously_synced:
+            async with self.sessions() as session:
+                synced_height = await session.scalar(
+                    select(TrackedAddress.synced_height).where(
+                        TrackedAddress.id == self.job.address_id
+                    )
+                )
+            if synced_height is not None:
+                first_block = max(synced_height + 1, 0)
+        return PassCursor(_new_pass_id(), first_block, first_block)
+
+    async def read_pass(self, cursor: PassCursor) -> PassResult:
+        """Reads `cursor.next_block`…tip, committing as it goes, then deletes the rows from
+        `first_block` up that the explorer no longer lists (never withdrawals or genesis rows
+        of an explorer that cannot list them)."""
+        provider = self.provider
+        tip = await provider.tip_height()
+        streams: list[Stream] = ["txlist", "txlistinternal"]
+        if provider.lists_withdrawals:
+            streams.append("txsBeaconWithdrawal")
+        readers = [
+            StreamReader(
+                provider,
+                stream,
+                self.job.address,
+                start=cursor.next_block,
+                tip=tip,
+                page_size=self.provider.page_size,
+            )
+            for stream in streams
+        ]
+        committed = cursor.next_block - 1
+        while committed < tip:
+            lagging = min(readers, key=lambda reader: reader.read_through)
+            await lagging.read_page()
+            through = min(reader.read_through for reader in readers)
+            if through > committed:
+                rows = [row for reader in readers for row in reader.take_through(through)]
+                await self._commit(cursor, rows, through, tip)
+                committed = through
+        withdrawals_listed = all(r.supported for r in readers if r.stream == "txsBeaconWithdrawal")
+        withdrawals_listed = withdrawals_listed and provider.lists_withdrawals
+        kept = [
+            prefix
+            for prefix, listed in (
+                (WITHDRAWAL_PREFIX, withdrawals_listed),
+                (GENESIS_PREFIX, provider.lists_genesis),
+            )
+            if not listed
+        ]
+        await _atomic(
+            transaction_history.delete_unseen(
+                self.sessions,
+                self.job,
+                sync_pass=cursor.sync_pass,
+                above_height=cursor.first_block - 1 if cursor.first_block > 0 else None,
+                keeping_prefixes=tuple(kept),
+            )
+        )
+        return PassResult(tip, withdrawals_listed, provider.lists_genesis)
+
+    async def _commit(
+        self, cursor: PassCursor, rows: list[StreamRow], through: int, tip: int
+    ) -> None:
+        transactions = net_transactions(self.job.address, rows)
+        cursor.fetched_transactions += len(transactions)
+        cursor.next_block = through + 1
+        span = tip - cursor.first_block + 1
+        progress = min(1.0, (through - cursor.first_block + 1) / span) if span > 0 else 1.0
+        row = await _atomic(
+            transaction_history.save_page(
+                self.sessions,
+                self.job,
+                transactions,
+                sync_pass=cursor.sync_pass,
+                provider=self.provider.name,
+                fetched_transactions=cursor.fetched_transactions,
+                expected_transactions=None,
+                resume_cursor=cursor.encode() if through < tip else None,
+                progress=progress,
+            )
+        )
+        await self.publisher.job_changed(row, progress_only=True)
+
+    async def _difference(self, balance: int, result: PassResult) -> str | None:
+        """Why the stored history does not add up to the explorer's balance, or None.
+
+        An explorer that lists no withdrawals (or no genesis allocation) cannot account for
+        them: then the stored sum may fall short of the balance, by what it could not list,
+        but never exceed it."""
+        totals = await transaction_history.stored_totals(
+            self.sessions, address_id=self.job.address_id, chain=self.job.chain
+        )
+        stored = totals.balance_sat
+        complete = result.withdrawals_listed and result.genesis_listed
+        if stored == balance or (not complete and stored < balance):
+            return None
+        return f"stored amounts sum to {stored} wei, {self.provider.name} balance is {balance} wei"
+
+
+async def _received_and_sent(sessions: SessionFactory, address_id: int) -> tuple[int, int]:
+    amount = Transaction.amount_sat
+    sign = amount_sign_of(amount, big_amounts=True)
+    async with sessions() as session:
+        received, sent = (
+            await session.execute(
+                select(
+                    amount_total(case((sign > 0, amount), else_=0), big_amounts=True),
+                    amount_total(case((sign < 0, amount), else_=0), big_amounts=True),
+                ).where(Transaction.address_id == address_id)
+            )
+        ).one()
+    return stored_amount(received) or 0, -(stored_amount(sent) or 0)
+
+
+def _new_pass_id() -> int:
+    return secrets.randbits(62)

@@ -1,0 +1,71 @@
+"""The rows an Ethereum explorer lists for an address, typed: normal transactions, internal
+calls and beacon withdrawals, each with the block it sits in and the key that tells it apart
+from a row read twice at a page edge."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+
+@dataclass(frozen=True, slots=True)
+class NormalRow:
+    """A `txlist` row; `fee` is gasUsed x gasPrice, paid by `sender` even when it failed."""
+
+    hash: str
+    block: int
+    time: datetime
+    sender: str
+    recipient: str
+    value: int
+    fee: int
+    failed: bool
+
+    @property
+    def key(self) -> tuple[str, ...]:
+        return (self.hash,)
+
+
+@dataclass(frozen=True, slots=True)
+class InternalRow:
+    """A `txlistinternal` row: value a contract passed on inside transaction `hash`.
+
+    `trace` is Etherscan's `traceId` or Blockscout's `index`: unique within one explorer's
+    answers for a transaction, not across explorers."""
+
+    hash: str
+    trace: str
+    block: int
+    time: datetime
+    sender: str
+    recipient: str
+    value: int
+    failed: bool
+
+    @property
+    def key(self) -> tuple[str, ...]:
+        return (self.hash, self.trace)
+
+
+@dataclass(frozen=True, slots=True)
+class WithdrawalRow:
+    """A beacon withdrawal credited to the address (the explorer's Gwei, here in wei)."""
+
+    index: int
+    block: int
+    time: datetime
+    amount_wei: int
+
+    @property
+    def key(self) -> tuple[str, ...]:
+        return (str(self.index),)
+
+    @property
+    def txid(self) -> str:
+        """The id it is stored under: withdrawals have no transaction hash."""
+        return f"{WITHDRAWAL_PREFIX}{self.index}"
+
+
+StreamRow = NormalRow | InternalRow | WithdrawalRow
+WITHDRAWAL_PREFIX = "withdrawal:"
+GENESIS_PREFIX = "GENESIS_"
