@@ -37,8 +37,12 @@ format: $(INSTALLED)
 typecheck: $(INSTALLED)
 	$(BIN)/mypy .
 
+# The suite runs on every core (TEST_WORKERS=1 for one process); the few tests that measure the
+# machine's headroom (marked `alone`) run afterwards, one at a time.
+TEST_WORKERS ?= auto
 pytest: $(INSTALLED) chromium audit-deps
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) -m "not alone"
+	$(BIN)/python -m pytest -m alone
 
 # Without Node the audit test skips (and fails under CI), so a missing npm only warns here.
 audit-deps:

@@ -100,11 +100,15 @@ def test_a_wallet_of_each_chain_is_synced_and_shows_its_exact_history_and_export
         "amount_sat",
         f"amount_{symbol}",
         "confirmations",
+        "fee",
+        "failed",
     ]
-    assert sorted((t, int(h) if h else None, int(sat)) for t, h, _, sat, _, _ in lines) == expected
-    for *_, amount_sat, amount_coin, _ in lines:
+    assert sorted((t, int(h) if h else None, int(sat)) for t, h, _, sat, *_ in lines) == expected
+    for _, _, _, amount_sat, amount_coin, _, fee, failed in lines:
         assert Decimal(amount_coin) == Decimal(amount_sat) / 10**8
         assert len(amount_coin.split(".")[1]) == 8
+        # Bitcoin-like history pages do not say which input paid the fee; nothing fails on chain.
+        assert (fee, failed) == ("", "false")
 
 
 def test_bitcoin_cash_added_by_legacy_address_is_stored_and_shown_as_cashaddr(

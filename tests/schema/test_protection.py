@@ -206,6 +206,7 @@ def test_garbage_and_injection_cursors_are_clear_errors(
     still_serving(graphql)
 
 
+@pytest.mark.alone
 def test_the_server_keeps_answering_others_while_it_is_flooded(
     live_server: LiveServer, graphql: GraphQLClient
 ) -> None:

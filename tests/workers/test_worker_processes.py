@@ -99,6 +99,7 @@ async def test_a_worker_killed_mid_sync_is_replaced_and_the_result_is_exact(
 
 
 @pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+@pytest.mark.alone
 async def test_two_workers_syncing_40_addresses_never_exceed_the_provider_limit(
     processes: ProcessRig, sessions: SessionFactory, arq_redis: ArqRedis
 ) -> None:
