@@ -50,6 +50,18 @@ from workers.providers.base import AddressSummary, ProviderTransaction
 from workers.running_balances import mark_balances_stale, refresh_running_balances
 
 UPSERT_CHUNK_ROWS = 2_000
+# What one page upsert writes, in the order `_unnested_page` selects it.
+PAGE_COLUMNS = (
+    "address_id",
+    "txid",
+    "block_height",
+    "sort_key",
+    "tx_time",
+    "amount_sat",
+    "fee",
+    "failed",
+    "sync_pass",
+)
 
 
 @dataclass(frozen=True)
@@ -120,6 +132,7 @@ async def _upsert(
         tx.time if tx.time is not None or tx.block_height is not None else first_seen
         for tx in transactions
     ]
+    # One statement cannot update a row twice; row by row, a txid listed twice ends as listed last.
     unique_txids = len({tx.txid for tx in transactions}) == len(transactions)
     if connection.dialect.name == "postgresql" and unique_txids:
         await connection.execute(
@@ -184,19 +197,6 @@ def _page_upsert(session: AsyncSession, page: Select[Any] | None) -> Any:
             "balance_after_sat": None,
         },
     )
-
-
-PAGE_COLUMNS = (
-    "address_id",
-    "txid",
-    "block_height",
-    "sort_key",
-    "tx_time",
-    "amount_sat",
-    "fee",
-    "failed",
-    "sync_pass",
-)
 
 
 def _unnested_page() -> Select[Any]:

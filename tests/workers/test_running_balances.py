@@ -137,8 +137,8 @@ async def test_a_page_moving_an_old_row_later_rebalances_from_its_old_time(
 async def test_a_page_listing_a_transaction_twice_stores_its_last_listing(
     harness: SyncHarness,
 ) -> None:
-    await harness.sync(ADDRESS)
-    address_id = (await harness.tracked(ADDRESS)).id
+    claimed = await _claimed_job(harness)
+    address_id = claimed.address_id
     txid = "ab" * 32
     listed = [
         ProviderTransaction(txid, 900_000, datetime(2030, 1, 1, tzinfo=UTC), 1_000),
@@ -146,7 +146,7 @@ async def test_a_page_listing_a_transaction_twice_stores_its_last_listing(
     ]
     await transaction_history.save_page(
         harness.sessions,
-        await _claimed_job(harness),
+        claimed,
         listed,
         sync_pass=KEPT_PASS,
         provider="esplora",
@@ -163,3 +163,35 @@ async def test_a_page_listing_a_transaction_twice_stores_its_last_listing(
             )
         ).all()
     assert stored == [(900_001, datetime(2030, 1, 2, tzinfo=UTC), -(2**70))]
+
+
+async def test_a_page_of_amounts_past_64_bits_is_stored_exactly(
+    harness: SyncHarness,
+) -> None:
+    claimed = await _claimed_job(harness)
+    amounts = [2**256 - 1, -(2**70) - 21_000 * 10**9, 10**24, -(2**256 - 1) + 7]
+    page = [
+        ProviderTransaction(
+            f"{number:064x}", 900_000 + number, datetime(2030, 1, 1 + number, tzinfo=UTC), amount
+        )
+        for number, amount in enumerate(amounts)
+    ]
+    await transaction_history.save_page(
+        harness.sessions,
+        claimed,
+        page,
+        sync_pass=KEPT_PASS,
+        provider="esplora",
+        fetched_transactions=len(page),
+        expected_transactions=None,
+        resume_cursor=None,
+    )
+    async with harness.sessions() as session:
+        stored = (
+            await session.execute(
+                select(Transaction.amount_sat)
+                .where(Transaction.address_id == claimed.address_id)
+                .order_by(Transaction.tx_time)
+            )
+        ).all()
+    assert [amount for (amount,) in stored] == amounts
