@@ -34,15 +34,19 @@ async def refresh_running_balances(session: AsyncSession, address_id: int, *, ch
     """Recomputes `balance_after_sat` from the address's `balances_stale_from` on, with
     windowed UPDATEs that start from the last balance still exact.
 
-    They go `REFRESH_CHUNK_ROWS` rows at a time, each carrying on from the balance the one
-    before ended with: a database holds a windowed UPDATE's rows in memory, and all 156,000
-    of one address at once took the worker's peak memory from 95 to 174 MB."""
+    On SQLite they go `REFRESH_CHUNK_ROWS` rows at a time, each carrying on from the balance
+    the one before ended with: SQLite holds a windowed UPDATE's rows in the worker's memory,
+    and all 156,000 of one address at once took its peak memory from 95 to 174 MB.
+    PostgreSQL holds them in its own process (spilling to disk past `work_mem`) and sums
+    NUMERIC exactly, so there one UPDATE does it for every chain."""
     stale_from = await session.scalar(
         select(TrackedAddress.balances_stale_from).where(TrackedAddress.id == address_id)
     )
     if stale_from is None:
         return
-    if chain in BIG_AMOUNT_CHAINS:
+    if session.get_bind().dialect.name == "postgresql":
+        await _refresh_in_one_update(session, address_id, stale_from)
+    elif chain in BIG_AMOUNT_CHAINS:
         await _refresh_exactly(session, address_id, stale_from)
     else:
         await _refresh_in_sql(session, address_id, stale_from)
@@ -146,6 +150,35 @@ async def _refresh_in_sql(session: AsyncSession, address_id: int, stale_from: da
         base = await session.scalar(
             select(Transaction.balance_after_sat).where(Transaction.id == end[1])
         )
+
+
+async def _refresh_in_one_update(
+    session: AsyncSession, address_id: int, stale_from: datetime
+) -> None:
+    """Running balances by one windowed UPDATE, for PostgreSQL: no chunk boundaries to look
+    up, and rows whose balance stays the same are not rewritten."""
+    base = await _last_exact_balance(session, address_id, stale_from)
+    running = (
+        select(
+            Transaction.id.label("id"),
+            (
+                base
+                + func.sum(Transaction.amount_sat).over(
+                    order_by=(Transaction.tx_time, Transaction.id)
+                )
+            ).label("balance"),
+        )
+        .where(*_confirmed(address_id), Transaction.tx_time >= stale_from)
+        .subquery()
+    )
+    await session.execute(
+        update(Transaction)
+        .where(
+            Transaction.id == running.c.id,
+            Transaction.balance_after_sat.is_distinct_from(running.c.balance),
+        )
+        .values(balance_after_sat=running.c.balance)
+    )
 
 
 def _after(tx_time: datetime, row_id: int) -> ColumnElement[bool]:

@@ -6,13 +6,20 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import (
+    BigInteger,
+    Boolean,
     ColumnElement,
+    Integer,
+    Select,
     String,
+    Text,
     any_,
     bindparam,
     case,
+    cast,
     delete,
     func,
     or_,
@@ -22,7 +29,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.amounts import amount_total, stored_amount
+from db.amounts import Amount, amount_total, stored_amount
 from db.models import (
     BIG_AMOUNT_CHAINS,
     Chain,
@@ -36,12 +43,25 @@ from db.models import (
     utc_now,
 )
 from db.session import SessionFactory
+from db.types import UTCDateTime
 from db.upsert import dialect_insert
 from workers.job_claims import ClaimedJob, renew_claim
 from workers.providers.base import AddressSummary, ProviderTransaction
 from workers.running_balances import mark_balances_stale, refresh_running_balances
 
 UPSERT_CHUNK_ROWS = 2_000
+# What one page upsert writes, in the order `_unnested_page` selects it.
+PAGE_COLUMNS = (
+    "address_id",
+    "txid",
+    "block_height",
+    "sort_key",
+    "tx_time",
+    "amount_sat",
+    "fee",
+    "failed",
+    "sync_pass",
+)
 
 
 @dataclass(frozen=True)
@@ -95,10 +115,72 @@ async def _upsert(
     if not transactions:
         return
     first_seen = utc_now()
+    connection = await session.connection()
+    # Running balances go stale from the earliest time this page touches: its rows' new
+    # times, and the old times of the rows it re-writes (a reorg can move one either way).
+    page_times = [tx.time for tx in transactions if tx.time is not None]
+    page_first = min(page_times, default=None)
+    old_first = await connection.scalar(
+        _first_rewritten_time(transactions, address_id, page_first, connection.dialect.name)
+    )
+    await mark_balances_stale(
+        connection,
+        address_id,
+        min([*page_times, *([old_first] if old_first else [])], default=first_seen),
+    )
+    times = [
+        tx.time if tx.time is not None or tx.block_height is not None else first_seen
+        for tx in transactions
+    ]
+    # One statement cannot update a row twice; row by row, a txid listed twice ends as listed last.
+    unique_txids = len({tx.txid for tx in transactions}) == len(transactions)
+    if connection.dialect.name == "postgresql" and unique_txids:
+        await connection.execute(
+            _page_upsert(session, _unnested_page()),
+            {
+                "address_id": address_id,
+                "sync_pass": sync_pass,
+                "txids": [tx.txid for tx in transactions],
+                "block_heights": [tx.block_height for tx in transactions],
+                "sort_keys": [sort_key_for(tx.block_height) for tx in transactions],
+                "tx_times": times,
+                "amounts": [str(tx.amount_sat) for tx in transactions],
+                "fees": [None if tx.fee is None else str(tx.fee) for tx in transactions],
+                "failed": [tx.failed for tx in transactions],
+            },
+        )
+        return
+    upsert = _page_upsert(session, None)
+    for start in range(0, len(transactions), UPSERT_CHUNK_ROWS):
+        rows = [
+            {
+                "address_id": address_id,
+                "txid": tx.txid,
+                "block_height": tx.block_height,
+                "sort_key": sort_key_for(tx.block_height),
+                "tx_time": tx_time,
+                "amount_sat": tx.amount_sat,
+                "fee": tx.fee,
+                "failed": tx.failed,
+                "sync_pass": sync_pass,
+            }
+            for tx, tx_time in zip(
+                transactions[start : start + UPSERT_CHUNK_ROWS],
+                times[start : start + UPSERT_CHUNK_ROWS],
+                strict=True,
+            )
+        ]
+        await connection.execute(upsert, rows)
+
+
+def _page_upsert(session: AsyncSession, page: Select[Any] | None) -> Any:
+    """The upsert of a page's rows: from `page` (one statement), or run per row when None."""
     table = Transaction.__table__
     insert = dialect_insert(session, table)  # type: ignore[arg-type]
+    if page is not None:
+        insert = insert.from_select(list(PAGE_COLUMNS), page)
     excluded = insert.excluded
-    upsert = insert.on_conflict_do_update(
+    return insert.on_conflict_do_update(
         index_elements=["address_id", "txid"],
         set_={
             "block_height": excluded.block_height,
@@ -115,39 +197,57 @@ async def _upsert(
             "balance_after_sat": None,
         },
     )
-    connection = await session.connection()
-    # Running balances go stale from the earliest time this page touches: its rows' new
-    # times, and the old times of the rows it re-writes (a reorg can move one either way).
-    page_times = [tx.time for tx in transactions if tx.time is not None]
-    old_first = await connection.scalar(
-        select(func.min(Transaction.tx_time)).where(
-            Transaction.address_id == address_id,
-            _txid_among([tx.txid for tx in transactions], connection.dialect.name),
-        )
+
+
+def _unnested_page() -> Select[Any]:
+    """A page's rows from one array parameter per column, for PostgreSQL.
+
+    One statement per page instead of one execution per row took the page writes of a
+    156k-row sync from about 8 to about 4.5 s of PostgreSQL's CPU. Amounts travel as decimal
+    text (exact at any size; cheaper to encode than a Decimal for NUMERIC). The rows come out
+    of `unnest` in page order, so new rows get their ids in page order, as one by one."""
+    page = func.unnest(
+        bindparam("txids", type_=ARRAY(String)),
+        bindparam("block_heights", type_=ARRAY(Integer)),
+        bindparam("sort_keys", type_=ARRAY(BigInteger)),
+        bindparam("tx_times", type_=ARRAY(UTCDateTime())),
+        bindparam("amounts", type_=ARRAY(Text)),
+        bindparam("fees", type_=ARRAY(Text)),
+        bindparam("failed", type_=ARRAY(Boolean)),
+    ).table_valued(
+        "txid", "block_height", "sort_key", "tx_time", "amount", "fee", "failed", name="page_rows"
     )
-    await mark_balances_stale(
-        connection,
-        address_id,
-        min([*page_times, *([old_first] if old_first else [])], default=first_seen),
+    page = page.render_derived()
+    return select(
+        bindparam("address_id", type_=BigInteger),
+        page.c.txid,
+        page.c.block_height,
+        page.c.sort_key,
+        page.c.tx_time,
+        cast(page.c.amount, Amount()),
+        cast(page.c.fee, Amount()),
+        page.c.failed,
+        bindparam("sync_pass", type_=BigInteger),
     )
-    for start in range(0, len(transactions), UPSERT_CHUNK_ROWS):
-        rows = [
-            {
-                "address_id": address_id,
-                "txid": tx.txid,
-                "block_height": tx.block_height,
-                "sort_key": sort_key_for(tx.block_height),
-                "tx_time": tx.time
-                if tx.time is not None or tx.block_height is not None
-                else first_seen,
-                "amount_sat": tx.amount_sat,
-                "fee": tx.fee,
-                "failed": tx.failed,
-                "sync_pass": sync_pass,
-            }
-            for tx in transactions[start : start + UPSERT_CHUNK_ROWS]
-        ]
-        await connection.execute(upsert, rows)
+
+
+def _first_rewritten_time(
+    transactions: Sequence[ProviderTransaction],
+    address_id: int,
+    page_first: datetime | None,
+    dialect: str,
+) -> Select[datetime | None]:
+    """The earliest stored time of the page's rows already stored, where it is before the
+    page's own earliest time (later ones change nothing). A full sync reads newest first, so
+    nothing is stored before its page yet: the time index answers at once, instead of a
+    look-up of every txid of the page."""
+    statement = select(func.min(Transaction.tx_time)).where(
+        Transaction.address_id == address_id,
+        _txid_among([tx.txid for tx in transactions], dialect),
+    )
+    if page_first is not None:
+        statement = statement.where(Transaction.tx_time < page_first)
+    return statement
 
 
 def _txid_among(txids: list[str], dialect: str) -> ColumnElement[bool]:
