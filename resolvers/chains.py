@@ -25,7 +25,13 @@ CHAIN_DETAILS = {
     Chain.SOLANA: ChainDetails("Solana", "SOL", 9, "lamport"),
 }
 # The chains whose addresses can be added and synced today; the others are refused by name.
-SUPPORTED_CHAINS = (Chain.BITCOIN, Chain.LITECOIN, Chain.DOGECOIN, Chain.BITCOIN_CASH)
+SUPPORTED_CHAINS = (
+    Chain.BITCOIN,
+    Chain.LITECOIN,
+    Chain.DOGECOIN,
+    Chain.BITCOIN_CASH,
+    Chain.SOLANA,
+)
 
 
 def unsupported_chain_message(chain: Chain) -> str | None:

@@ -153,6 +153,7 @@ def make_settings(
         "esplora_url": UNREACHABLE_PROVIDER_URL,
         "price_url": UNREACHABLE_PROVIDER_URL,
         "litecoin_esplora_url": UNREACHABLE_PROVIDER_URL,
+        "solana_rpc_urls": UNREACHABLE_PROVIDER_URL,
         **overrides,
     }
     return Settings(**values)
@@ -252,6 +253,8 @@ def syncing_settings(
         "blockchair_url": simulator.blockchair_url,
         "esplora_url": simulator.esplora_url,
         "litecoin_esplora_url": simulator.litecoin_esplora_url,
+        "solana_rpc_urls": simulator.solana_url,
+        "solana_rate_limit": 1000.0,
         "blockchair_api_key": "test-key",
         "blockchair_rate_limit": 1000.0,
         **overrides,

@@ -64,6 +64,8 @@ def serve_against(simulator: RunningSimulator, *, var_dir: Path) -> int:
         "ESPLORA_URL": simulator.esplora_url,
         "PRICE_URL": simulator.coingecko_url,
         "LITECOIN_ESPLORA_URL": simulator.litecoin_esplora_url,
+        "SOLANA_RPC_URLS": simulator.solana_url,
+        "SOLANA_RATE_LIMIT": "20",
         "BLOCKCHAIR_API_KEY": "demo-key",
         "BLOCKCHAIR_RATE_LIMIT": "20",
         "RUN_WORKER": "true",

@@ -22,6 +22,7 @@ from workers.errors import (
     BlockedError,
     LostClaimError,
     RateLimitedError,
+    SettingRejectedError,
     SyncMismatchError,
     TransientError,
 )
@@ -147,7 +148,12 @@ class SyncEngine:
                     provider.name, str(error), seconds=UNAVAILABLE_SECONDS, chain=chain
                 )
                 failures.append(str(error))
-            except (ApiKeyRejectedError, AddressRejectedError, SyncMismatchError) as error:
+            except (
+                ApiKeyRejectedError,
+                AddressRejectedError,
+                SettingRejectedError,
+                SyncMismatchError,
+            ) as error:
                 failures.append(str(error))
                 fell_through = False
                 break
@@ -353,8 +359,17 @@ def history_sync_for(chain: Chain) -> HistorySyncFactory:
     return CHAIN_SYNCS.get(chain, AddressSync)
 
 
+def _solana_sync(
+    sessions: SessionFactory, provider: NamedProvider, job: ClaimedJob, publisher: EventPublisher
+) -> HistorySync:
+    # Imported here: the Solana sync builds on this module's helpers.
+    from workers.solana_sync import SolanaSync
+
+    return SolanaSync(sessions, provider, job, publisher)
+
+
 # Chains whose history is not read in Bitcoin-like newest-first pages.
-CHAIN_SYNCS: dict[Chain, HistorySyncFactory] = {}
+CHAIN_SYNCS: dict[Chain, HistorySyncFactory] = {Chain.SOLANA: _solana_sync}
 
 
 async def _atomic(write: Awaitable[WriteResultT]) -> WriteResultT:

@@ -174,6 +174,8 @@ class BenchContext:
             "BLOCKCHAIR_URL": self.simulator.blockchair_url,
             "ESPLORA_URL": self.simulator.esplora_url,
             "PRICE_URL": self.simulator.coingecko_url,
+            "SOLANA_RPC_URLS": self.simulator.solana_url,
+            "SOLANA_RATE_LIMIT": "1000",
             "BLOCKCHAIR_API_KEY": BLOCKCHAIR_KEY,
             "BLOCKCHAIR_RATE_LIMIT": "1000",
             "ESPLORA_RATE_LIMIT": "1000",

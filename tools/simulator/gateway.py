@@ -100,7 +100,13 @@ class Gateway:
             query = f"method={kind}"
             client = f"{client} method:{kind}"
         record = RequestRecord(
-            provider=provider, kind=kind, path=path, query=query, client=client, at=arrived
+            provider=provider,
+            kind=kind,
+            path=path,
+            query=query,
+            client=client,
+            at=arrived,
+            params=rpc_call.params if rpc_call is not None else None,
         )
         self.simulator.request_log.add(record)
         send = _recording_status(send, record)

@@ -32,10 +32,11 @@ RPC_FAULT_CODES = frozenset(RPC_FAULT_MESSAGES)
 @dataclass(frozen=True, slots=True)
 class RpcCall:
     """What the gateway needs of a JSON-RPC request: its method (`batch` for an array, `?`
-    when unreadable) and id."""
+    when unreadable), id and params (for the request log)."""
 
     method: str
     request_id: Any = None
+    params: Any = None
 
 
 async def read_rpc_call(receive: Receive) -> tuple[Receive, RpcCall]:
@@ -57,7 +58,7 @@ async def read_rpc_call(receive: Receive) -> tuple[Receive, RpcCall]:
     if isinstance(call, list):
         rpc_call = RpcCall("batch")
     elif isinstance(call, dict) and isinstance(call.get("method"), str):
-        rpc_call = RpcCall(call["method"], call.get("id"))
+        rpc_call = RpcCall(call["method"], call.get("id"), call.get("params"))
     else:
         rpc_call = RpcCall("?")
 
