@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import hashlib
 from collections.abc import AsyncIterator
-from typing import Any
+from typing import Any, cast
 
 import pytest
 from sqlalchemy import select
@@ -31,7 +31,7 @@ from workers.redis_server import RedisServer
 
 SOL = Chain.SOLANA
 # (signature, slot, lamports, fee, failed)
-SolanaRow = tuple[str, int, int, int | None, bool]
+SolanaRow = tuple[str, int | None, int, int | None, bool]
 
 
 def truth(harness: SyncHarness, address: str) -> list[SolanaRow]:
@@ -220,8 +220,8 @@ async def test_the_rate_limit_is_kept_per_method_and_a_429_s_retry_after_is_obey
     assert [call for call in admin.requests("solana") if call.refused_by == "rate_limited"] == []
 
 
-SOLANA_FAULTS = [
-    *COMMON_FAULTS,
+SOLANA_FAULTS: list[tuple[str, dict[str, Any]]] = [
+    *cast("list[tuple[str, dict[str, Any]]]", COMMON_FAULTS),
     ("502", {"kind": "error_status", "status": 502}),
     ("504", {"kind": "error_status", "status": 504}),
     *(
@@ -232,7 +232,7 @@ SOLANA_FAULTS = [
 
 
 # Calls that each fault is tried on (getTransaction gets every kind).
-FAULTED_CALLS = [
+FAULTED_CALLS: list[tuple[str, str, dict[str, Any]]] = [
     *(("getTransaction", name, fault) for name, fault in SOLANA_FAULTS),
     *(
         (method, name, fault)
@@ -255,7 +255,10 @@ async def test_every_passing_fault_is_retried_and_the_history_stays_exact(
         harness.simulator.solana.mine_slot([SolanaTransfer(address, 1_000 + number)])
         harness.simulator.admin.reset_counters()
         harness.simulator.admin.inject_fault(
-            "solana", count=2, path_contains=f"method={method}", **fault
+            "solana",
+            count=2,
+            path_contains=f"method={method}",
+            **fault,
         )
 
         job = await harness.sync(address, SOL)
@@ -284,7 +287,7 @@ async def test_a_node_that_refuses_is_left_for_the_next_rpc_url(
     two_url_harness: SyncHarness, fault: dict[str, Any]
 ) -> None:
     harness = two_url_harness
-    harness.simulator.admin.inject_fault("solana", count=1, **fault)  # type: ignore[arg-type]
+    harness.simulator.admin.inject_fault("solana", count=1, **fault)
 
     job = await harness.sync(SOLANA_V0_ADDRESS, SOL)
 

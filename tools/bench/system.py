@@ -25,7 +25,7 @@ from db.migrate import upgrade_database
 from db.models import JobStatus, SyncJob
 from db.session import SessionFactory, create_engine, create_session_factory
 from tools.processes import ServerProcess, SimulatorProcess
-from tools.simulator.paths import COINGECKO_PREFIX
+from tools.simulator.paths import COINGECKO_PREFIX, SOLANA_PATH
 from workers.redis_server import RedisServer
 
 BIG_ADDRESS = "bc1qm34lsc65zpw79lxes69zkqmk6ee3ewf0j77s3h"
@@ -43,6 +43,7 @@ class RemoteSimulator:
         self.blockchair_url = self.process.blockchair_url
         self.esplora_url = self.process.esplora_url
         self.coingecko_url = self.process.base_url + COINGECKO_PREFIX
+        self.solana_url = self.process.base_url + SOLANA_PATH
         self.admin = httpx.Client(base_url=f"{self.process.base_url}/_admin", timeout=600)
 
     def stop(self) -> None:
