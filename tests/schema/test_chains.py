@@ -57,16 +57,17 @@ def test_chains_say_what_bitcoin_amounts_mean_and_what_the_server_knows(
             "chain": chain,
             "name": name,
             "symbol": symbol,
-            "decimals": 8,
-            "baseUnit": "satoshi",
+            "decimals": decimals,
+            "baseUnit": base_unit,
             "tipHeight": None,
             "price": None,
         }
-        for chain, name, symbol in [
-            ("BITCOIN", "Bitcoin", "BTC"),
-            ("LITECOIN", "Litecoin", "LTC"),
-            ("DOGECOIN", "Dogecoin", "DOGE"),
-            ("BITCOIN_CASH", "Bitcoin Cash", "BCH"),
+        for chain, name, symbol, decimals, base_unit in [
+            ("BITCOIN", "Bitcoin", "BTC", 8, "satoshi"),
+            ("LITECOIN", "Litecoin", "LTC", 8, "satoshi"),
+            ("DOGECOIN", "Dogecoin", "DOGE", 8, "satoshi"),
+            ("BITCOIN_CASH", "Bitcoin Cash", "BCH", 8, "satoshi"),
+            ("SOLANA", "Solana", "SOL", 9, "lamport"),
         ]
     ]
 
@@ -238,10 +239,10 @@ def test_chains_not_synced_here_yet_are_refused_by_name_and_nothing_is_added(
     assert error["message"].startswith("Ethereum wallets are not supported by this server yet")
     assert graphql.data("{ wallets { totalCount } }")["wallets"]["totalCount"] == 0
     [lookup] = graphql.execute(
-        '{ wallet(address: "7cug3npLBkHbpj3Z9DdSZWHMHdb8hzcHFudCNEJyfWMT", chain: SOLANA) { id } }'
+        '{ wallet(address: "0x52908400098527886E0F7030069857D2E4169EE7", chain: ETHEREUM) { id } }'
     )["errors"]
     assert lookup["extensions"]["code"] == "INVALID_INPUT"
-    assert "Solana" in lookup["message"]
+    assert "Ethereum" in lookup["message"]
 
 
 def test_hd_wallet_options_are_refused_for_an_address(graphql: GraphQLClient) -> None:
