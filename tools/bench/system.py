@@ -90,6 +90,11 @@ class RemoteSimulator:
             "/rate-limit", {"provider": provider, "requests": requests, "per_seconds": per_seconds}
         )
 
+    def mine_solana_slot(self, transfers: list[dict[str, Any]]) -> None:
+        """One Solana slot with `transfers` (`{"address", "lamports", ...}` as the admin API
+        takes them)."""
+        self._post("/solana/slots", {"transfers": transfers})
+
     def add_addresses(self, count: int, transactions_each: int) -> list[str]:
         body = self._post("/addresses", {"count": count, "transactions_each": transactions_each})
         addresses: list[str] = body["addresses"]
