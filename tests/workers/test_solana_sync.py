@@ -226,8 +226,11 @@ SOLANA_FAULTS: list[tuple[str, dict[str, Any]]] = [
     ("504", {"kind": "error_status", "status": 504}),
     *(
         (f"rpc{code}", {"kind": "rpc_error", "status": code})
-        for code in (-32005, -32014, -32016, -32019)
+        # -32007 and -32009 are getBlock's slot errors: never skipped here, which would lose a
+        # listed transaction's amount, but retried.
+        for code in (-32005, -32007, -32009, -32014, -32016, -32019)
     ),
+    ("null-transaction", {"kind": "null_result"}),
 ]
 
 
@@ -237,7 +240,7 @@ FAULTED_CALLS: list[tuple[str, str, dict[str, Any]]] = [
     *(
         (method, name, fault)
         for method in ("getSignaturesForAddress", "getBalance")
-        for name, fault in (SOLANA_FAULTS[0], SOLANA_FAULTS[-1])
+        for name, fault in (SOLANA_FAULTS[0], SOLANA_FAULTS[-2])
     ),
 ]
 
@@ -382,3 +385,49 @@ async def test_an_interrupted_full_sync_resumes_where_it_stopped(harness: SyncHa
     assert fetched_again == sorted(newest_first[saved:])
     first_listing = rpc_calls(harness, "getSignaturesForAddress")[0].params[1]
     assert first_listing["before"] == newest_first[saved - 1]
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+async def test_a_transaction_that_stays_missing_fails_the_sync_and_stores_no_zero(
+    two_url_harness: SyncHarness,
+) -> None:
+    harness = two_url_harness
+    address = SOLANA_SENDER_ADDRESS
+    assert (await harness.sync(address, SOL)).status is JobStatus.SUCCEEDED
+    before = await stored(harness, address)
+    [signature] = harness.simulator.solana.mine_slot([SolanaTransfer(address, 4_321)]).signatures
+    harness.simulator.admin.inject_fault(
+        "solana", "null_result", count=1_000, path_contains="method=getTransaction"
+    )
+
+    job = await harness.sync(address, SOL)
+
+    assert job.status is JobStatus.FAILED
+    assert job.error is not None
+    assert f"solana: transaction {signature} not found (getTransaction answered null)" in (
+        job.error
+    )
+    assert f"solana-2: transaction {signature} not found" in job.error
+    assert await stored(harness, address) == before
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+async def test_an_unsupported_transaction_version_fails_the_job_naming_the_setting(
+    two_url_harness: SyncHarness,
+) -> None:
+    harness = two_url_harness
+    harness.simulator.admin.inject_fault(
+        "solana", "rpc_error", status=-32015, path_contains="method=getTransaction"
+    )
+
+    job = await harness.sync(SOLANA_V0_ADDRESS, SOL)
+
+    assert job.status is JobStatus.FAILED
+    assert job.error is not None
+    assert job.error.startswith("solana: transaction "), job.error
+    assert "getTransaction error -32015" in job.error
+    assert "raise SOLANA_MAX_TRANSACTION_VERSION" in job.error
+    # Every node would say the same: the second URL is not asked.
+    assert "solana-2" not in job.error
+    tracked = await harness.tracked(SOLANA_V0_ADDRESS, SOL)
+    assert tracked.sync_status is SyncStatus.ERROR

@@ -29,6 +29,7 @@ from tools.simulator.provider_responses import (
     FAULT_STATUSES,
     RpcCall,
     error_status_response,
+    null_result_response,
     over_limit_response,
     read_rpc_call,
     rpc_error_response,
@@ -169,7 +170,9 @@ class Gateway:
         send: Send,
         rpc_call: RpcCall | None = None,
     ) -> None:
-        if fault.kind == "rpc_error":
+        if fault.kind == "null_result":
+            await null_result_response(rpc_call)(scope, receive, send)
+        elif fault.kind == "rpc_error":
             assert fault.status is not None
             await rpc_error_response(fault.status, rpc_call)(scope, receive, send)
         elif fault.kind == "error_status" and provider in FAULT_STATUSES:

@@ -84,6 +84,12 @@ def error_status_response(provider: Provider, status: int, rpc_call: RpcCall | N
     return PlainTextResponse(ESPLORA_MESSAGES[status], status)
 
 
+def null_result_response(rpc_call: RpcCall | None) -> Response:
+    """`"result": null`, as for a transaction the node does not have."""
+    request_id = None if rpc_call is None else rpc_call.request_id
+    return JSONResponse({"jsonrpc": "2.0", "result": None, "id": request_id})
+
+
 def rpc_error_response(code: int, rpc_call: RpcCall | None) -> Response:
     """A JSON-RPC error with HTTP 200, e.g. -32005 node unhealthy."""
     return JSONResponse(

@@ -119,9 +119,7 @@ class SolanaRpcProvider:
             "commitment": COMMITMENT,
             "maxSupportedTransactionVersion": self.max_transaction_version,
         }
-        result = await self._call(GET_TRANSACTION, [signature, config], what=what)
-        if result is None:
-            raise TransientError(self.name, f"{what} not found (getTransaction answered null)")
+        result = await self._call(GET_TRANSACTION, [signature, config], what=what, listed=True)
         try:
             return address_view(result, signature, address)
         except (KeyError, TypeError, ValueError, IndexError) as error:
@@ -135,11 +133,19 @@ class SolanaRpcProvider:
         except (KeyError, TypeError, ValueError) as error:
             raise TransientError(self.name, f"malformed {what}: {error!r}") from error
 
-    async def _call(self, method: str, params: list[Any], *, what: str) -> Any:
+    async def _call(
+        self, method: str, params: list[Any], *, what: str, listed: bool = False
+    ) -> Any:
+        """`listed`: the thing asked for was listed, so a null result is a missing answer
+        (retried like any transient failure), not an empty one."""
+
         async def request(client: httpx.AsyncClient) -> Any:
             body = {"jsonrpc": "2.0", "id": next(self._ids), "method": method, "params": params}
             response = await client.post(self.url, content=orjson.dumps(body), headers=_JSON)
-            return _result(response, self.name, method, what)
+            result = _result(response, self.name, method, what)
+            if result is None and listed:
+                raise TransientError(self.name, f"{what} not found ({method} answered null)")
+            return result
 
         return await self.http.call(request, what=what, limit=method_limit(self.name, method))
 
