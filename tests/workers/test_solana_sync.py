@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
 from typing import Any, cast
 
+import httpx
 import pytest
 from sqlalchemy import select
 
@@ -15,6 +17,8 @@ from db.models import Chain, ChainTip, JobStatus, SyncJob, SyncStatus, TrackedAd
 from db.session import SessionFactory
 from tests.conftest import UNREACHABLE_PROVIDER_URL
 from tests.utils.sync_harness import COMMON_FAULTS, SyncHarness, harness_settings, sync_harness
+from tools.processes import SimulatorProcess
+from tools.simulator.paths import SOLANA_PATH
 from tools.simulator.solana.admin import SolanaTransfer
 from tools.simulator.solana.keys import encode
 from tools.simulator.solana.seeds import (
@@ -135,29 +139,58 @@ async def test_a_full_sync_stores_every_lamport_change_fee_and_failure_exactly(
     assert tip.height == harness.simulator.solana.tip_slot
 
 
-# Every signature is one HTTP call to the simulator in this process (~20 ms here): SQLite only.
+@pytest.fixture
+def simulator_process(tmp_path: Path) -> Iterator[SimulatorProcess]:
+    """The simulator in its own process: thousands of calls, each one HTTP request, would
+    share this process's interpreter (and its lock) with the sync otherwise."""
+    with SimulatorProcess(tmp_path / "simulator.log") as process:
+        yield process
+
+
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
 async def test_thousands_of_signatures_are_read_in_pages_of_a_thousand(
-    harness: SyncHarness,
+    sessions: SessionFactory,
+    redis_server: RedisServer,
+    simulator: RunningSimulator,
+    simulator_process: SimulatorProcess,
 ) -> None:
-    job = await harness.sync(SOLANA_BUSY_ADDRESS, SOL)
+    remote = simulator_process.base_url
+    urls = f"{remote}{SOLANA_PATH}"
+    async for harness in harness_with_urls(sessions, redis_server, simulator, urls):
+        job = await harness.sync(SOLANA_BUSY_ADDRESS, SOL)
 
-    assert job.status is JobStatus.SUCCEEDED, job.error
-    await assert_synced_exactly(harness, SOLANA_BUSY_ADDRESS)
-    assert job.fetched_transactions == job.expected_transactions == SOLANA_BUSY_SIGNATURES
-    listed = [call.params[1] for call in rpc_calls(harness, "getSignaturesForAddress")]
-    newest_first = [
-        tx.signature for tx in harness.simulator.solana.transactions(SOLANA_BUSY_ADDRESS)
-    ]
-    # 1,000 + 1,000 + 500, each page below the last one's oldest; then the top is re-read.
-    assert [config.get("before") for config in listed[:3]] == [
-        None,
-        newest_first[999],
-        newest_first[1999],
-    ]
-    assert all(config["limit"] == 1000 for config in listed)
-    assert listed[3] == {"limit": 1000, "commitment": "finalized", "until": newest_first[0]}
-    assert len(rpc_calls(harness, "getTransaction")) == SOLANA_BUSY_SIGNATURES
+        assert job.status is JobStatus.SUCCEEDED, job.error
+        assert job.fetched_transactions == job.expected_transactions == SOLANA_BUSY_SIGNATURES
+        async with httpx.AsyncClient(base_url=f"{remote}/_admin") as admin:
+            history = (
+                await admin.get(f"/solana/addresses/{SOLANA_BUSY_ADDRESS}/transactions")
+            ).json()
+            calls = (await admin.get("/requests", params={"provider": "solana"})).json()["requests"]
+        newest_first = [tx["signature"] for tx in history["transactions"]]
+        assert await stored(harness, SOLANA_BUSY_ADDRESS) == sorted(
+            (
+                tx["signature"],
+                tx["slot"],
+                tx["lamports"],
+                tx["fee"] if tx["fee_payer"] else None,
+                tx["failed"],
+            )
+            for tx in history["transactions"]
+        )
+        tracked = await harness.tracked(SOLANA_BUSY_ADDRESS, SOL)
+        assert tracked.confirmed_balance_sat == history["balance_lamports"]
+        assert tracked.transaction_count == SOLANA_BUSY_SIGNATURES
+        listed = [c["params"][1] for c in calls if c["kind"] == "getSignaturesForAddress"]
+        # 1,000 + 1,000 + 500, each page below the last one's oldest; then the top is re-read.
+        assert [config.get("before") for config in listed[:3]] == [
+            None,
+            newest_first[999],
+            newest_first[1999],
+        ]
+        assert all(config["limit"] == 1000 for config in listed)
+        assert listed[3] == {"limit": 1000, "commitment": "finalized", "until": newest_first[0]}
+        fetched = [c for c in calls if c["kind"] == "getTransaction"]
+        assert len(fetched) == SOLANA_BUSY_SIGNATURES
 
 
 async def test_an_incremental_sync_reads_down_to_the_newest_stored_signature(
