@@ -429,11 +429,14 @@ def test_the_wallet_page_names_its_chain_and_links_its_explorer(
     page.goto(f"{web_server.base_url}/#/wallet/{GENESIS_ADDRESS}")
     page.reload()
     expect(page.locator("#wallet-balance")).to_have_text(balance)
-    # The same string on a chain it is not tracked on: not found, or not synced here at all.
+    # The same string on a chain it is not tracked on: not found, not an address of that chain
+    # (a Bitcoin address is no Solana address), or not synced here at all.
     page.goto(f"{web_server.base_url}/#/wallet/solana/{GENESIS_ADDRESS}")
     expect(page.locator("main")).to_contain_text(
         re.compile(
             rf"You do not track {GENESIS_ADDRESS} on Solana\.|"
+            r"Could not load this wallet: Not a valid solana address: Solana address decodes to "
+            r"25 bytes, not 32|"
             r"Could not load this wallet: Solana wallets are not supported"
         )
     )
