@@ -5,7 +5,6 @@ point, then checked against the finalized balance."""
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import json
 import logging
 from dataclasses import asdict, dataclass, replace
@@ -147,9 +146,9 @@ class SolanaSync:
                 # Nothing new: still show the counts (and renew the claim).
                 await self._save([], resume)
         finally:
+            # Its failure, if any, was raised above; here it is only stopped and collected.
             lister.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await lister
+            await asyncio.gather(lister, return_exceptions=True)
 
     async def _list(
         self, resume: _Resume, pages: asyncio.Queue[list[SignatureEntry] | None]
