@@ -85,6 +85,15 @@ class Settings(BaseSettings):
     ethereum_page_size: int = Field(default=1_000, ge=1, le=10_000)
     # Blocks below the previous tip an incremental Ethereum sync reads again (reorgs).
     ethereum_reorg_depth: int = Field(default=12, ge=12)
+    # Solana JSON-RPC URLs (comma-separated), tried in order: `solana`, `solana-2`, … in jobs,
+    # metrics and circuits. Requests per second for each method on each URL, shared by all
+    # workers (the public endpoint allows about 2 a second per method; stay under it).
+    solana_rpc_urls: str = "https://api.mainnet-beta.solana.com"
+    solana_rate_limit: float = Field(default=1.5, gt=0)
+    # Sent as maxSupportedTransactionVersion; a node answering -32015 asks for a higher one.
+    solana_max_transaction_version: int = Field(default=0, ge=0)
+    # getTransaction calls in flight at once per sync (the rate limit still paces them).
+    solana_concurrent_requests: int = Field(default=4, ge=1, le=64)
     # Re-sync every tracked address whose last sync is older than this (seconds, or "10m", "1h").
     refresh_interval: int = Field(default=600, ge=10)
     # A RUNNING job without a heartbeat for this long is re-queued (seconds, or "2m").
@@ -163,6 +172,18 @@ class Settings(BaseSettings):
     @property
     def allowed_origins(self) -> list[str]:
         return [origin.strip() for origin in self.cors_origins.split(",") if origin.strip()]
+
+    @field_validator("solana_rpc_urls")
+    @classmethod
+    def _some_solana_url(cls, value: str) -> str:
+        urls = [url.strip() for url in value.split(",") if url.strip()]
+        if not urls:
+            raise ValueError("SOLANA_RPC_URLS must list at least one JSON-RPC URL")
+        return ",".join(urls)
+
+    @property
+    def solana_rpc_url_list(self) -> list[str]:
+        return self.solana_rpc_urls.split(",")
 
     @property
     def provider_order(self) -> list[str]:

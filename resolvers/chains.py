@@ -31,6 +31,7 @@ SUPPORTED_CHAINS = (
     Chain.DOGECOIN,
     Chain.BITCOIN_CASH,
     Chain.ETHEREUM,
+    Chain.SOLANA,
 )
 
 

@@ -155,6 +155,7 @@ def make_settings(
         "litecoin_esplora_url": UNREACHABLE_PROVIDER_URL,
         "etherscan_url": UNREACHABLE_PROVIDER_URL,
         "blockscout_url": UNREACHABLE_PROVIDER_URL,
+        "solana_rpc_urls": UNREACHABLE_PROVIDER_URL,
         **overrides,
     }
     return Settings(**values)
@@ -257,6 +258,8 @@ def syncing_settings(
         "etherscan_url": simulator.etherscan_url,
         "blockscout_url": simulator.blockscout_url,
         "etherscan_api_key": "test-key",
+        "solana_rpc_urls": simulator.solana_url,
+        "solana_rate_limit": 1000.0,
         "blockchair_api_key": "test-key",
         "blockchair_rate_limit": 1000.0,
         **overrides,

@@ -13,6 +13,8 @@ BaseException
     │   ├── BlockedError ........ 430/434, or 402 without a key: circuit open BLOCKED_SECONDS,
     │   │                         next provider
     │   ├── ApiKeyRejectedError . 402 with a key: no other provider is tried, the job FAILS
+    │   ├── SettingRejectedError  a setting must change first (Solana's -32015: raise
+    │   │                         SOLANA_MAX_TRANSACTION_VERSION): the job FAILS naming it
     │   └── AddressRejectedError  the provider says the address is invalid: the job FAILS
     ├── SyncMismatchError ...... stored history still disagrees with the provider after a full
     │                            re-sync: the job FAILS, no other provider is tried
@@ -40,7 +42,11 @@ class ProviderError(Exception):
 
 
 class RateLimitedError(ProviderError):
-    """429/435: slow down and try again."""
+    """429/435: slow down and try again (not before `retry_after` seconds, when it says)."""
+
+    def __init__(self, provider: str, message: str, *, retry_after: float | None = None) -> None:
+        super().__init__(provider, message)
+        self.retry_after = retry_after
 
 
 class TransientError(ProviderError):
@@ -53,6 +59,10 @@ class BlockedError(ProviderError):
 
 class ApiKeyRejectedError(ProviderError):
     """402 with a key: the key is invalid or exhausted; retrying cannot help."""
+
+
+class SettingRejectedError(ProviderError):
+    """The provider cannot answer until a setting changes; another node would say the same."""
 
 
 class AddressRejectedError(ProviderError):

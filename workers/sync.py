@@ -22,6 +22,7 @@ from workers.errors import (
     BlockedError,
     LostClaimError,
     RateLimitedError,
+    SettingRejectedError,
     SyncMismatchError,
     TransientError,
 )
@@ -147,7 +148,12 @@ class SyncEngine:
                     provider.name, str(error), seconds=UNAVAILABLE_SECONDS, chain=chain
                 )
                 failures.append(str(error))
-            except (ApiKeyRejectedError, AddressRejectedError, SyncMismatchError) as error:
+            except (
+                ApiKeyRejectedError,
+                AddressRejectedError,
+                SettingRejectedError,
+                SyncMismatchError,
+            ) as error:
                 failures.append(str(error))
                 fell_through = False
                 break
@@ -354,6 +360,7 @@ def history_sync_for(chain: Chain) -> HistorySyncFactory:
 
 
 # Chains whose history is not read in Bitcoin-like newest-first pages.
+# Filled by the worker's wiring (workers/worker.py), which knows every chain's sync.
 CHAIN_SYNCS: dict[Chain, HistorySyncFactory] = {}
 
 

@@ -29,7 +29,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.amounts import Amount, amount_total, stored_amount
+from db.amounts import Amount, amount_sign_of, amount_total, stored_amount
 from db.models import (
     BIG_AMOUNT_CHAINS,
     Chain,
@@ -389,4 +389,53 @@ async def _record_tip(session: AsyncSession, chain: Chain, height: int, now: dat
                 "updated_at": now,
             },
         )
+    )
+
+
+async def newest_txid(sessions: SessionFactory, *, address_id: int) -> str | None:
+    """The txid of a stored transaction in the highest block (slot), or None without any.
+
+    Which one of a block's transactions does not matter to a reader that stops at it: the
+    others of that block were stored with it."""
+    async with sessions() as session:
+        return await session.scalar(
+            select(Transaction.txid)
+            .where(Transaction.address_id == address_id)
+            .order_by(Transaction.sort_key.desc(), Transaction.id)
+            .limit(1)
+        )
+
+
+@dataclass(frozen=True)
+class StoredFlows:
+    balance_up_to_height: int
+    """The sum of the amounts stored at or below the height asked for."""
+    received_sat: int
+    sent_sat: int
+    """Of every stored transaction: the positive amounts, and the negative ones negated."""
+
+
+async def stored_flows(
+    sessions: SessionFactory, *, address_id: int, chain: Chain, up_to_height: int
+) -> StoredFlows:
+    big_amounts = chain in BIG_AMOUNT_CHAINS
+    amount = Transaction.amount_sat
+    positive = amount_sign_of(amount, big_amounts=big_amounts) > 0
+    async with sessions() as session:
+        balance, received, spent = (
+            await session.execute(
+                select(
+                    amount_total(
+                        case((Transaction.block_height <= up_to_height, amount), else_=0),
+                        big_amounts=big_amounts,
+                    ),
+                    amount_total(case((positive, amount), else_=0), big_amounts=big_amounts),
+                    amount_total(case((positive, 0), else_=amount), big_amounts=big_amounts),
+                ).where(Transaction.address_id == address_id)
+            )
+        ).one()
+    return StoredFlows(
+        balance_up_to_height=stored_amount(balance) or 0,
+        received_sat=stored_amount(received) or 0,
+        sent_sat=-(stored_amount(spent) or 0),
     )

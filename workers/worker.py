@@ -26,6 +26,7 @@ from workers.prices import build_price_refresher
 from workers.providers import left_out_providers, open_providers, rates_per_second
 from workers.providers.http import RetryPolicy
 from workers.rate_limit import RedisRateLimiter
+from workers.solana_sync import SolanaSync
 from workers.sync import CHAIN_SYNCS, SyncEngine
 from workers.tasks import (
     ping,
@@ -81,7 +82,7 @@ async def startup(ctx: dict[str, Any]) -> None:
 
 
 # Chains read otherwise than in Bitcoin-like newest-first pages.
-CHAIN_SYNCS[Chain.ETHEREUM] = EthereumSync
+CHAIN_SYNCS.update({Chain.ETHEREUM: EthereumSync, Chain.SOLANA: SolanaSync})
 
 
 async def build_sync_engine(

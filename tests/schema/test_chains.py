@@ -57,27 +57,19 @@ def test_chains_say_what_bitcoin_amounts_mean_and_what_the_server_knows(
             "chain": chain,
             "name": name,
             "symbol": symbol,
-            "decimals": 8,
-            "baseUnit": "satoshi",
+            "decimals": decimals,
+            "baseUnit": base_unit,
             "tipHeight": None,
             "price": None,
         }
-        for chain, name, symbol in [
-            ("BITCOIN", "Bitcoin", "BTC"),
-            ("LITECOIN", "Litecoin", "LTC"),
-            ("DOGECOIN", "Dogecoin", "DOGE"),
-            ("BITCOIN_CASH", "Bitcoin Cash", "BCH"),
+        for chain, name, symbol, decimals, base_unit in [
+            ("BITCOIN", "Bitcoin", "BTC", 8, "satoshi"),
+            ("LITECOIN", "Litecoin", "LTC", 8, "satoshi"),
+            ("DOGECOIN", "Dogecoin", "DOGE", 8, "satoshi"),
+            ("BITCOIN_CASH", "Bitcoin Cash", "BCH", 8, "satoshi"),
+            ("ETHEREUM", "Ethereum", "ETH", 18, "wei"),
+            ("SOLANA", "Solana", "SOL", 9, "lamport"),
         ]
-    ] + [
-        {
-            "chain": "ETHEREUM",
-            "name": "Ethereum",
-            "symbol": "ETH",
-            "decimals": 18,
-            "baseUnit": "wei",
-            "tipHeight": None,
-            "price": None,
-        }
     ]
 
     hold_bitcoin(graphql, database_url)
@@ -232,26 +224,6 @@ def test_chain_arguments_find_and_filter_wallets(graphql: GraphQLClient) -> None
     assert renamed == {"wallet": {"label": "Satoshi"}, "errors": []}
     removed = graphql.remove_wallet(ADDRESS, chain="BITCOIN")
     assert removed == {"removedAddress": ADDRESS, "errors": []}
-
-
-def test_chains_not_synced_here_yet_are_refused_by_name_and_nothing_is_added(
-    graphql: GraphQLClient,
-) -> None:
-    [error] = refusal_errors(
-        graphql,
-        'mutation { addWallet(input: {address: "7cug3npLBkHbpj3Z9DdSZWHMHdb8hzcHFudCNEJyfWMT",'
-        " chain: SOLANA}) { wallet { id } job { id } errors { code field message } } }",
-        null=("wallet", "job"),
-    )
-    assert error["code"] == "INVALID_INPUT"
-    assert error["field"] == ["chain"]
-    assert error["message"].startswith("Solana wallets are not supported by this server yet")
-    assert graphql.data("{ wallets { totalCount } }")["wallets"]["totalCount"] == 0
-    [lookup] = graphql.execute(
-        '{ wallet(address: "7cug3npLBkHbpj3Z9DdSZWHMHdb8hzcHFudCNEJyfWMT", chain: SOLANA) { id } }'
-    )["errors"]
-    assert lookup["extensions"]["code"] == "INVALID_INPUT"
-    assert "Solana" in lookup["message"]
 
 
 def test_hd_wallet_options_are_refused_for_an_address(graphql: GraphQLClient) -> None:

@@ -21,6 +21,7 @@ def offline_server_environment(directory: Path) -> dict[str, str]:
         "BLOCKCHAIR_URL": "http://127.0.0.1:9",
         "ESPLORA_URL": "http://127.0.0.1:9",
         "PRICE_URL": "http://127.0.0.1:9",
+        "SOLANA_RPC_URLS": "http://127.0.0.1:9",
     }
 
 
@@ -42,6 +43,8 @@ class ProcessRig:
             "BLOCKCHAIR_URL": self.simulator.blockchair_url,
             "ESPLORA_URL": self.simulator.esplora_url,
             "PRICE_URL": self.simulator.coingecko_url,
+            "SOLANA_RPC_URLS": self.simulator.solana_url,
+            "SOLANA_RATE_LIMIT": "1000",
             "BLOCKCHAIR_API_KEY": "test-key",
             "BLOCKCHAIR_RATE_LIMIT": "1000",
             "ESPLORA_RATE_LIMIT": "1000",

@@ -25,6 +25,7 @@ from tools.bench import (
     paging,
     postgres_sync,
     rate_limit,
+    solana_sync,
     subscriptions,
 )
 from tools.bench.report import Row, machine_description, render
@@ -47,6 +48,7 @@ BENCHMARKS: dict[str, Benchmark] = {
     "api_throughput": api_throughput.run,
     "balance_history": balance_history.run,
     "rate_limit": rate_limit.run,
+    "solana_sync": solana_sync.run,
     "subscriptions": subscriptions.run,
     "postgres_sync": postgres_sync.run,
     "ethereum_sync": ethereum_sync.run,

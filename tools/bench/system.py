@@ -26,7 +26,7 @@ from db.models import JobStatus, SyncJob
 from db.session import SessionFactory, create_engine, create_session_factory
 from tools.processes import ServerProcess, SimulatorProcess
 from tools.simulator.ethereum.paths import BLOCKSCOUT_PATH, ETHERSCAN_V2_PATH
-from tools.simulator.paths import COINGECKO_PREFIX
+from tools.simulator.paths import COINGECKO_PREFIX, SOLANA_PATH
 from workers.redis_server import RedisServer
 
 BIG_ADDRESS = "bc1qm34lsc65zpw79lxes69zkqmk6ee3ewf0j77s3h"
@@ -46,6 +46,7 @@ class RemoteSimulator:
         self.etherscan_url = self.process.base_url + ETHERSCAN_V2_PATH
         self.blockscout_url = self.process.base_url + BLOCKSCOUT_PATH
         self.coingecko_url = self.process.base_url + COINGECKO_PREFIX
+        self.solana_url = self.process.base_url + SOLANA_PATH
         self.admin = httpx.Client(base_url=f"{self.process.base_url}/_admin", timeout=600)
 
     def stop(self) -> None:
@@ -99,6 +100,11 @@ class RemoteSimulator:
         self._post(
             "/rate-limit", {"provider": provider, "requests": requests, "per_seconds": per_seconds}
         )
+
+    def mine_solana_slot(self, transfers: list[dict[str, Any]]) -> None:
+        """One Solana slot with `transfers` (`{"address", "lamports", ...}` as the admin API
+        takes them)."""
+        self._post("/solana/slots", {"transfers": transfers})
 
     def add_addresses(self, count: int, transactions_each: int) -> list[str]:
         body = self._post("/addresses", {"count": count, "transactions_each": transactions_each})
@@ -185,6 +191,8 @@ class BenchContext:
             "BLOCKCHAIR_URL": self.simulator.blockchair_url,
             "ESPLORA_URL": self.simulator.esplora_url,
             "PRICE_URL": self.simulator.coingecko_url,
+            "SOLANA_RPC_URLS": self.simulator.solana_url,
+            "SOLANA_RATE_LIMIT": "1000",
             "BLOCKCHAIR_API_KEY": BLOCKCHAIR_KEY,
             "BLOCKCHAIR_RATE_LIMIT": "1000",
             "ESPLORA_RATE_LIMIT": "1000",

@@ -23,7 +23,9 @@ class Fault:
     - notok (Etherscan only): HTTP 200 `status "0"` NOTOK "Free API access is temporarily
       unavailable…";
     - rpc_error (Solana only): a JSON-RPC error with HTTP 200, `status` being its code
-      (-32005 node unhealthy, -32011, -32014, -32016, -32019).
+      (-32005 node unhealthy, -32007, -32009, -32011, -32014, -32015, -32016, -32019);
+    - null_result (Solana only): HTTP 200 with `"result": null`, as a node answers
+      getTransaction for a signature it does not have (yet).
     """
 
     kind: FaultKind
@@ -42,6 +44,8 @@ class Fault:
             raise ValueError("a timeout needs a positive delay_seconds")
         if self.kind == "notok" and provider != "etherscan":
             raise ValueError("only Etherscan answers NOTOK")
+        if self.kind == "null_result" and provider != "solana":
+            raise ValueError("null_result is for solana")
         if self.kind == "rpc_error" and (
             provider != "solana" or self.status not in RPC_FAULT_CODES
         ):

@@ -29,6 +29,7 @@ from tools.simulator.provider_responses import (
     FAULT_STATUSES,
     RpcCall,
     error_status_response,
+    null_result_response,
     over_limit_response,
     read_rpc_call,
     rpc_error_response,
@@ -100,7 +101,13 @@ class Gateway:
             query = f"method={kind}"
             client = f"{client} method:{kind}"
         record = RequestRecord(
-            provider=provider, kind=kind, path=path, query=query, client=client, at=arrived
+            provider=provider,
+            kind=kind,
+            path=path,
+            query=query,
+            client=client,
+            at=arrived,
+            params=rpc_call.params if rpc_call is not None else None,
         )
         self.simulator.request_log.add(record)
         send = _recording_status(send, record)
@@ -163,7 +170,9 @@ class Gateway:
         send: Send,
         rpc_call: RpcCall | None = None,
     ) -> None:
-        if fault.kind == "rpc_error":
+        if fault.kind == "null_result":
+            await null_result_response(rpc_call)(scope, receive, send)
+        elif fault.kind == "rpc_error":
             assert fault.status is not None
             await rpc_error_response(fault.status, rpc_call)(scope, receive, send)
         elif fault.kind == "error_status" and provider in FAULT_STATUSES:

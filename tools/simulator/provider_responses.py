@@ -32,10 +32,11 @@ RPC_FAULT_CODES = frozenset(RPC_FAULT_MESSAGES)
 @dataclass(frozen=True, slots=True)
 class RpcCall:
     """What the gateway needs of a JSON-RPC request: its method (`batch` for an array, `?`
-    when unreadable) and id."""
+    when unreadable), id and params (for the request log)."""
 
     method: str
     request_id: Any = None
+    params: Any = None
 
 
 async def read_rpc_call(receive: Receive) -> tuple[Receive, RpcCall]:
@@ -57,7 +58,7 @@ async def read_rpc_call(receive: Receive) -> tuple[Receive, RpcCall]:
     if isinstance(call, list):
         rpc_call = RpcCall("batch")
     elif isinstance(call, dict) and isinstance(call.get("method"), str):
-        rpc_call = RpcCall(call["method"], call.get("id"))
+        rpc_call = RpcCall(call["method"], call.get("id"), call.get("params"))
     else:
         rpc_call = RpcCall("?")
 
@@ -81,6 +82,12 @@ def error_status_response(provider: Provider, status: int, rpc_call: RpcCall | N
     if provider == "coingecko" and status == 429:
         return rate_limited_response()
     return PlainTextResponse(ESPLORA_MESSAGES[status], status)
+
+
+def null_result_response(rpc_call: RpcCall | None) -> Response:
+    """`"result": null`, as for a transaction the node does not have."""
+    request_id = None if rpc_call is None else rpc_call.request_id
+    return JSONResponse({"jsonrpc": "2.0", "result": None, "id": request_id})
 
 
 def rpc_error_response(code: int, rpc_call: RpcCall | None) -> Response:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from tools.simulator.types import Provider
 
@@ -22,6 +23,8 @@ class RequestRecord:
     # The injected fault or refusal that answered instead of the API, if any:
     # a fault kind, "rate_limited" or "api_key".
     refused_by: str | None = None
+    # A JSON-RPC call's params as sent (Solana), e.g. to see `before` and `until`.
+    params: Any = None
 
 
 class RequestLog:

@@ -22,5 +22,6 @@ FaultKind = Literal[
     "malformed_json",
     "notok",
     "rpc_error",
+    "null_result",
 ]
 FAULT_KINDS: tuple[FaultKind, ...] = get_args(FaultKind)

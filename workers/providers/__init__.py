@@ -1,6 +1,6 @@
 """Blockchain data providers, routed per chain: Blockchair for every UTXO chain, an Esplora as
 fallback where the chain has one (Bitcoin, Litecoin); for Ethereum Etherscan V2 (with a key)
-then Blockscout."""
+then Blockscout; Solana's JSON-RPC URLs in order."""
 
 from __future__ import annotations
 
@@ -20,6 +20,8 @@ from workers.providers.esplora import EsploraProvider
 from workers.providers.etherscan import NAME as ETHERSCAN
 from workers.providers.etherscan import EtherscanProvider
 from workers.providers.http import ProviderHttp, RetryPolicy
+from workers.providers.solana import METHODS as SOLANA_METHODS
+from workers.providers.solana import SolanaRpcProvider, method_limit, rpc_url_names
 from workers.rate_limit import RateLimiter
 
 USER_AGENT = "wallet-tracker/0.1"
@@ -65,8 +67,17 @@ def provider_routes(settings: Settings) -> dict[Chain, list[ProviderRoute]]:
                 )
             elif (url := esplora_urls.get(chain)) is not None:
                 chain_routes.append(ProviderRoute(ESPLORA_NAMES[chain], chain, url))
+    routes[Chain.SOLANA] = [
+        ProviderRoute(name, Chain.SOLANA, url)
+        for name, url in zip(solana_names(settings), settings.solana_rpc_url_list, strict=True)
+    ]
     routes[Chain.ETHEREUM] = ethereum_routes(settings)
     return routes
+
+
+def solana_names(settings: Settings) -> list[str]:
+    """`solana` for the first of SOLANA_RPC_URLS, `solana-2` for the second, …"""
+    return rpc_url_names(len(settings.solana_rpc_url_list))
 
 
 def ethereum_routes(settings: Settings) -> list[ProviderRoute]:
@@ -141,6 +152,16 @@ async def open_providers(
                         reorg_depth=settings.ethereum_reorg_depth,
                     )
                 )
+            elif chain is Chain.SOLANA:
+                providers[chain].append(
+                    SolanaRpcProvider(
+                        http,
+                        name=route.name,
+                        url=route.base_url,
+                        max_transaction_version=settings.solana_max_transaction_version,
+                        concurrent_requests=settings.solana_concurrent_requests,
+                    )
+                )
             else:
                 providers[chain].append(EsploraProvider(http, name=route.name))
     return providers
@@ -164,11 +185,17 @@ def provider_client(
 
 def rates_per_second(settings: Settings) -> dict[str, float]:
     """Requests per second by provider name; Blockchair's is one limit for all its chains
-    (the key's request points are one account's, whichever chain they are spent on)."""
+    (the key's request points are one account's, whichever chain they are spent on). Each
+    Solana RPC URL has one limit per method, as the public endpoint counts them."""
     return {
         BLOCKCHAIR: settings.blockchair_requests_per_second,
         ESPLORA_NAMES[Chain.BITCOIN]: settings.esplora_rate_limit,
         ESPLORA_NAMES[Chain.LITECOIN]: settings.litecoin_esplora_rate_limit,
         ETHERSCAN: settings.etherscan_rate_limit,
         BLOCKSCOUT: settings.blockscout_rate_limit,
+        **{
+            method_limit(name, method): settings.solana_rate_limit
+            for name in solana_names(settings)
+            for method in SOLANA_METHODS
+        },
     }

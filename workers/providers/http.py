@@ -56,21 +56,29 @@ class ProviderHttp:
         self.metrics = metrics or SharedMetrics(None)
 
     async def call(
-        self, request: Callable[[httpx.AsyncClient], Awaitable[ResultT]], *, what: str
+        self,
+        request: Callable[[httpx.AsyncClient], Awaitable[ResultT]],
+        *,
+        what: str,
+        limit: str | None = None,
     ) -> ResultT:
+        """`limit`: the rate limit this call counts against (default: the provider's own),
+        for providers that limit each method apart (Solana's RPC)."""
+        limit = limit or self.provider
         transient_failures = 0
         rate_limited = 0
         while True:
-            await self.limiter.acquire(self.provider)
+            await self.limiter.acquire(limit)
             try:
                 return await request(self.client)
-            except RateLimitedError:
+            except RateLimitedError as error:
                 rate_limited += 1
                 if rate_limited >= self.retry.rate_limited_attempts:
                     raise
-                delay = self.retry.backoff(rate_limited)
+                # Never sooner than the provider's Retry-After.
+                delay = max(self.retry.backoff(rate_limited), error.retry_after or 0.0)
                 # Every worker sharing this provider waits too: the limit is per client.
-                await self.limiter.pause(self.provider, delay)
+                await self.limiter.pause(limit, delay)
                 logger.warning(
                     "%s rate-limited on %s; backing off %.2fs", self.provider, what, delay
                 )

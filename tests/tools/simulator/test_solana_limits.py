@@ -105,3 +105,32 @@ def test_solana_admin_over_http(http: httpx.Client, fresh_simulator: RunningSimu
     assert rpc(http, fresh_simulator, "getSlot").json()["error"]["code"] == -32016
     assert rpc(http, fresh_simulator, "getSlot").status_code == 200
     assert rpc(http, fresh_simulator, "getSlot").status_code == 429
+
+
+def test_slot_version_and_missing_transaction_faults(
+    http: httpx.Client, fresh_simulator: RunningSimulator
+) -> None:
+    signature = fresh_simulator.solana.transactions(SOLANA_V0_ADDRESS)[0].signature
+    config = {"encoding": "json", "maxSupportedTransactionVersion": 0}
+    for code in (-32007, -32009, -32015):
+        fresh_simulator.admin.inject_fault("solana", "rpc_error", status=code)
+    fresh_simulator.admin.inject_fault("solana", "null_result")
+
+    answers = [rpc(http, fresh_simulator, "getTransaction", signature, config) for _ in range(5)]
+
+    skipped, missing, version, null, found = (answer.json() for answer in answers)
+    for answer, sample in (
+        (skipped, "solana/solana_error-32007-slot-skipped_from-docs.json"),
+        (missing, "solana/solana_error-32009-slot-missing-long-term-storage_from-docs.json"),
+    ):
+        expected = load_sample(sample)
+        assert answer["error"]["code"] == expected["error"]["code"]
+        assert (
+            answer["error"]["message"].split(" ", 2)[2]
+            == (expected["error"]["message"].split(" ", 2)[2])
+        )
+    assert version == load_sample(
+        "solana/solana_error-32015-unsupported-tx-version-current-message_from-docs.json"
+    )
+    assert null == {"jsonrpc": "2.0", "result": None, "id": 1}
+    assert found["result"]["transaction"]["signatures"][0] == signature

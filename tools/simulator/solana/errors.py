@@ -20,6 +20,8 @@ NODE_BEHIND_SLOTS = 42
 # JSON-RPC errors a fault can inject (anza-xyz/agave rpc-client-api custom_error.rs).
 RPC_FAULT_MESSAGES = {
     -32005: f"Node is behind by {NODE_BEHIND_SLOTS} slots",
+    -32007: "Slot 0 was skipped, or missing due to ledger jump to recent snapshot",
+    -32009: "Slot 0 was skipped, or missing in long-term storage",
     -32011: "Transaction history is not available from this node",
     -32014: "Block status not yet available for slot 0",
     -32016: "Minimum context slot has not been reached",
@@ -29,6 +31,7 @@ UNSUPPORTED_VERSION = (
     "Transaction version (0) is not supported by the requesting client. Please try the "
     'request again with the following configuration parameter: "maxSupportedTransactionVersion": 0'
 )
+RPC_FAULT_MESSAGES[-32015] = UNSUPPORTED_VERSION
 INVALID_LIMIT = "Invalid limit; max 1000"
 COMMITMENT_TOO_LOW = "Method does not support commitment below `confirmed`"
 INVALID_PARAM = "Invalid param: Invalid"
