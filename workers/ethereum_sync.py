@@ -14,21 +14,15 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import secrets
 from dataclasses import asdict, dataclass
 from typing import cast
 
-from sqlalchemy import case, select
+from sqlalchemy import select
 
-from db.amounts import amount_sign_of, amount_total, stored_amount
-from db.models import SyncJob, TrackedAddress, Transaction
-from db.session import SessionFactory
+from db.models import SyncJob, TrackedAddress
 from workers import transaction_history
 from workers.errors import SyncMismatchError, TransientError
 from workers.ethereum_amounts import net_transactions
-from workers.events import EventPublisher
-from workers.job_claims import ClaimedJob
-from workers.providers.base import AddressSummary, NamedProvider
 from workers.providers.ethereum_rows import GENESIS_PREFIX, WITHDRAWAL_PREFIX, StreamRow
 from workers.providers.etherscan import (
     EtherscanProvider,
@@ -36,7 +30,7 @@ from workers.providers.etherscan import (
     Stream,
     WithdrawalsUnsupportedError,
 )
-from workers.sync import _atomic
+from workers.sync import ProviderSync, _atomic, _new_pass_id
 
 logger = logging.getLogger(__name__)
 
@@ -163,20 +157,8 @@ class StreamReader:
                 self.page_size = smaller
 
 
-class EthereumSync:
+class EthereumSync(ProviderSync[EtherscanProvider]):
     """One explorer's attempt at a job: incremental when possible, then verified."""
-
-    def __init__(
-        self,
-        sessions: SessionFactory,
-        provider: NamedProvider,
-        job: ClaimedJob,
-        publisher: EventPublisher,
-    ) -> None:
-        self.sessions = sessions
-        self.provider = cast("EtherscanProvider", provider)
-        self.job = job
-        self.publisher = publisher
 
     async def run(self) -> SyncJob:
         cursor = PassCursor.decode(self.job.resume_cursor)
@@ -197,26 +179,9 @@ class EthereumSync:
                     f"{self.provider.name}: stored history disagrees with the explorer after a "
                     f"full re-sync: {problem}"
                 )
-        totals = await transaction_history.stored_totals(
-            self.sessions, address_id=self.job.address_id, chain=self.job.chain
-        )
-        received, sent = await _received_and_sent(self.sessions, self.job.address_id)
-        summary = AddressSummary(
-            balance_sat=totals.balance_sat,
-            total_received_sat=received,
-            total_sent_sat=sent,
-            transaction_count=totals.transaction_count,
+        return await self.finish_from_stored(
             tip_height=result.tip,
-        )
-        return await _atomic(
-            transaction_history.finish_success(
-                self.sessions,
-                self.job,
-                provider=self.provider.name,
-                summary=summary,
-                totals=totals,
-                reorg_safe_height=max(result.tip - self.provider.reorg_depth, -1),
-            )
+            reorg_safe_height=max(result.tip - self.provider.reorg_depth, -1),
         )
 
     async def _new_cursor(self) -> PassCursor:
@@ -329,22 +294,3 @@ class EthereumSync:
         if stored == balance or (not complete and stored < balance):
             return None
         return f"stored amounts sum to {stored} wei, {self.provider.name} balance is {balance} wei"
-
-
-async def _received_and_sent(sessions: SessionFactory, address_id: int) -> tuple[int, int]:
-    amount = Transaction.amount_sat
-    sign = amount_sign_of(amount, big_amounts=True)
-    async with sessions() as session:
-        received, sent = (
-            await session.execute(
-                select(
-                    amount_total(case((sign > 0, amount), else_=0), big_amounts=True),
-                    amount_total(case((sign < 0, amount), else_=0), big_amounts=True),
-                ).where(Transaction.address_id == address_id)
-            )
-        ).one()
-    return stored_amount(received) or 0, -(stored_amount(sent) or 0)
-
-
-def _new_pass_id() -> int:
-    return secrets.randbits(62)

@@ -8,7 +8,6 @@ import asyncio
 import json
 import logging
 from dataclasses import asdict, dataclass, replace
-from typing import cast
 
 from db.models import SyncJob
 from db.session import SessionFactory
@@ -16,14 +15,14 @@ from workers import transaction_history
 from workers.errors import SyncMismatchError
 from workers.events import EventPublisher
 from workers.job_claims import ClaimedJob
-from workers.providers.base import AddressSummary, NamedProvider, ProviderTransaction
+from workers.providers.base import NamedProvider, ProviderTransaction
 from workers.providers.solana import (
     MAX_SIGNATURES_PER_PAGE,
     Balance,
     SignatureEntry,
     SolanaRpcProvider,
 )
-from workers.sync import _atomic, _new_pass_id
+from workers.sync import ProviderSync, _atomic, _new_pass_id
 
 logger = logging.getLogger(__name__)
 
@@ -63,7 +62,7 @@ class _Resume:
             return None
 
 
-class SolanaSync:
+class SolanaSync(ProviderSync[SolanaRpcProvider]):
     """One RPC URL's attempt at a job: incremental (from the newest signature down to the
     newest stored one, sent as `until`) when the address was synced and nothing was left
     half-read, else a full pass; then verified."""
@@ -75,12 +74,7 @@ class SolanaSync:
         job: ClaimedJob,
         publisher: EventPublisher,
     ) -> None:
-        self.sessions = sessions
-        self.provider = cast("SolanaRpcProvider", provider)
-        self.job = job
-        self.publisher = publisher
-        self.fetched_transactions = 0
-        self.expected_transactions: int | None = None
+        super().__init__(sessions, provider, job, publisher)
         self._in_flight = asyncio.Semaphore(self.provider.concurrent_requests)
 
     async def run(self) -> SyncJob:
@@ -227,32 +221,9 @@ class SolanaSync:
         )
 
     async def _finish(self, balance: Balance) -> SyncJob:
-        flows = await transaction_history.stored_flows(
-            self.sessions,
-            address_id=self.job.address_id,
-            chain=self.job.chain,
-            up_to_height=balance.slot,
-        )
-        totals = await transaction_history.stored_totals(
-            self.sessions, address_id=self.job.address_id, chain=self.job.chain
-        )
-        summary = AddressSummary(
-            balance_sat=totals.balance_sat,
-            total_received_sat=flows.received_sat,
-            total_sent_sat=flows.sent_sat,
-            transaction_count=totals.transaction_count,
-            tip_height=balance.slot,
-        )
-        return await _atomic(
-            transaction_history.finish_success(
-                self.sessions,
-                self.job,
-                provider=self.provider.name,
-                summary=summary,
-                totals=totals,
-                # Finalized: nothing at or below the balance's slot changes any more.
-                reorg_safe_height=balance.slot,
-            )
+        # Finalized: nothing at or below the balance's slot changes any more.
+        return await self.finish_from_stored(
+            tip_height=balance.slot, reorg_safe_height=balance.slot
         )
 
 

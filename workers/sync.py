@@ -9,7 +9,7 @@ import secrets
 from collections.abc import Awaitable, Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Protocol, TypeVar, cast
+from typing import Generic, Protocol, TypeVar, cast
 
 from db.models import Chain, SyncJob
 from db.session import SessionFactory
@@ -36,6 +36,7 @@ from workers.transaction_history import StoredTotals
 logger = logging.getLogger(__name__)
 
 WriteResultT = TypeVar("WriteResultT")
+ProviderT = TypeVar("ProviderT", bound=NamedProvider)
 
 FULL_PAGE_SIZE = 10_000
 INCREMENTAL_FIRST_PAGE_SIZE = 100
@@ -192,8 +193,9 @@ class _Resume:
         return resume if resume.provider == provider else None
 
 
-class AddressSync:
-    """One provider's attempt at a job: incremental when possible, then verified."""
+class ProviderSync(Generic[ProviderT]):
+    """What every chain's sync holds: one provider's attempt at one claimed job, and the
+    progress it reports. The engine hands it the provider its chain's routes built."""
 
     def __init__(
         self,
@@ -203,11 +205,45 @@ class AddressSync:
         publisher: EventPublisher,
     ) -> None:
         self.sessions = sessions
-        self.provider = cast("Provider", provider)
+        self.provider = cast("ProviderT", provider)
         self.job = job
         self.publisher = publisher
         self.fetched_transactions = 0
         self.expected_transactions: int | None = None
+
+    async def finish_from_stored(self, *, tip_height: int, reorg_safe_height: int) -> SyncJob:
+        """Ends the job SUCCEEDED with the address's figures summed from its stored history,
+        for chains whose providers report no totals of their own (Ethereum, Solana)."""
+        flows = await transaction_history.stored_flows(
+            self.sessions,
+            address_id=self.job.address_id,
+            chain=self.job.chain,
+            up_to_height=tip_height,
+        )
+        totals = await transaction_history.stored_totals(
+            self.sessions, address_id=self.job.address_id, chain=self.job.chain
+        )
+        summary = AddressSummary(
+            balance_sat=totals.balance_sat,
+            total_received_sat=flows.received_sat,
+            total_sent_sat=flows.sent_sat,
+            transaction_count=totals.transaction_count,
+            tip_height=tip_height,
+        )
+        return await _atomic(
+            transaction_history.finish_success(
+                self.sessions,
+                self.job,
+                provider=self.provider.name,
+                summary=summary,
+                totals=totals,
+                reorg_safe_height=reorg_safe_height,
+            )
+        )
+
+
+class AddressSync(ProviderSync[Provider]):
+    """One provider's attempt at a job: incremental when possible, then verified."""
 
     async def run(self) -> SyncJob:
         """Syncs and verifies; the finished (SUCCEEDED) job row."""

@@ -145,6 +145,26 @@ class SyncHarness:
             self.sessions, self.redis, address_id=tracked.id, requested_by_account_id=None
         )
 
+    async def stop_when_fetched(self, job_id: int, transactions: int) -> SyncJob:
+        """Runs the job until it has fetched at least `transactions`, then stops the run as a
+        worker shutdown does; the job as the stopped run left it."""
+        running = asyncio.create_task(self.engine.run_job(job_id))
+        while True:
+            async with self.sessions() as session:
+                progress = (await session.get_one(SyncJob, job_id)).fetched_transactions
+            if progress >= transactions:
+                break
+            await asyncio.sleep(0.01)
+        running.cancel()
+        try:
+            await running
+        except asyncio.CancelledError:
+            pass
+        else:
+            raise AssertionError(f"job {job_id} ended before it could be stopped")
+        async with self.sessions() as session:
+            return await session.get_one(SyncJob, job_id)
+
     def use_only(self, provider: str, chain: Chain = Chain.BITCOIN) -> None:
         """Syncs of `chain` try only the provider named `provider`."""
         self.engine.providers = {

@@ -3,7 +3,6 @@ flags; paging and `until`; rate limits, faults, fallback to the next RPC URL, re
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -383,18 +382,7 @@ def busy_new_address(harness: SyncHarness, signatures: int) -> str:
 async def test_an_interrupted_full_sync_resumes_where_it_stopped(harness: SyncHarness) -> None:
     address = busy_new_address(harness, RESUMED_SIGNATURES)
     job = await harness.queue(address, SOL)
-    running = asyncio.create_task(harness.engine.run_job(job.id))
-    while True:
-        async with harness.sessions() as session:
-            progress = (await session.get_one(SyncJob, job.id)).fetched_transactions
-        if progress >= 200:
-            break
-        await asyncio.sleep(0.01)
-    running.cancel()
-    with pytest.raises(asyncio.CancelledError):
-        await running
-    async with harness.sessions() as session:
-        handed_back = await session.get_one(SyncJob, job.id)
+    handed_back = await harness.stop_when_fetched(job.id, 200)
     assert handed_back.status is JobStatus.QUEUED
     # Known once the listing ended, long before the transactions were all fetched.
     assert handed_back.expected_transactions == RESUMED_SIGNATURES

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from typing import Any
 
@@ -260,20 +259,7 @@ async def test_a_stopped_worker_hands_its_job_back_resumable(harness: SyncHarnes
     big = "bc1qm34lsc65zpw79lxes69zkqmk6ee3ewf0j77s3h"
     expected = harness.provider_history(big)
     job = await harness.queue(big)
-    running = asyncio.create_task(harness.engine.run_job(job.id))
-    while True:
-        async with harness.sessions() as session:
-            progress = (await session.get_one(SyncJob, job.id)).fetched_transactions
-        if progress >= 20_000:
-            break
-        await asyncio.sleep(0.05)
-
-    running.cancel()
-    with pytest.raises(asyncio.CancelledError):
-        await running
-
-    async with harness.sessions() as session:
-        handed_back = await session.get_one(SyncJob, job.id)
+    handed_back = await harness.stop_when_fetched(job.id, 20_000)
     assert handed_back.status is JobStatus.QUEUED
     assert handed_back.claim_token is None
     assert (await harness.tracked(big)).sync_resume_cursor is not None

@@ -4,12 +4,16 @@ executemany, on SQLite."""
 
 from __future__ import annotations
 
-import sqlite3
-import time
 from typing import Any
 
 from db.models import Chain
-from tools.bench.full_sync import SYNC_TIMEOUT_SECONDS, SyncRun, _connect, _sqlite_path
+from tools.bench.full_sync import (
+    SYNC_TIMEOUT_SECONDS,
+    TRANSACTION_COLUMNS,
+    SyncRun,
+    executemany_baseline,
+    stored_rows,
+)
 from tools.bench.report import Row, median, megabytes, seconds
 from tools.bench.system import BenchContext, job_seconds, open_sessions, wait_for_job
 from tools.processes import WorkerProcess
@@ -17,19 +21,6 @@ from tools.simulator.ethereum.seeds import LARGE_ADDRESS
 from tools.sync_requests import queue_sync
 
 TARGET_RATIO = 2.5
-# Every column a synced Ethereum row has a value in (balance_after_sat is filled at the end of
-# a sync, from these).
-TRANSACTION_COLUMNS = (
-    "address_id",
-    "txid",
-    "block_height",
-    "sort_key",
-    "tx_time",
-    "amount_sat",
-    "fee",
-    "failed",
-    "sync_pass",
-)
 
 
 async def sync_in_worker(bench: BenchContext, database_url: str, name: str) -> SyncRun:
@@ -46,44 +37,6 @@ async def sync_in_worker(bench: BenchContext, database_url: str, name: str) -> S
             peak_rss = worker.peak_rss_bytes()
     calls = len(bench.simulator.requests("etherscan"))
     return SyncRun(database_url, job_seconds(job), calls, peak_rss)
-
-
-def stored_rows(database_url: str) -> tuple[tuple[Any, ...], list[str], list[tuple[Any, ...]]]:
-    """The synced address row, its column names, and the synced transaction rows."""
-    source = _connect(_sqlite_path(database_url))
-    try:
-        cursor = source.execute("SELECT * FROM addresses")
-        address_row = cursor.fetchone()
-        address_columns = [column[0] for column in cursor.description]
-        rows = source.execute(
-            f"SELECT {', '.join(TRANSACTION_COLUMNS)} FROM transactions"
-        ).fetchall()
-    finally:
-        source.close()
-    return address_row, address_columns, rows
-
-
-def executemany_baseline(bench: BenchContext, synced_url: str, name: str, expected: int) -> float:
-    """The synced rows inserted into a fresh copy of the schema with plain sqlite3."""
-    address_row, address_columns, rows = stored_rows(synced_url)
-    assert len(rows) == expected, (len(rows), expected)
-    target: sqlite3.Connection = _connect(_sqlite_path(bench.fresh_sqlite(name)))
-    target.execute(
-        f"INSERT INTO addresses ({', '.join(address_columns)}) "
-        f"VALUES ({', '.join('?' for _ in address_columns)})",
-        address_row,
-    )
-    insert = (
-        f"INSERT INTO transactions ({', '.join(TRANSACTION_COLUMNS)}) "
-        f"VALUES ({', '.join('?' for _ in TRANSACTION_COLUMNS)})"
-    )
-    started = time.perf_counter()
-    target.execute("BEGIN")
-    target.executemany(insert, rows)
-    target.execute("COMMIT")
-    elapsed = time.perf_counter() - started
-    target.close()
-    return elapsed
 
 
 def check_synced(database_url: str, history: dict[str, Any]) -> None:
@@ -114,7 +67,9 @@ async def run(bench: BenchContext) -> list[Row]:
         syncs.append(await sync_in_worker(bench, database_url, f"ethereum-sync-{number}"))
         check_synced(database_url, history)
         baselines.append(
-            executemany_baseline(bench, database_url, f"ethereum-executemany-{number}", expected)
+            executemany_baseline(
+                bench, database_url, f"ethereum-executemany-{number}", expected=expected
+            )
         )
     sync_seconds = median([run.seconds for run in syncs])
     baseline_seconds = median(baselines)

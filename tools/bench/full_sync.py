@@ -20,21 +20,16 @@ from tools.bench.system import (
 )
 from tools.processes import WorkerProcess
 from tools.sync_requests import queue_sync
+from workers.transaction_history import PAGE_COLUMNS
 
 SMALL_COUNT = 15_000
 MAX_RSS_BYTES = 200 * 2**20
 # "No growth": the 156k sync may use at most this much more memory than the 15k one.
 RSS_GROWTH_TOLERANCE = 1.10
 SYNC_TIMEOUT_SECONDS = 600
-TRANSACTION_COLUMNS = (
-    "address_id",
-    "txid",
-    "block_height",
-    "sort_key",
-    "tx_time",
-    "amount_sat",
-    "sync_pass",
-)
+# Every column a synced row has a value in (balance_after_sat is filled at the end of a sync,
+# from these): what a sync's page write fills.
+TRANSACTION_COLUMNS = PAGE_COLUMNS
 
 
 @dataclass(frozen=True)
@@ -76,17 +71,27 @@ def _connect(path: str) -> sqlite3.Connection:
     return connection
 
 
-def executemany_baseline(bench: BenchContext, synced_url: str, name: str) -> float:
+def stored_rows(database_url: str) -> tuple[tuple[Any, ...], list[str], list[tuple[Any, ...]]]:
+    """The synced address row, its column names, and the synced transaction rows."""
+    source = _connect(_sqlite_path(database_url))
+    try:
+        cursor = source.execute("SELECT * FROM addresses")
+        address_row = cursor.fetchone()
+        address_columns = [column[0] for column in cursor.description]
+        rows = source.execute(
+            f"SELECT {', '.join(TRANSACTION_COLUMNS)} FROM transactions"
+        ).fetchall()
+    finally:
+        source.close()
+    return address_row, address_columns, rows
+
+
+def executemany_baseline(
+    bench: BenchContext, synced_url: str, name: str, *, expected: int = BIG_COUNT
+) -> float:
     """The synced rows inserted into a fresh copy of the schema with plain sqlite3."""
-    source = _connect(_sqlite_path(synced_url))
-    address_row = source.execute("SELECT * FROM addresses").fetchone()
-    address_columns = [
-        column[0] for column in source.execute("SELECT * FROM addresses").description
-    ]
-    rows: list[tuple[Any, ...]] = source.execute(
-        f"SELECT {', '.join(TRANSACTION_COLUMNS)} FROM transactions"
-    ).fetchall()
-    source.close()
+    address_row, address_columns, rows = stored_rows(synced_url)
+    assert len(rows) == expected, (len(rows), expected)
     target = _connect(_sqlite_path(bench.fresh_sqlite(name)))
     target.execute(
         f"INSERT INTO addresses ({', '.join(address_columns)}) "
@@ -103,7 +108,6 @@ def executemany_baseline(bench: BenchContext, synced_url: str, name: str) -> flo
     target.execute("COMMIT")
     elapsed = time.perf_counter() - started
     target.close()
-    assert len(rows) == BIG_COUNT, len(rows)
     return elapsed
 
 

@@ -6,12 +6,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from workers.providers.ethereum_rows import InternalRow
 from workers.providers.etherscan import (
     DEFAULT_PAGE_SIZE,
     DEFAULT_REORG_DEPTH,
     EtherscanProvider,
-    parse_time,
 )
 from workers.providers.http import ProviderHttp
 
@@ -21,6 +19,8 @@ NAME = "blockscout"
 class BlockscoutProvider(EtherscanProvider):
     lists_withdrawals = False
     lists_genesis = False
+    internal_hash_field = "transactionHash"
+    internal_trace_field = "index"
 
     def __init__(
         self,
@@ -37,18 +37,6 @@ class BlockscoutProvider(EtherscanProvider):
             chain_id=None,
             page_size=page_size,
             reorg_depth=reorg_depth,
-        )
-
-    def _internal_row(self, row: dict[str, Any]) -> InternalRow:
-        return InternalRow(
-            hash=str(row["transactionHash"]).lower(),
-            trace=str(row["index"]),
-            block=int(row["blockNumber"]),
-            time=parse_time(row["timeStamp"]),
-            sender=str(row["from"]).lower(),
-            recipient=str(row["to"] or row.get("contractAddress") or "").lower(),
-            value=int(row["value"]),
-            failed=str(row["isError"]) != "0",
         )
 
     def _block_number(self, result: Any) -> int:

@@ -61,6 +61,9 @@ class EtherscanProvider:
     """Whether `txsBeaconWithdrawal` is served (Blockscout answers "Unknown action")."""
     lists_genesis = True
     """Whether `txlist` from block 0 carries the `GENESIS_<address>` pseudo-row."""
+    internal_hash_field = "hash"
+    internal_trace_field = "traceId"
+    """Where a `txlistinternal` row names its transaction and its place in the call tree."""
 
     def __init__(
         self,
@@ -141,8 +144,8 @@ class EtherscanProvider:
 
     def _internal_row(self, row: dict[str, Any]) -> InternalRow:
         return InternalRow(
-            hash=str(row["hash"]).lower(),
-            trace=str(row["traceId"]),
+            hash=str(row[self.internal_hash_field]).lower(),
+            trace=str(row[self.internal_trace_field]),
             block=int(row["blockNumber"]),
             time=parse_time(row["timeStamp"]),
             sender=str(row["from"]).lower(),
