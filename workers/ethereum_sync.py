@@ -276,6 +276,7 @@ class EthereumSync(ProviderSync[EtherscanProvider]):
                 expected_transactions=None,
                 resume_cursor=cursor.encode() if through < tip else None,
                 progress=progress,
+                oldest_first=True,
             )
         )
         await self.publisher.job_changed(row, progress_only=True)
