@@ -10,6 +10,7 @@ caller rolls the whole page back and upserts it the general way."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import UTC, datetime
 
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -74,27 +75,33 @@ async def append_with_balances(
     for index in sorted(range(len(transactions)), key=times.__getitem__):
         balance += transactions[index].amount_sat
         balances[index] = balance
-    dialect = connection.dialect
-    time_column = Transaction.__table__.c.tx_time
-    stored_time = time_column.type.dialect_impl(dialect).bind_processor(dialect)
-    assert stored_time is not None, "SQLite stores datetimes as text"
     rows = [
         (
             address_id,
             tx.txid,
             tx.block_height,
             sort_key_for(tx.block_height),
-            stored_time(tx.time),
+            _stored_time(time),
             _stored(tx.amount_sat),
             None if tx.fee is None else _stored(tx.fee),
             tx.failed,
             sync_pass,
             _stored(after),
         )
-        for tx, after in zip(transactions, balances, strict=True)
+        for tx, time, after in zip(transactions, times, balances, strict=True)
     ]
     await connection.exec_driver_sql(_INSERT, rows)
     return True
+
+
+def _stored_time(time: datetime) -> str:
+    """A time as `UTCDateTime` stores it on SQLite: naive UTC text with microseconds, which
+    sorts as time does (about half the cost of SQLAlchemy's bind processors)."""
+    if time.tzinfo is not UTC:
+        if time.tzinfo is None:
+            raise ValueError(f"naive datetime {time!r}: pass an aware datetime")
+        time = time.astimezone(UTC)
+    return time.replace(tzinfo=None).isoformat(" ", "microseconds")
 
 
 def _stored(amount: int) -> int | str:
