@@ -218,13 +218,26 @@ class EthereumSync(ProviderSync[EtherscanProvider]):
             for stream in streams
         ]
         committed = cursor.next_block - 1
-        # One commit at a time runs while the next page is fetched: a sync waits for the larger
-        # of the explorer and the database, not their sum. Commits stay in block order.
+        # One commit at a time runs while the next pages are fetched: a sync waits for the
+        # larger of the explorer and the database, not their sum. Commits stay in block order.
         commit: asyncio.Task[None] | None = None
+        # Every stream behind the one furthest ahead reads its next page meanwhile, so the
+        # explorer serves one page while the worker decodes another; none reads past the
+        # furthest one, so the buffers hold about a page a stream beyond what is committed.
+        fetches: dict[Stream, asyncio.Task[None]] = {}
         try:
             while committed < tip:
-                lagging = min(readers, key=lambda reader: reader.read_through)
-                await lagging.read_page()
+                furthest = max(reader.read_through for reader in readers)
+                lowest = min(reader.read_through for reader in readers)
+                for reader in readers:
+                    idle = reader.stream not in fetches and reader.read_through < tip
+                    if idle and (reader.read_through < furthest or reader.read_through == lowest):
+                        fetches[reader.stream] = asyncio.create_task(reader.read_page())
+                done, _ = await asyncio.wait(fetches.values(), return_when=asyncio.FIRST_COMPLETED)
+                for stream, fetch in list(fetches.items()):
+                    if fetch in done:
+                        del fetches[stream]
+                        fetch.result()
                 through = min(reader.read_through for reader in readers)
                 if through > committed:
                     rows = [row for reader in readers for row in reader.take_through(through)]
@@ -233,7 +246,11 @@ class EthereumSync(ProviderSync[EtherscanProvider]):
                     commit = asyncio.create_task(self._commit(cursor, rows, through, tip))
                     committed = through
         finally:
-            # A page that failed to arrive leaves the ranges read before it committed.
+            # A page that failed to arrive leaves the ranges read before it committed; the
+            # other streams' pages in flight are dropped.
+            for fetch in fetches.values():
+                fetch.cancel()
+            await asyncio.gather(*fetches.values(), return_exceptions=True)
             if commit is not None:
                 await commit
         withdrawals_listed = all(r.supported for r in readers if r.stream == "txsBeaconWithdrawal")
@@ -276,6 +293,7 @@ class EthereumSync(ProviderSync[EtherscanProvider]):
                 expected_transactions=None,
                 resume_cursor=cursor.encode() if through < tip else None,
                 progress=progress,
+                oldest_first=True,
             )
         )
         await self.publisher.job_changed(row, progress_only=True)

@@ -27,6 +27,7 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from db.amounts import Amount, amount_sign_of, amount_total, stored_amount
@@ -45,6 +46,7 @@ from db.models import (
 from db.session import SessionFactory
 from db.types import UTCDateTime
 from db.upsert import dialect_insert
+from workers import page_append
 from workers.job_claims import ClaimedJob, renew_claim
 from workers.providers.base import AddressSummary, ProviderTransaction
 from workers.running_balances import mark_balances_stale, refresh_running_balances
@@ -83,10 +85,59 @@ async def save_page(
     expected_transactions: int | None,
     resume_cursor: str | None,
     progress: float | None = None,
+    oldest_first: bool = False,
 ) -> SyncJob:
     """One page in one database transaction: rows, progress and the resume point together.
 
-    `progress` (0.0 to 1.0) is for syncs that cannot know their transaction count."""
+    `progress` (0.0 to 1.0) is for syncs that cannot know their transaction count.
+    `oldest_first`: the caller writes its pages in time order (an Ethereum pass), so a page
+    that only adds rows after the stored ones is written with its running balances, and
+    leaves none to recompute (on SQLite; see `page_append`)."""
+    if oldest_first:
+        try:
+            return await _save_page_once(
+                sessions,
+                job,
+                transactions,
+                sync_pass=sync_pass,
+                provider=provider,
+                fetched_transactions=fetched_transactions,
+                expected_transactions=expected_transactions,
+                resume_cursor=resume_cursor,
+                progress=progress,
+                appending=True,
+            )
+        except IntegrityError:
+            # A row of the page is stored already (an incremental pass, a reorg): nothing of
+            # the attempt stays; the page is upserted the general way instead.
+            pass
+    return await _save_page_once(
+        sessions,
+        job,
+        transactions,
+        sync_pass=sync_pass,
+        provider=provider,
+        fetched_transactions=fetched_transactions,
+        expected_transactions=expected_transactions,
+        resume_cursor=resume_cursor,
+        progress=progress,
+        appending=False,
+    )
+
+
+async def _save_page_once(
+    sessions: SessionFactory,
+    job: ClaimedJob,
+    transactions: Sequence[ProviderTransaction],
+    *,
+    sync_pass: int,
+    provider: str,
+    fetched_transactions: int,
+    expected_transactions: int | None,
+    resume_cursor: str | None,
+    progress: float | None,
+    appending: bool,
+) -> SyncJob:
     async with sessions.begin() as session:
         row = await renew_claim(
             session,
@@ -96,7 +147,11 @@ async def save_page(
             provider=provider,
             progress=progress,
         )
-        await _upsert(session, job.address_id, transactions, sync_pass=sync_pass)
+        appended = appending and await page_append.append_with_balances(
+            await session.connection(), job.address_id, transactions, sync_pass=sync_pass
+        )
+        if not appended:
+            await _upsert(session, job.address_id, transactions, sync_pass=sync_pass)
         await session.execute(
             update(TrackedAddress)
             .where(TrackedAddress.id == job.address_id)

@@ -195,3 +195,56 @@ async def test_a_page_of_amounts_past_64_bits_is_stored_exactly(
             )
         ).all()
     assert [amount for (amount,) in stored] == amounts
+
+
+# Pages written oldest first carry their balances on SQLite; PostgreSQL recomputes them at the
+# end of the sync in one UPDATE, as every other sync does.
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+async def test_pages_written_oldest_first_are_exact_as_soon_as_committed(
+    harness: SyncHarness,
+) -> None:
+    claimed = await _claimed_job(harness)
+    start = datetime(2030, 1, 1, tzinfo=UTC)
+
+    def listed(number: int, day: int, amount: int) -> ProviderTransaction:
+        return ProviderTransaction(
+            f"{number:064x}", 900_000 + day, start + timedelta(days=day), amount
+        )
+
+    async def save(page: list[ProviderTransaction]) -> None:
+        await transaction_history.save_page(
+            harness.sessions,
+            claimed,
+            page,
+            sync_pass=KEPT_PASS,
+            provider="etherscan",
+            fetched_transactions=len(page),
+            expected_transactions=None,
+            resume_cursor=None,
+            oldest_first=True,
+        )
+
+    # Out of time order within a page, two rows of one block, amounts past 64 bits (summed
+    # exactly as for Ethereum).
+    pages = [
+        [listed(0, 1, 2**256 - 6), listed(1, 0, 5)],
+        [listed(2, 2, -(2**70)), listed(3, 2, 7), listed(4, 3, -(10**24))],
+    ]
+    for page in pages:
+        await save(page)
+        assert await running_balance_problems(harness.sessions, ADDRESS) == []
+    # A reorg moves a stored row after the others: the page is upserted and the balances
+    # from the row's old place are recomputed as usual.
+    await save([listed(1, 4, 5)])
+    async with harness.sessions.begin() as session:
+        await running_balances.refresh_running_balances(
+            session, claimed.address_id, chain=Chain.ETHEREUM
+        )
+    assert await running_balance_problems(harness.sessions, ADDRESS) == []
+    async with harness.sessions() as session:
+        heights = await session.scalars(
+            select(Transaction.block_height)
+            .where(Transaction.address_id == claimed.address_id)
+            .order_by(Transaction.tx_time, Transaction.id)
+        )
+        assert list(heights) == [900_001, 900_002, 900_002, 900_003, 900_004]

@@ -1,0 +1,109 @@
+"""A page written after every stored row, with its running balances, on SQLite.
+
+A sync that reads oldest first (Ethereum) mostly adds rows later than every stored one. Each
+row's `balance_after_sat` is then the last stored balance plus the page's amounts so far, known
+as the row is written: no stale mark, and nothing left for `refresh_running_balances`. The
+rows go to the driver as ready tuples, in one plain INSERT: a row already stored (an
+incremental pass, a reorg that moved a transaction) makes it raise `IntegrityError`, and the
+caller rolls the whole page back and upserts it the general way."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from db.amounts import INT64_MAX, INT64_MIN
+from db.models import TrackedAddress, Transaction, sort_key_for
+from workers.providers.base import ProviderTransaction
+
+_INSERT = (
+    "INSERT INTO transactions (address_id, txid, block_height, sort_key, tx_time, amount_sat, "
+    "fee, failed, sync_pass, balance_after_sat) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+)
+
+
+async def append_with_balances(
+    connection: AsyncConnection,
+    address_id: int,
+    transactions: Sequence[ProviderTransaction],
+    *,
+    sync_pass: int,
+) -> bool:
+    """Inserts the page with its running balances when it comes after every stored row of
+    the address and their balances are exact; False (nothing written) otherwise.
+
+    Raises `IntegrityError` when a row of the page is stored already: the caller must roll
+    back the transaction, since the rows before it are inserted."""
+    if connection.dialect.name != "sqlite" or not transactions:
+        return False
+    if len({tx.txid for tx in transactions}) != len(transactions):
+        return False
+    times = []
+    for tx in transactions:
+        if tx.block_height is None or tx.time is None:
+            return False
+        times.append(tx.time)
+    stale_from = await connection.scalar(
+        select(TrackedAddress.balances_stale_from).where(TrackedAddress.id == address_id)
+    )
+    if stale_from is not None:
+        return False
+    last = (
+        await connection.execute(
+            select(Transaction.tx_time, Transaction.balance_after_sat)
+            .where(
+                Transaction.address_id == address_id,
+                Transaction.block_height.is_not(None),
+                Transaction.tx_time.is_not(None),
+            )
+            .order_by(Transaction.tx_time.desc(), Transaction.id.desc())
+            .limit(1)
+        )
+    ).first()
+    balance = 0
+    if last is not None:
+        last_time, last_balance = last
+        if last_balance is None or last_time is None or min(times) < last_time:
+            return False
+        balance = last_balance
+    # New rows get their ids in page order, so (tx_time, id) order is the page's, sorted
+    # stably by time.
+    balances: list[int] = [0] * len(transactions)
+    for index in sorted(range(len(transactions)), key=times.__getitem__):
+        balance += transactions[index].amount_sat
+        balances[index] = balance
+    rows = [
+        (
+            address_id,
+            tx.txid,
+            tx.block_height,
+            sort_key_for(tx.block_height),
+            _stored_time(time),
+            _stored(tx.amount_sat),
+            None if tx.fee is None else _stored(tx.fee),
+            tx.failed,
+            sync_pass,
+            _stored(after),
+        )
+        for tx, time, after in zip(transactions, times, balances, strict=True)
+    ]
+    await connection.exec_driver_sql(_INSERT, rows)
+    return True
+
+
+def _stored_time(time: datetime) -> str:
+    """A time as `UTCDateTime` stores it on SQLite: naive UTC text with microseconds, which
+    sorts as time does (about half the cost of SQLAlchemy's bind processors)."""
+    if time.tzinfo is not UTC:
+        if time.tzinfo is None:
+            raise ValueError(f"naive datetime {time!r}: pass an aware datetime")
+        time = time.astimezone(UTC)
+    return time.replace(tzinfo=None).isoformat(" ", "microseconds")
+
+
+def _stored(amount: int) -> int | str:
+    """An amount as `Amount` binds it on SQLite: INTEGER within 64 bits, else exact text."""
+    return amount if INT64_MIN <= amount <= INT64_MAX else str(amount)
