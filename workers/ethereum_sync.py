@@ -282,21 +282,14 @@ class EthereumSync(ProviderSync[EtherscanProvider]):
         cursor.next_block = through + 1
         span = tip - cursor.first_block + 1
         progress = min(1.0, (through - cursor.first_block + 1) / span) if span > 0 else 1.0
-        row = await _atomic(
-            transaction_history.save_page(
-                self.sessions,
-                self.job,
-                transactions,
-                sync_pass=cursor.sync_pass,
-                provider=self.provider.name,
-                fetched_transactions=cursor.fetched_transactions,
-                expected_transactions=None,
-                resume_cursor=cursor.encode() if through < tip else None,
-                progress=progress,
-                oldest_first=True,
-            )
+        self.fetched_transactions = cursor.fetched_transactions
+        await self.save_page(
+            transactions,
+            sync_pass=cursor.sync_pass,
+            resume_cursor=cursor.encode() if through < tip else None,
+            progress=progress,
+            oldest_first=True,
         )
-        await self.publisher.job_changed(row, progress_only=True)
 
     async def _difference(self, balance: int, result: PassResult) -> str | None:
         """Why the stored history does not add up to the explorer's balance, or None.

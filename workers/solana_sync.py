@@ -192,19 +192,9 @@ class SolanaSync(ProviderSync[SolanaRpcProvider]):
             return await self.provider.transaction(signature, self.job.address)
 
     async def _save(self, transactions: list[ProviderTransaction], resume: _Resume) -> None:
-        row = await _atomic(
-            transaction_history.save_page(
-                self.sessions,
-                self.job,
-                transactions,
-                sync_pass=resume.sync_pass,
-                provider=self.provider.name,
-                fetched_transactions=self.fetched_transactions,
-                expected_transactions=self.expected_transactions,
-                resume_cursor=resume.encode(),
-            )
+        await self.save_page(
+            transactions, sync_pass=resume.sync_pass, resume_cursor=resume.encode()
         )
-        await self.publisher.job_changed(row, progress_only=True)
 
     async def _difference(self, balance: Balance) -> str | None:
         flows = await transaction_history.stored_flows(

@@ -211,6 +211,32 @@ class ProviderSync(Generic[ProviderT]):
         self.fetched_transactions = 0
         self.expected_transactions: int | None = None
 
+    async def save_page(
+        self,
+        transactions: Sequence[ProviderTransaction],
+        *,
+        sync_pass: int,
+        resume_cursor: str | None,
+        progress: float | None = None,
+        oldest_first: bool = False,
+    ) -> None:
+        """One page stored with the job's progress and resume point, then published."""
+        row = await _atomic(
+            transaction_history.save_page(
+                self.sessions,
+                self.job,
+                transactions,
+                sync_pass=sync_pass,
+                provider=self.provider.name,
+                fetched_transactions=self.fetched_transactions,
+                expected_transactions=self.expected_transactions,
+                resume_cursor=resume_cursor,
+                progress=progress,
+                oldest_first=oldest_first,
+            )
+        )
+        await self.publisher.job_changed(row, progress_only=True)
+
     async def finish_from_stored(self, *, tip_height: int, reorg_safe_height: int) -> SyncJob:
         """Ends the job SUCCEEDED with the address's figures summed from its stored history,
         for chains whose providers report no totals of their own (Ethereum, Solana)."""
@@ -374,19 +400,11 @@ class AddressSync(ProviderSync[Provider]):
     async def _save(
         self, transactions: list[ProviderTransaction], sync_pass: int, resume: _Resume | None
     ) -> None:
-        row = await _atomic(
-            transaction_history.save_page(
-                self.sessions,
-                self.job,
-                transactions,
-                sync_pass=sync_pass,
-                provider=self.provider.name,
-                fetched_transactions=self.fetched_transactions,
-                expected_transactions=self.expected_transactions,
-                resume_cursor=resume.encode() if resume is not None else None,
-            )
+        await self.save_page(
+            transactions,
+            sync_pass=sync_pass,
+            resume_cursor=resume.encode() if resume is not None else None,
         )
-        await self.publisher.job_changed(row, progress_only=True)
 
 
 def history_sync_for(chain: Chain) -> HistorySyncFactory:

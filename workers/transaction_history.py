@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from sqlalchemy import (
@@ -93,25 +94,8 @@ async def save_page(
     `oldest_first`: the caller writes its pages in time order (an Ethereum pass), so a page
     that only adds rows after the stored ones is written with its running balances, and
     leaves none to recompute (on SQLite; see `page_append`)."""
-    if oldest_first:
-        try:
-            return await _save_page_once(
-                sessions,
-                job,
-                transactions,
-                sync_pass=sync_pass,
-                provider=provider,
-                fetched_transactions=fetched_transactions,
-                expected_transactions=expected_transactions,
-                resume_cursor=resume_cursor,
-                progress=progress,
-                appending=True,
-            )
-        except IntegrityError:
-            # A row of the page is stored already (an incremental pass, a reorg): nothing of
-            # the attempt stays; the page is upserted the general way instead.
-            pass
-    return await _save_page_once(
+    save = partial(
+        _save_page_once,
         sessions,
         job,
         transactions,
@@ -121,8 +105,15 @@ async def save_page(
         expected_transactions=expected_transactions,
         resume_cursor=resume_cursor,
         progress=progress,
-        appending=False,
     )
+    if oldest_first:
+        try:
+            return await save(appending=True)
+        except IntegrityError:
+            # A row of the page is stored already (an incremental pass, a reorg): nothing of
+            # the attempt stays; the page is upserted the general way instead.
+            pass
+    return await save(appending=False)
 
 
 async def _save_page_once(
