@@ -140,7 +140,12 @@ async def build_price_refresher(
     http = ProviderHttp(
         provider=NAME,
         client=client,
-        limiter=RedisRateLimiter(redis, {NAME: settings.price_rate_limit}, metrics),
+        limiter=RedisRateLimiter(
+            redis,
+            {NAME: settings.price_rate_limit},
+            metrics,
+            longest_call_seconds=2 * settings.provider_timeout_seconds,
+        ),
         retry=retry or PRICE_RETRY,
         metrics=metrics,
     )

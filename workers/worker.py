@@ -98,7 +98,12 @@ async def build_sync_engine(
     for name, chain, reason in left_out_providers(settings):
         logger.info("%s is left out of %s syncs: %s", name, chain.value, reason)
     metrics = SharedMetrics(redis)
-    limiter = RedisRateLimiter(redis, rates_per_second(settings), metrics)
+    limiter = RedisRateLimiter(
+        redis,
+        rates_per_second(settings),
+        metrics,
+        longest_call_seconds=2 * settings.provider_timeout_seconds,
+    )
     providers = await open_providers(
         settings, limiter=limiter, exits=exits, retry=retry, metrics=metrics
     )

@@ -15,7 +15,7 @@ from redis.asyncio import Redis
 from db.models import Chain
 from settings import Settings
 from workers.circuit import CircuitBreaker, ProviderOnChain, configuration_fingerprint
-from workers.rate_limit import RedisRateLimiter
+from workers.rate_limit import RedisRateLimiter, Window
 from workers.redis_server import RedisServer
 
 
@@ -35,8 +35,8 @@ async def test_two_workers_together_never_exceed_the_rate(redis_clients: list[Re
 
     async def worker(limiter: RedisRateLimiter) -> None:
         for _ in range(10):
-            await limiter.acquire(provider)
-            call_times.append(time.monotonic())
+            async with limiter.slot(provider):
+                call_times.append(time.monotonic())
 
     started = time.monotonic()
     await asyncio.gather(*(worker(limiter) for limiter in limiters for _ in range(2)))
@@ -51,13 +51,54 @@ async def test_two_workers_together_never_exceed_the_rate(redis_clients: list[Re
     assert in_any_second <= rate + 1
 
 
+async def test_calls_delivered_late_never_put_more_than_the_rate_into_a_second(
+    redis_clients: list[Redis],
+) -> None:
+    """Even spacing alone lets a call that left its slot late (a busy event loop) land in the
+    same second as the ten after it; the window counts each call until its answer is back."""
+    provider = f"test-{uuid.uuid4().hex}"
+    rate = 10.0
+    limiters = [RedisRateLimiter(client, {provider: rate}) for client in redis_clients]
+    arrivals: list[float] = []
+
+    async def worker(limiter: RedisRateLimiter, number: int) -> None:
+        for call in range(8):
+            async with limiter.slot(provider):
+                if (number + call) % 4 == 0:
+                    await asyncio.sleep(0.25)  # delivered a quarter of a second late
+                arrivals.append(time.monotonic())
+
+    started = time.monotonic()
+    await asyncio.gather(*(worker(limiter, number) for number, limiter in enumerate(limiters * 2)))
+    elapsed = time.monotonic() - started
+
+    arrivals.sort()
+    assert len(arrivals) == 32
+    in_any_second = max(
+        sum(1 for moment in arrivals if start <= moment < start + 1.0) for start in arrivals
+    )
+    assert in_any_second <= rate
+    # The window costs about one delay a second, not the rate: 32 calls in well under 6 s.
+    assert elapsed < 32 / rate * 1.8
+
+
+def test_a_rate_is_kept_as_whole_calls_in_a_window_of_a_second_or_more() -> None:
+    assert Window.for_rate(10.0) == Window(calls=10, seconds=1.0)
+    assert Window.for_rate(1.5) == Window(calls=2, seconds=2 / 1.5)
+    assert Window.for_rate(0.5) == Window(calls=1, seconds=2.0)
+    nine_and_a_bit = Window.for_rate(9.2)
+    assert nine_and_a_bit.calls == 10
+    assert nine_and_a_bit.seconds > 1.0
+
+
 async def test_a_pause_holds_back_every_worker(redis_clients: list[Redis]) -> None:
     provider = f"test-{uuid.uuid4().hex}"
     first, second = (RedisRateLimiter(client, {provider: 1000.0}) for client in redis_clients)
 
     started = time.monotonic()
     await first.pause(provider, 0.3)
-    await second.acquire(provider)
+    async with second.slot(provider):
+        pass
 
     assert time.monotonic() - started >= 0.29
 

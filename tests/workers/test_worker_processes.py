@@ -106,8 +106,9 @@ async def test_two_workers_syncing_40_addresses_never_exceed_the_provider_limit(
     simulator = processes.simulator
     addresses = simulator.admin.add_generated_addresses(40, 30)
     simulator.admin.set_rate_limit("blockchair", 10, per_seconds=1.0)
-    # 90 % of the provider's limit: arrival jitter must not push a second over it.
-    environment = processes.environment(BLOCKCHAIR_RATE_LIMIT="9")
+    # The provider's own limit: two processes on a loaded machine deliver some calls late, and
+    # still no second may get an eleventh.
+    environment = processes.environment(BLOCKCHAIR_RATE_LIMIT="10")
     with (
         processes.worker(environment, "worker-1"),
         processes.worker(environment, "worker-2") as worker,

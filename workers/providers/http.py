@@ -68,9 +68,9 @@ class ProviderHttp:
         transient_failures = 0
         rate_limited = 0
         while True:
-            await self.limiter.acquire(limit)
             try:
-                return await request(self.client)
+                async with self.limiter.slot(limit):
+                    return await request(self.client)
             except RateLimitedError as error:
                 rate_limited += 1
                 if rate_limited >= self.retry.rate_limited_attempts:
