@@ -1,0 +1,83 @@
+"""Addresses of derived public keys, in each chain's encoding and exactly as the app stores
+them (Base58Check as encoded, bech32 in lower case)."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Final
+
+from embit import base58, bech32, hashes
+from embit.util import secp256k1
+
+from hd.chains import ChainParams
+from hd.script_kinds import ScriptKind
+
+_OP_0: Final = b"\x00"
+_PUSH_20: Final = b"\x14"
+_PUSH_32: Final = b"\x20"
+_PUSH_33: Final = b"\x21"
+_OP_CHECKMULTISIG: Final = b"\xae"
+_WITNESS_V0: Final = 0
+_WITNESS_V1: Final = 1
+
+
+def base58check(version: int, payload: bytes) -> str:
+    return str(base58.encode_check(bytes([version]) + payload))
+
+
+def segwit_address(hrp: str, witness_version: int, program: bytes) -> str:
+    encoding = bech32.Encoding.BECH32 if witness_version == 0 else bech32.Encoding.BECH32M
+    words = [witness_version, *bech32.convertbits(program, 8, 5)]
+    return str(bech32.bech32_encode(encoding, hrp, words))
+
+
+def taproot_output_key(public_key: bytes) -> bytes:
+    """BIP-86: the x-only key Q = P + int(hash_TapTweak(x(P)))·G, P with even Y."""
+    x_only = public_key[1:33]
+    tweak = hashes.tagged_hash("TapTweak", x_only)
+    internal_point = secp256k1.ec_pubkey_parse(b"\x02" + x_only)
+    output_point = secp256k1.ec_pubkey_add(internal_point, tweak)
+    return bytes(secp256k1.ec_pubkey_serialize(output_point))[1:33]
+
+
+def sortedmulti_script(threshold: int, public_keys: list[bytes]) -> bytes:
+    """BIP-383 sortedmulti: OP_k <keys in byte order> OP_n OP_CHECKMULTISIG."""
+    keys = b"".join(_PUSH_33 + key for key in sorted(public_keys))
+    return _small_number(threshold) + keys + _small_number(len(public_keys)) + _OP_CHECKMULTISIG
+
+
+def _small_number(number: int) -> bytes:
+    # OP_1…OP_16, then a one-byte push (17…20 keys).
+    return bytes([0x50 + number]) if number <= 16 else bytes([1, number])
+
+
+def single_key_address(params: ChainParams, script: ScriptKind, public_key: bytes) -> str:
+    """The address of `script` over one compressed public key."""
+    if script is ScriptKind.P2PKH:
+        return base58check(params.p2pkh_version, hashes.hash160(public_key))
+    if script is ScriptKind.P2SH_P2WPKH:
+        redeem_script = _OP_0 + _PUSH_20 + hashes.hash160(public_key)
+        return _p2sh(params, redeem_script)
+    assert params.bech32_hrp is not None, f"{params.name} has no segwit"
+    if script is ScriptKind.P2WPKH:
+        return segwit_address(params.bech32_hrp, _WITNESS_V0, hashes.hash160(public_key))
+    if script is ScriptKind.P2TR:
+        return segwit_address(params.bech32_hrp, _WITNESS_V1, taproot_output_key(public_key))
+    raise ValueError(f"{script.value} is not a single-key script")
+
+
+def multisig_address(
+    params: ChainParams, script: ScriptKind, threshold: int, public_keys: list[bytes]
+) -> str:
+    assert params.bech32_hrp is not None, f"{params.name} has no segwit"
+    witness_script_hash = hashlib.sha256(sortedmulti_script(threshold, public_keys)).digest()
+    if script is ScriptKind.P2WSH_SORTEDMULTI:
+        return segwit_address(params.bech32_hrp, _WITNESS_V0, witness_script_hash)
+    if script is ScriptKind.P2SH_P2WSH_SORTEDMULTI:
+        return _p2sh(params, _OP_0 + _PUSH_32 + witness_script_hash)
+    raise ValueError(f"{script.value} is not a multisig script")
+
+
+def _p2sh(params: ChainParams, redeem_script: bytes) -> str:
+    assert params.p2sh_version is not None, f"{params.name} has no P2SH here"
+    return base58check(params.p2sh_version, hashes.hash160(redeem_script))
