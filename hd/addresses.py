@@ -6,9 +6,11 @@ from __future__ import annotations
 import hashlib
 from typing import Final
 
-from embit import base58, bech32, hashes
+from embit import base58, hashes
 from embit.util import secp256k1
 
+from hd.backend import add_tweak_times_generator
+from hd.bech32_encoding import encode_segwit_address
 from hd.chains import ChainParams
 from hd.script_kinds import ScriptKind
 
@@ -25,18 +27,12 @@ def base58check(version: int, payload: bytes) -> str:
     return str(base58.encode_check(bytes([version]) + payload))
 
 
-def segwit_address(hrp: str, witness_version: int, program: bytes) -> str:
-    encoding = bech32.Encoding.BECH32 if witness_version == 0 else bech32.Encoding.BECH32M
-    words = [witness_version, *bech32.convertbits(program, 8, 5)]
-    return str(bech32.bech32_encode(encoding, hrp, words))
-
-
 def taproot_output_key(public_key: bytes) -> bytes:
     """BIP-86: the x-only key Q = P + int(hash_TapTweak(x(P)))·G, P with even Y."""
     x_only = public_key[1:33]
     tweak = hashes.tagged_hash("TapTweak", x_only)
     internal_point = secp256k1.ec_pubkey_parse(b"\x02" + x_only)
-    output_point = secp256k1.ec_pubkey_add(internal_point, tweak)
+    output_point = add_tweak_times_generator(internal_point, tweak)
     return bytes(secp256k1.ec_pubkey_serialize(output_point))[1:33]
 
 
@@ -60,9 +56,9 @@ def single_key_address(params: ChainParams, script: ScriptKind, public_key: byte
         return _p2sh(params, redeem_script)
     assert params.bech32_hrp is not None, f"{params.name} has no segwit"
     if script is ScriptKind.P2WPKH:
-        return segwit_address(params.bech32_hrp, _WITNESS_V0, hashes.hash160(public_key))
+        return encode_segwit_address(params.bech32_hrp, _WITNESS_V0, hashes.hash160(public_key))
     if script is ScriptKind.P2TR:
-        return segwit_address(params.bech32_hrp, _WITNESS_V1, taproot_output_key(public_key))
+        return encode_segwit_address(params.bech32_hrp, _WITNESS_V1, taproot_output_key(public_key))
     raise ValueError(f"{script.value} is not a single-key script")
 
 
@@ -72,7 +68,7 @@ def multisig_address(
     assert params.bech32_hrp is not None, f"{params.name} has no segwit"
     witness_script_hash = hashlib.sha256(sortedmulti_script(threshold, public_keys)).digest()
     if script is ScriptKind.P2WSH_SORTEDMULTI:
-        return segwit_address(params.bech32_hrp, _WITNESS_V0, witness_script_hash)
+        return encode_segwit_address(params.bech32_hrp, _WITNESS_V0, witness_script_hash)
     if script is ScriptKind.P2SH_P2WSH_SORTEDMULTI:
         return _p2sh(params, _OP_0 + _PUSH_32 + witness_script_hash)
     raise ValueError(f"{script.value} is not a multisig script")

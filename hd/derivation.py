@@ -10,7 +10,7 @@ from embit.util import secp256k1
 
 from db.models import Chain
 from hd.addresses import multisig_address, single_key_address
-from hd.backend import log_backend_once
+from hd.backend import add_tweak_times_generator, log_backend_once
 from hd.chains import ChainParams, chain_params
 from hd.descriptors import (
     HARDENED,
@@ -41,11 +41,12 @@ class ChildKey:
     def child_public_key(self, index: int) -> bytes:
         """CKDpub (BIP-32) without the child's chain code: the compressed child key."""
         digest = self._digest(index)
-        return bytes(secp256k1.ec_pubkey_serialize(secp256k1.ec_pubkey_add(self.point, digest[:32])))
+        point = add_tweak_times_generator(self.point, digest[:32])
+        return bytes(secp256k1.ec_pubkey_serialize(point))
 
     def child(self, index: int) -> ChildKey:
         digest = self._digest(index)
-        point = secp256k1.ec_pubkey_add(self.point, digest[:32])
+        point = add_tweak_times_generator(self.point, digest[:32])
         return ChildKey(bytes(secp256k1.ec_pubkey_serialize(point)), digest[32:], point)
 
     def _digest(self, index: int) -> bytes:
@@ -69,16 +70,27 @@ class HdWallet:
 
     chain: Chain
     descriptor: str
+    _descriptor: Descriptor
+    _params: ChainParams
+    _path_prefix: str
+    _chain_keys: dict[int, tuple[ChildKey, ...]]
 
     def __init__(self, descriptor: Descriptor, params: ChainParams) -> None:
         log_backend_once()
-        self._descriptor = descriptor
-        self._params = params
-        self.chain = params.chain
-        self.descriptor = descriptor.text()
-        self._path_prefix = _path_prefix(descriptor.keys)
-        # Keychain -> the key at …/keychain of every key expression: derived once per wallet.
-        self._chain_keys: dict[int, tuple[ChildKey, ...]] = {}
+        initial = {
+            "_descriptor": descriptor,
+            "_params": params,
+            "chain": params.chain,
+            "descriptor": descriptor.text(),
+            "_path_prefix": _path_prefix(descriptor.keys),
+            # Keychain -> the key at …/keychain of every key expression, derived once.
+            "_chain_keys": {},
+        }
+        for name, value in initial.items():
+            object.__setattr__(self, name, value)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"HdWallet is immutable: {name} cannot be set")
 
     @classmethod
     def from_descriptor(cls, descriptor: str, chain: Chain) -> HdWallet:
@@ -116,7 +128,9 @@ class HdWallet:
         if keys is None:
             if keychain not in KEYCHAINS:
                 raise ValueError(f"keychain {keychain}: 0 is receive, 1 is change")
-            keys = tuple(_keychain_key(expression, keychain) for expression in self._descriptor.keys)
+            keys = tuple(
+                _keychain_key(expression, keychain) for expression in self._descriptor.keys
+            )
             self._chain_keys[keychain] = keys
         return keys
 

@@ -115,7 +115,9 @@ def parse_descriptor(text: str, params: ChainParams) -> Descriptor:
             key = _parse_key(inner_args, params)
             return _checked(Descriptor(ScriptKind.P2SH_P2WPKH, (key,)), params)
         if inner_name == "wsh":
-            return _checked(_sortedmulti(ScriptKind.P2SH_P2WSH_SORTEDMULTI, inner_args, params), params)
+            return _checked(
+                _sortedmulti(ScriptKind.P2SH_P2WSH_SORTEDMULTI, inner_args, params), params
+            )
         raise HdInputError(f"sh({inner_name}()) is not supported: use sh(wpkh()) or sh(wsh())")
     if name == "wsh":
         return _checked(_sortedmulti(ScriptKind.P2WSH_SORTEDMULTI, inner, params), params)

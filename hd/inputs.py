@@ -63,8 +63,7 @@ class HdInput:
             script = self.script
         elif self.script is not None and script is not self.script:
             raise HdInputError(
-                f"the key or descriptor is for {self.script.value} addresses,"
-                f" not {script.value}"
+                f"the key or descriptor is for {self.script.value} addresses, not {script.value}"
             )
         for descriptor in self._descriptors:
             if descriptor.script is script:

@@ -23,7 +23,9 @@ PRIVATE_KEY_REASON: Final = "a private key: paste the extended PUBLIC key"
 TESTNET_REASON: Final = "testnet key; this server tracks mainnet"
 SERIALIZED_LENGTH: Final = 78
 _CHECKSUM_LENGTH: Final = 4
-_PRIVATE_PREFIXES: Final = frozenset(key.prefix for key in KEY_VERSION_BY_PREFIX.values() if key.private)
+_PRIVATE_PREFIXES: Final = frozenset(
+    key.prefix for key in KEY_VERSION_BY_PREFIX.values() if key.private
+)
 _BASE58_DIGITS: Final = frozenset(base58.B58_DIGITS)
 
 
@@ -41,7 +43,7 @@ class ExtendedPublicKey:
     @property
     def fingerprint(self) -> bytes:
         """The first 4 bytes of HASH160 of the key (BIP-32 key identifier)."""
-        return hashes.hash160(self.public_key)[:4]
+        return bytes(hashes.hash160(self.public_key)[:4])
 
     def serialize(self, version: KeyVersion) -> bytes:
         return (
