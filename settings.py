@@ -54,6 +54,9 @@ class Settings(BaseSettings):
     persisted_query_ttl: int = Field(default=86_400, ge=60)
     # Per-account limits.
     max_wallets_per_account: int = Field(default=1000, ge=1)
+    # HD wallets: unused addresses in a row that end a scan of a keychain, when addWallet
+    # gives no gapLimit (each wallet may set 1 to MAX_GAP_LIMIT).
+    default_gap_limit: int = Field(default=20, ge=1, le=1000)
     sync_requests_per_minute: int = Field(default=30, ge=1)
     # Per client (API token, or IP address without one): requests and subscriptions per minute,
     # and how many may come at once. Unset: 600 with AUTH=token, off with AUTH=off (the one

@@ -177,7 +177,44 @@ class Wallet(Base):
     account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id", ondelete="CASCADE"))
     address_id: Mapped[int] = mapped_column(ForeignKey("addresses.id", ondelete="RESTRICT"))
     label: Mapped[str | None] = mapped_column(String(LABEL_MAX_LENGTH))
+    # HD wallets: the extended key or descriptor as this account added it, in canonical form
+    # (`address_id` then names the whole HD wallet, see HdWallet); NULL for ADDRESS wallets.
+    added_as: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+
+
+class HdWallet(Base):
+    """An HD wallet, synced once however many accounts watch it.
+
+    Its `address_id` is a TrackedAddress that stands for the whole wallet (its `address` is
+    `hd:` and a digest of the descriptor and gap limit): the wallet's netted history, one
+    row per transaction, balances, running balances and sync jobs live there, so every read
+    that works for an address works for an HD wallet. The addresses it derives are ordinary
+    tracked addresses, listed in HdWalletAddress.
+    """
+
+    __tablename__ = "hd_wallets"
+
+    address_id: Mapped[int] = mapped_column(
+        ForeignKey("addresses.id", ondelete="CASCADE"), primary_key=True
+    )
+    # Canonical: one `<0;1>/*` multipath descriptor with its checksum.
+    descriptor: Mapped[str] = mapped_column(Text)
+    gap_limit: Mapped[int] = mapped_column(Integer)
+
+
+class HdWalletAddress(Base):
+    """One derived address an HD wallet watches: keychain 0 receive, 1 change."""
+
+    __tablename__ = "hd_wallet_addresses"
+    __table_args__ = (Index(None, "address_id"),)
+
+    wallet_address_id: Mapped[int] = mapped_column(
+        ForeignKey("hd_wallets.address_id", ondelete="CASCADE"), primary_key=True
+    )
+    keychain: Mapped[int] = mapped_column(Integer, primary_key=True)
+    index: Mapped[int] = mapped_column(Integer, primary_key=True)
+    address_id: Mapped[int] = mapped_column(ForeignKey("addresses.id", ondelete="RESTRICT"))
 
 
 class Transaction(Base):
@@ -251,6 +288,8 @@ class SyncJob(Base):
     # Fraction done (0.0 to 1.0) for syncs that cannot know their transaction count (they page
     # by block or by slot); NULL: derived from the two counts above.
     progress: Mapped[float | None] = mapped_column(Float)
+    # HD wallets: derived addresses whose activity the scan has checked so far.
+    addresses_scanned: Mapped[int | None] = mapped_column(Integer)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     error: Mapped[str | None] = mapped_column(Text)
     queued_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)

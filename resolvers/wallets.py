@@ -5,17 +5,20 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from arq import ArqRedis
-from sqlalchemy import Select, delete, func, select
+from sqlalchemy import Select, delete, func, or_, select
 
-from db.models import LABEL_MAX_LENGTH, Chain, SyncJob, TrackedAddress, Wallet
+from db.models import LABEL_MAX_LENGTH, Chain, HdWallet, SyncJob, TrackedAddress, Wallet
 from db.session import SessionFactory
 from db.upsert import dialect_insert
+from hd import ScriptKind, looks_like_hd_input
+from resolvers import hd_wallets
 from resolvers.address_validation import InvalidAddressError, display_address, parse_address
 from resolvers.chains import CHAIN_DETAILS, SUPPORTED_CHAINS, unsupported_chain_message
 from resolvers.errors import BadRequestError, ErrorCode, InputError
 from resolvers.pagination import CursorCodec, Page, PageRequest, fetch_keyset_page
 from resolvers.text_input import clean_text
 from resolvers.viewer import Viewer
+from settings import Settings
 from workers.events import EventPublisher
 from workers.queue import record_sync_job, send_job
 
@@ -25,8 +28,11 @@ class WalletView:
     """A wallet row with the chain data of its address."""
 
     wallet: Wallet
-    # The address row the wallet watches (shared by every account that tracks it).
+    # The address row the wallet watches (shared by every account that tracks it); for an HD
+    # wallet the row standing for the whole wallet.
     tracked: TrackedAddress
+    # HD wallets: the descriptor and gap limit; None for ADDRESS wallets.
+    hd: HdWallet | None = None
 
 
 @dataclass
@@ -69,22 +75,19 @@ async def lookup_chain(
         return chain, None
     candidates: dict[Chain, str] = {}
     for supported in SUPPORTED_CHAINS:
-        try:
-            candidates[supported] = canonical_address(supported, address)
-        except InvalidAddressError:
-            continue
+        canonical, error = _address_error(supported, address)
+        if error is None and canonical is not None:
+            candidates[supported] = canonical
     if not candidates:
         return Chain.BITCOIN, None
     async with sessions() as session:
-        tracked = await session.execute(
-            select(TrackedAddress.chain, TrackedAddress.address)
-            .join(Wallet, Wallet.address_id == TrackedAddress.id)
-            .where(
-                Wallet.account_id == viewer.account_id,
-                TrackedAddress.address.in_(set(candidates.values())),
+        tracked_on = set()
+        for known, canonical in candidates.items():
+            found = await session.execute(
+                _view_of_address(viewer, known, canonical).with_only_columns(Wallet.id).limit(1)
             )
-        )
-        tracked_on = {known for known, stored in tracked if candidates.get(known) == stored}
+            if found.first() is not None:
+                tracked_on.add(known)
     matches = [known for known in candidates if known in tracked_on]
     if len(matches) > 1:
         *others, last = (CHAIN_DETAILS[known].name for known in matches)
@@ -98,9 +101,14 @@ async def lookup_chain(
 
 
 def _address_error(chain: Chain, address: str) -> tuple[str | None, InputError | None]:
+    """The stored form of an address, or of an extended key or descriptor (what an HD wallet
+    was added with), or why it is not valid on `chain`."""
     unsupported = unsupported_chain_message(chain)
     if unsupported is not None:
         return None, InputError(ErrorCode.INVALID_INPUT, unsupported, ("chain",))
+    if looks_like_hd_input(address):
+        hd_input, error = hd_wallets.parse_input(address, chain)
+        return (hd_input.key_text if hd_input is not None else None), error
     try:
         return canonical_address(chain, address), None
     except InvalidAddressError as error:
@@ -113,17 +121,25 @@ def clean_label(label: str | None) -> tuple[str | None, InputError | None]:
     return clean_text(label, field="label", max_length=LABEL_MAX_LENGTH)
 
 
-def _views_of(viewer: Viewer) -> Select[Wallet, TrackedAddress]:
+def _views_of(viewer: Viewer) -> Select[Wallet, TrackedAddress, HdWallet]:
     return (
-        select(Wallet, TrackedAddress)
+        select(Wallet, TrackedAddress, HdWallet)
         .join(TrackedAddress, TrackedAddress.id == Wallet.address_id)
+        .outerjoin(HdWallet, HdWallet.address_id == TrackedAddress.id)
         .where(Wallet.account_id == viewer.account_id)
     )
 
 
 def _view_of_address(
     viewer: Viewer, chain: Chain, canonical: str | None
-) -> Select[Wallet, TrackedAddress]:
+) -> Select[Wallet, TrackedAddress, HdWallet]:
+    """The viewer's wallet of an address, or of an HD wallet by the key or descriptor it was
+    added with or by its canonical descriptor."""
+    if canonical is not None and looks_like_hd_input(canonical):
+        return _views_of(viewer).where(
+            TrackedAddress.chain == chain,
+            or_(Wallet.added_as == canonical, HdWallet.descriptor == canonical),
+        )
     return _views_of(viewer).where(
         TrackedAddress.chain == chain, TrackedAddress.address == canonical
     )
@@ -142,19 +158,40 @@ async def add_wallet(
     address: str,
     label: str | None,
     max_wallets: int | None = None,
+    gap_limit: int | None = None,
+    script_type: ScriptKind | None = None,
+    settings: Settings | None = None,
 ) -> AddedWallet:
     """A new wallet and its first sync job, written in one transaction (no wallet is ever left
-    without its job), then the job is sent to the workers."""
+    without its job), then the job is sent to the workers. An extended public key or a
+    descriptor adds an HD wallet (`gap_limit`, `script_type` apply to those only)."""
+    if looks_like_hd_input(address):
+        return await _add_hd_wallet(
+            sessions,
+            redis,
+            viewer=viewer,
+            chain=chain,
+            text=address,
+            label=label,
+            max_wallets=max_wallets,
+            gap_limit=gap_limit,
+            script_type=script_type,
+            settings=settings or Settings(),
+        )
+    for name, value in (("gapLimit", gap_limit), ("scriptType", script_type)):
+        if value is not None:
+            message = (
+                f"`{name}` applies to HD wallets (extended public keys and descriptors);"
+                " leave it out for an address."
+            )
+            return AddedWallet(errors=[InputError(ErrorCode.INVALID_INPUT, message, (name,))])
     canonical, address_error = _address_error(chain, address)
     cleaned_label, label_error = clean_label(label)
     errors = [error for error in (address_error, label_error) if error is not None]
     if errors or canonical is None:
         return AddedWallet(errors=errors)
-    if max_wallets is not None and await count_wallets(sessions, viewer=viewer) >= max_wallets:
-        message = (
-            f"You already track {max_wallets} wallets, the most one account may; remove one first."
-        )
-        return AddedWallet(errors=[InputError(ErrorCode.LIMIT_EXCEEDED, message, ("address",))])
+    if (limit_error := await _wallet_limit_error(sessions, viewer, max_wallets)) is not None:
+        return AddedWallet(errors=[limit_error])
     async with sessions.begin() as session:
         insert_address = dialect_insert(session, TrackedAddress)
         await session.execute(
@@ -184,6 +221,66 @@ async def add_wallet(
             session, address_id=address_id, requested_by_account_id=viewer.account_id
         )
     await send_job(redis, job)
+    view = await get_wallet_by_id(sessions, viewer=viewer, wallet_id=wallet_id)
+    return AddedWallet(wallet=view, job=job)
+
+
+async def _wallet_limit_error(
+    sessions: SessionFactory, viewer: Viewer, max_wallets: int | None
+) -> InputError | None:
+    if max_wallets is None or await count_wallets(sessions, viewer=viewer) < max_wallets:
+        return None
+    message = (
+        f"You already track {max_wallets} wallets, the most one account may; remove one first."
+    )
+    return InputError(ErrorCode.LIMIT_EXCEEDED, message, ("address",))
+
+
+async def _add_hd_wallet(
+    sessions: SessionFactory,
+    redis: ArqRedis,
+    *,
+    viewer: Viewer,
+    chain: Chain,
+    text: str,
+    label: str | None,
+    max_wallets: int | None,
+    gap_limit: int | None,
+    script_type: ScriptKind | None,
+    settings: Settings,
+) -> AddedWallet:
+    unsupported = unsupported_chain_message(chain)
+    if unsupported is not None:
+        return AddedWallet(errors=[InputError(ErrorCode.INVALID_INPUT, unsupported, ("chain",))])
+    hd_input, input_error = hd_wallets.parse_input(text, chain)
+    gap = gap_limit if gap_limit is not None else settings.default_gap_limit
+    cleaned_label, label_error = clean_label(label)
+    errors = [
+        error
+        for error in (input_error, hd_wallets.gap_limit_error(gap), label_error)
+        if error is not None
+    ]
+    if errors or hd_input is None:
+        return AddedWallet(errors=errors)
+    if (limit_error := await _wallet_limit_error(sessions, viewer, max_wallets)) is not None:
+        return AddedWallet(errors=[limit_error])
+    script, script_error = await hd_wallets.choose_script(settings, redis, hd_input, script_type)
+    if script_error is not None or script is None:
+        return AddedWallet(errors=[script_error] if script_error else [])
+    descriptor = hd_input.wallet(script).descriptor
+    if await hd_wallets.existing_wallet_of(
+        sessions, viewer=viewer, chain=chain, descriptor=descriptor
+    ):
+        message = f"You already track {hd_input.key_text} ({script.value})."
+        return AddedWallet(errors=[InputError(ErrorCode.ALREADY_TRACKED, message, ("address",))])
+    plan = hd_wallets.plan_wallet(hd_input, script, gap)
+    written = await hd_wallets.write_wallet(
+        sessions, redis, viewer=viewer, plan=plan, label=cleaned_label
+    )
+    if written is None:
+        message = f"You already track {hd_input.key_text}."
+        return AddedWallet(errors=[InputError(ErrorCode.ALREADY_TRACKED, message, ("address",))])
+    wallet_id, job = written
     view = await get_wallet_by_id(sessions, viewer=viewer, wallet_id=wallet_id)
     return AddedWallet(wallet=view, job=job)
 
@@ -256,10 +353,10 @@ async def update_wallet(
         row = (await session.execute(_view_of_address(viewer, chain, canonical))).first()
         if row is None:
             return WalletResult(errors=[_not_tracked(canonical)])
-        wallet, tracked_address = row
+        wallet, tracked_address, hd = row
         if relabel:
             wallet.label = cleaned_label
-    return WalletResult(wallet=WalletView(wallet, tracked_address))
+    return WalletResult(wallet=WalletView(wallet, tracked_address, hd))
 
 
 async def remove_wallet(
@@ -280,20 +377,18 @@ async def remove_wallet(
         return RemoveResult(errors=[address_error])
     assert canonical is not None
     async with sessions.begin() as session:
-        address_id = select(TrackedAddress.id).where(
-            TrackedAddress.chain == chain, TrackedAddress.address == canonical
-        )
+        wallet_ids = _view_of_address(viewer, chain, canonical).with_only_columns(Wallet.id)
         removed = (
             await session.execute(
                 delete(Wallet)
-                .where(Wallet.account_id == viewer.account_id, Wallet.address_id.in_(address_id))
-                .returning(Wallet.id, Wallet.address_id)
+                .where(Wallet.id.in_(wallet_ids.scalar_subquery()))
+                .returning(Wallet.id, Wallet.address_id, Wallet.added_as)
             )
         ).first()
     if removed is None:
         return RemoveResult(errors=[_not_tracked(canonical)])
     await EventPublisher(redis).wallet_removed(address_id=removed.address_id, wallet_id=removed.id)
-    return RemoveResult(removed_address=display_address(chain, canonical))
+    return RemoveResult(removed_address=removed.added_as or display_address(chain, canonical))
 
 
 def _not_tracked(canonical: str | None) -> InputError:

@@ -40,6 +40,12 @@ class SyncJob(Node):
     expected_transactions: int | None = strawberry.field(
         description="Transactions the provider reports for the address, when known."
     )
+    addresses_scanned: int | None = strawberry.field(
+        description=(
+            "HD wallets: derived addresses whose use this job has checked so far (both"
+            " keychains); null for other wallets."
+        )
+    )
     attempts: int
     error: str | None
     queued_at: datetime
@@ -92,6 +98,7 @@ class SyncJob(Node):
             provider=state["provider"],
             fetched_transactions=state["fetched_transactions"],
             expected_transactions=state["expected_transactions"],
+            addresses_scanned=state["addresses_scanned"],
             attempts=state["attempts"],
             error=state["error"],
             queued_at=datetime.fromisoformat(state["queued_at"]),
@@ -110,6 +117,7 @@ class SyncJob(Node):
             provider=row.provider,
             fetched_transactions=row.fetched_transactions,
             expected_transactions=row.expected_transactions,
+            addresses_scanned=row.addresses_scanned,
             attempts=row.attempts,
             error=row.error,
             queued_at=row.queued_at,

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import strawberry
+from sqlalchemy import select
 
-from db.models import TrackedAddress
+import hd
+from db.models import Chain, HdWallet, TrackedAddress
+from db.session import SessionFactory
+from resolvers import hd_wallets
 from resolvers.address_validation import display_address
 from resolvers.pagination import CursorCodec, page_request
 from schema.enums import Keychain
@@ -77,3 +81,64 @@ def single_address_connection(
         ),
         total_count=len(matching),
     )
+
+
+async def hd_address_connection(
+    sessions: SessionFactory,
+    *,
+    wallet_address_id: int,
+    wallet_id: int,
+    chain: Chain,
+    first: int | None,
+    after: str | None,
+    keychain: Keychain | None,
+    used: bool | None,
+) -> WalletAddressConnection:
+    """The derived addresses an HD wallet watches: receive then change, each by index."""
+    codec = CursorCodec(kind="walletaddress", scope=wallet_id, key_length=2)
+    request = page_request(first=first, after=after, last=None, before=None, codec=codec)
+    async with sessions() as session:
+        descriptor = await session.scalar(
+            select(HdWallet.descriptor).where(HdWallet.address_id == wallet_address_id)
+        )
+    assert descriptor is not None
+    wallet = hd.HdWallet.from_descriptor(descriptor, chain)
+    after_key = request.after
+    page = await hd_wallets.watched_addresses(
+        sessions,
+        wallet_address_id=wallet_address_id,
+        after=(after_key[0], after_key[1]) if after_key is not None else None,
+        limit=request.limit,
+        keychain=None if keychain is None else KEYCHAIN_NUMBERS[keychain],
+        used=used,
+    )
+    edges = [
+        WalletAddressEdge(
+            cursor=codec.encode((row.keychain, row.index)),
+            node=WalletAddress(
+                address=display_address(chain, row.tracked.address),
+                keychain=KEYCHAINS_BY_NUMBER[row.keychain],
+                index=row.index,
+                derivation_path=wallet.derive(row.keychain, row.index, 1)[0].path,
+                balance=BigInt(
+                    row.tracked.confirmed_balance_sat + row.tracked.unconfirmed_balance_sat
+                ),
+                transaction_count=row.tracked.transaction_count,
+                used=row.tracked.transaction_count > 0,
+            ),
+        )
+        for row in page.rows
+    ]
+    return WalletAddressConnection(
+        edges=edges,
+        page_info=PageInfo.of_edges(
+            [edge.cursor for edge in edges],
+            has_next_page=page.has_next_page,
+            has_previous_page=after_key is not None,
+        ),
+        total_count=page.total_count,
+    )
+
+
+KEYCHAIN_NUMBERS = {Keychain.RECEIVE: 0, Keychain.CHANGE: 1}
+KEYCHAINS_BY_NUMBER = {number: keychain for keychain, number in KEYCHAIN_NUMBERS.items()}

@@ -9,6 +9,8 @@ from typing import Annotated
 import strawberry
 
 from db.models import BIG_AMOUNT_CHAINS, TrackedAddress
+from hd import ScriptKind
+from resolvers import hd_wallets
 from resolvers import jobs as job_reads
 from resolvers import transactions as transaction_reads
 from resolvers import wallets as wallet_resolvers
@@ -17,7 +19,7 @@ from resolvers.pagination import page_request
 from resolvers.transactions import TransactionFilter
 from resolvers.wallets import WalletView
 from schema.context import ContextInfo
-from schema.enums import Chain, ErrorCode, Keychain, ScriptType, SyncStatus, WalletKind
+from schema.enums import Chain, Keychain, ScriptType, SyncStatus, WalletKind
 from schema.errors import UserError, user_errors
 from schema.jobs import SyncJob
 from schema.node import Node, to_global_id
@@ -25,7 +27,11 @@ from schema.pagination import PageInfo, given, optional_input
 from schema.portfolio import MoneyFigures
 from schema.scalars import BigInt
 from schema.transactions import TransactionConnection, TransactionFilterInput
-from schema.wallet_addresses import WalletAddressConnection, single_address_connection
+from schema.wallet_addresses import (
+    WalletAddressConnection,
+    hd_address_connection,
+    single_address_connection,
+)
 
 
 @strawberry.type
@@ -47,9 +53,6 @@ class Wallet(MoneyFigures, Node):
     gap_limit: int | None = strawberry.field(
         description="HD wallets: how many unused addresses in a row end a scan of each keychain."
     )
-    receive_address: str | None = strawberry.field(
-        description="The first unused receive address (HD), or the address itself."
-    )
     label: str | None
     total_received: BigInt
     total_sent: BigInt
@@ -61,19 +64,31 @@ class Wallet(MoneyFigures, Node):
     wallet_id: strawberry.Private[int]
     address_id: strawberry.Private[int]
     tracked: strawberry.Private[TrackedAddress]
+    is_hd: strawberry.Private[bool] = False
+
+    @strawberry.field(description="The first unused receive address (HD), or the address itself.")
+    async def receive_address(self, info: ContextInfo) -> str | None:
+        if not self.is_hd:
+            return display_address(self.chain, self.tracked.address)
+        return await hd_wallets.first_unused_receive_address(
+            info.context.sessions, wallet_address_id=self.address_id
+        )
 
     @classmethod
     def from_view(cls, view: WalletView) -> Wallet:
-        chain_data = view.tracked
+        chain_data, hd = view.tracked, view.hd
         return cls(
             id=to_global_id("Wallet", view.wallet.id),
-            address=display_address(chain_data.chain, chain_data.address),
+            address=(
+                view.wallet.added_as or hd.descriptor
+                if hd is not None
+                else display_address(chain_data.chain, chain_data.address)
+            ),
             chain=chain_data.chain,
-            # Every wallet is one address until HD wallets arrive.
-            kind=WalletKind.ADDRESS,
-            descriptor=None,
-            gap_limit=None,
-            receive_address=display_address(chain_data.chain, chain_data.address),
+            kind=WalletKind.HD if hd is not None else WalletKind.ADDRESS,
+            descriptor=hd.descriptor if hd is not None else None,
+            gap_limit=hd.gap_limit if hd is not None else None,
+            is_hd=hd is not None,
             label=view.wallet.label,
             balance=BigInt(chain_data.confirmed_balance_sat + chain_data.unconfirmed_balance_sat),
             confirmed_balance=BigInt(chain_data.confirmed_balance_sat),
@@ -97,13 +112,25 @@ class Wallet(MoneyFigures, Node):
             " every derived address up to the gap for HD wallets."
         )
     )
-    def addresses(
+    async def addresses(
         self,
+        info: ContextInfo,
         first: int | None = strawberry.UNSET,
         after: str | None = strawberry.UNSET,
         keychain: Keychain | None = strawberry.UNSET,
         used: bool | None = strawberry.UNSET,
     ) -> WalletAddressConnection:
+        if self.is_hd:
+            return await hd_address_connection(
+                info.context.sessions,
+                wallet_address_id=self.address_id,
+                wallet_id=self.wallet_id,
+                chain=self.chain,
+                first=given(first),
+                after=given(after),
+                keychain=given(keychain),
+                used=given(used),
+            )
         return single_address_connection(
             self.tracked,
             wallet_id=self.wallet_id,
@@ -290,14 +317,7 @@ class UpdateWalletPayload:
 
 
 async def add_wallet(info: ContextInfo, input: AddWalletInput) -> AddWalletPayload:  # noqa: A002
-    for name, value in (("gapLimit", input.gap_limit), ("scriptType", input.script_type)):
-        if given(value) is not None:
-            message = (
-                f"`{name}` applies to HD wallets (extended public keys and descriptors),"
-                " which this server does not track yet; leave it out for an address."
-            )
-            error = UserError(code=ErrorCode.INVALID_INPUT, field=[name], message=message)
-            return AddWalletPayload(wallet=None, job=None, errors=[error])
+    script_type = given(input.script_type)
     result = await wallet_resolvers.add_wallet(
         info.context.sessions,
         info.context.redis,
@@ -306,6 +326,9 @@ async def add_wallet(info: ContextInfo, input: AddWalletInput) -> AddWalletPaylo
         address=input.address,
         label=given(input.label),
         max_wallets=info.context.settings.max_wallets_per_account,
+        gap_limit=given(input.gap_limit),
+        script_type=ScriptKind(script_type.value) if script_type is not None else None,
+        settings=info.context.settings,
     )
     if result.wallet is None or result.job is None:
         return AddWalletPayload(wallet=None, job=None, errors=user_errors(result.errors))

@@ -47,6 +47,7 @@ class JobState(TypedDict):
     fetched_transactions: int
     expected_transactions: int | None
     progress: float | None
+    addresses_scanned: int | None
     attempts: int
     error: str | None
     queued_at: str
@@ -64,6 +65,7 @@ def job_state(job: SyncJob) -> JobState:
         fetched_transactions=job.fetched_transactions,
         expected_transactions=job.expected_transactions,
         progress=job.progress,
+        addresses_scanned=job.addresses_scanned,
         attempts=job.attempts,
         error=job.error,
         queued_at=job.queued_at.isoformat(),

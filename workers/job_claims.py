@@ -9,7 +9,15 @@ from datetime import timedelta
 from sqlalchemy import and_, func, or_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.models import Chain, JobStatus, SyncJob, SyncStatus, TrackedAddress, utc_now
+from db.models import (
+    Chain,
+    HdWallet,
+    JobStatus,
+    SyncJob,
+    SyncStatus,
+    TrackedAddress,
+    utc_now,
+)
 from db.session import SessionFactory
 from workers.errors import LostClaimError
 
@@ -26,6 +34,8 @@ class ClaimedJob:
     attempts: int
     row: SyncJob
     """The job as this claim left it (RUNNING), for publishing."""
+    is_hd_wallet: bool = False
+    """The address stands for a whole HD wallet (`HdWallet`): its sync scans the wallet."""
 
 
 async def claim_job(
@@ -74,6 +84,7 @@ async def claim_job(
             resume_cursor=tracked.sync_resume_cursor,
             attempts=attempts,
             row=row,
+            is_hd_wallet=await session.get(HdWallet, address_id) is not None,
         )
 
 

@@ -133,7 +133,7 @@ class SyncEngine:
                 continue
             try:
                 with log_context(provider=provider.name):
-                    history_sync = history_sync_for(chain)(
+                    history_sync = history_sync_for(job)(
                         self.sessions, provider, job, self.publisher
                     )
                     finished = await history_sync.run()
@@ -211,6 +211,13 @@ class ProviderSync(Generic[ProviderT]):
         self.fetched_transactions = 0
         self.expected_transactions: int | None = None
 
+    # False for an address synced within an HD wallet's job: the job goes on after it.
+    job_done = True
+
+    def reported_progress(self) -> tuple[int, int | None]:
+        """The job's fetched and expected transactions, as this sync reports them."""
+        return self.fetched_transactions, self.expected_transactions
+
     async def save_page(
         self,
         transactions: Sequence[ProviderTransaction],
@@ -221,6 +228,7 @@ class ProviderSync(Generic[ProviderT]):
         oldest_first: bool = False,
     ) -> None:
         """One page stored with the job's progress and resume point, then published."""
+        fetched_transactions, expected_transactions = self.reported_progress()
         row = await _atomic(
             transaction_history.save_page(
                 self.sessions,
@@ -228,8 +236,8 @@ class ProviderSync(Generic[ProviderT]):
                 transactions,
                 sync_pass=sync_pass,
                 provider=self.provider.name,
-                fetched_transactions=self.fetched_transactions,
-                expected_transactions=self.expected_transactions,
+                fetched_transactions=fetched_transactions,
+                expected_transactions=expected_transactions,
                 resume_cursor=resume_cursor,
                 progress=progress,
                 oldest_first=oldest_first,
@@ -305,6 +313,7 @@ class AddressSync(ProviderSync[Provider]):
                 summary=summary,
                 totals=totals,
                 reorg_safe_height=summary.tip_height - REORG_SAFETY_DEPTH,
+                job_done=self.job_done,
             )
         )
         return finished
@@ -407,10 +416,15 @@ class AddressSync(ProviderSync[Provider]):
         )
 
 
-def history_sync_for(chain: Chain) -> HistorySyncFactory:
-    """How a chain's history is read: newest-first pages with summaries (Bitcoin-like chains)
-    unless the chain has its own sync."""
-    return CHAIN_SYNCS.get(chain, AddressSync)
+def history_sync_for(job: ClaimedJob) -> HistorySyncFactory:
+    """How a job's history is read: an HD wallet's scan; else newest-first pages with
+    summaries (Bitcoin-like chains) unless the chain has its own sync."""
+    if job.is_hd_wallet:
+        # Imported here: the HD wallet's sync is built on this module's AddressSync.
+        from workers.hd_sync import HdWalletSync
+
+        return HdWalletSync
+    return CHAIN_SYNCS.get(job.chain, AddressSync)
 
 
 # Chains whose history is not read in Bitcoin-like newest-first pages.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
@@ -17,6 +18,8 @@ from workers.errors import (
 
 # The provider modules take their errors from here, with the types they return.
 __all__ = [
+    "ActivityBatch",
+    "AddressActivity",
     "AddressRejectedError",
     "AddressSummary",
     "ApiKeyRejectedError",
@@ -58,6 +61,26 @@ class AddressSummary:
     """Decimal string of the price the provider quoted, when it quoted one."""
 
 
+@dataclass(frozen=True, slots=True)
+class AddressActivity:
+    """What a provider says of one address: enough to tell whether it was ever used and
+    whether its history changed since it was stored (an HD wallet's scan)."""
+
+    used: bool
+    """Took part in any transaction, confirmed or not."""
+    balance_sat: int
+    """Confirmed plus unconfirmed."""
+    total_received_sat: int
+    total_sent_sat: int
+
+
+@dataclass(frozen=True)
+class ActivityBatch:
+    activity: dict[str, AddressActivity]
+    """Every address asked about, by the string asked with."""
+    tip_height: int
+
+
 @dataclass(frozen=True)
 class HistoryPage:
     """A slice of an address's history, newest first."""
@@ -85,4 +108,11 @@ class Provider(NamedProvider, Protocol):
 
     async def page(self, address: str, cursor: str | None, *, page_size: int) -> HistoryPage:
         """The page at `cursor` (None: the newest transactions, mempool first)."""
+        ...
+
+    activity_batch_size: int
+    """How many addresses one `activity` call answers for."""
+
+    async def activity(self, addresses: Sequence[str]) -> ActivityBatch:
+        """Whether each address was used and its figures; at most `activity_batch_size`."""
         ...

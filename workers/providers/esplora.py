@@ -3,6 +3,7 @@ seen txid."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from typing import Any
 
@@ -10,6 +11,8 @@ import httpx
 import orjson
 
 from workers.providers.base import (
+    ActivityBatch,
+    AddressActivity,
     AddressRejectedError,
     AddressSummary,
     HistoryPage,
@@ -33,9 +36,12 @@ class EsploraProvider:
         # "esplora" (Bitcoin) or "litecoin-esplora": errors and metrics name which one.
         self.name = name
 
+    # Esplora answers for one address a call.
+    activity_batch_size = 1
+
     async def summary(self, address: str) -> AddressSummary:
         stats = await self._get_json(f"/address/{address}", what="address stats")
-        tip_text = await self._get_text("/blocks/tip/height", what="tip height")
+        tip_height = await self._tip_height()
         try:
             chain, mempool = stats["chain_stats"], stats["mempool_stats"]
             funded = int(chain["funded_txo_sum"]) + int(mempool["funded_txo_sum"])
@@ -45,10 +51,40 @@ class EsploraProvider:
                 total_received_sat=funded,
                 total_sent_sat=spent,
                 transaction_count=int(chain["tx_count"]) + int(mempool["tx_count"]),
-                tip_height=int(tip_text.strip()),
+                tip_height=tip_height,
             )
         except (KeyError, TypeError, ValueError) as error:
             raise TransientError(self.name, f"malformed address stats: {error!r}") from error
+
+    async def activity(self, addresses: Sequence[str]) -> ActivityBatch:
+        """One call an address (the stats without the tip), then the tip once."""
+        found: dict[str, AddressActivity] = {}
+        for address in addresses:
+            found[address] = await self._stats(address)
+        return ActivityBatch(activity=found, tip_height=await self._tip_height())
+
+    async def _stats(self, address: str) -> AddressActivity:
+        stats = await self._get_json(f"/address/{address}", what="address stats")
+        try:
+            chain, mempool = stats["chain_stats"], stats["mempool_stats"]
+            funded = int(chain["funded_txo_sum"]) + int(mempool["funded_txo_sum"])
+            spent = int(chain["spent_txo_sum"]) + int(mempool["spent_txo_sum"])
+            count = int(chain["tx_count"]) + int(mempool["tx_count"])
+        except (KeyError, TypeError, ValueError) as error:
+            raise TransientError(self.name, f"malformed address stats: {error!r}") from error
+        return AddressActivity(
+            used=count > 0,
+            balance_sat=funded - spent,
+            total_received_sat=funded,
+            total_sent_sat=spent,
+        )
+
+    async def _tip_height(self) -> int:
+        tip_text = await self._get_text("/blocks/tip/height", what="tip height")
+        try:
+            return int(tip_text.strip())
+        except ValueError as error:
+            raise TransientError(self.name, f"malformed tip height: {error!r}") from error
 
     async def page(self, address: str, cursor: str | None, *, page_size: int) -> HistoryPage:
         if cursor is None:

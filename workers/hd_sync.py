@@ -1,0 +1,260 @@
+"""The sync of an HD wallet: find its used addresses, sync those that changed, then write the
+wallet's own history: one row per transaction, its net over every address of the wallet.
+
+Scanning: each keychain (0 receive, 1 change) is watched up to `gap_limit` unused addresses in
+a row after its last used one. Providers answer for many addresses a call (Blockchair 100,
+Esplora 1): a round asks about every address not yet checked up to that bound, and, where a
+call holds more, a little beyond it, so a wallet used far out is found in a few calls. An
+address found used moves the bound on at once. Then only the addresses whose figures differ
+from what is stored (or whose history is recent enough to change) are synced, each by the
+ordinary address sync, so an unchanged wallet costs one call per 100 addresses.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from collections.abc import Sequence
+from datetime import datetime
+
+from db.models import SyncJob
+from db.session import SessionFactory
+from hd import HdWallet
+from workers import hd_members, job_claims, transaction_history
+from workers.events import EventPublisher
+from workers.hd_members import Member, StoredWallet
+from workers.job_claims import ClaimedJob
+from workers.providers.base import AddressActivity, NamedProvider, Provider, ProviderTransaction
+from workers.sync import (
+    FULL_PAGE_SIZE,
+    REORG_SAFETY_DEPTH,
+    AddressSync,
+    ProviderSync,
+    _atomic,
+    _new_pass_id,
+)
+
+logger = logging.getLogger(__name__)
+
+KEYCHAINS = (0, 1)
+
+
+class MemberSync(AddressSync):
+    """One address of the wallet, synced within the wallet's job: the job's progress counts
+    the wallet's transactions so far, and the job goes on after it."""
+
+    job_done = False
+
+    def __init__(
+        self,
+        sessions: SessionFactory,
+        provider: NamedProvider,
+        job: ClaimedJob,
+        publisher: EventPublisher,
+        *,
+        fetched_before: int,
+    ) -> None:
+        super().__init__(sessions, provider, job, publisher)
+        self.fetched_before = fetched_before
+
+    def reported_progress(self) -> tuple[int, int | None]:
+        return self.fetched_before + self.fetched_transactions, None
+
+
+class HdWalletSync(ProviderSync[Provider]):
+    """One provider's attempt at an HD wallet's job."""
+
+    def __init__(
+        self,
+        sessions: SessionFactory,
+        provider: NamedProvider,
+        job: ClaimedJob,
+        publisher: EventPublisher,
+    ) -> None:
+        super().__init__(sessions, provider, job, publisher)
+        self.addresses_scanned = 0
+
+    async def run(self) -> SyncJob:
+        stored = await hd_members.load_wallet(self.sessions, self.job.address_id)
+        wallet = HdWallet.from_descriptor(stored.descriptor, self.job.chain)
+        activity, tip_height = await self._scan(wallet, stored)
+        watched = _watched_indexes(activity, stored.gap_limit)
+        new_members = [
+            (keychain, index, activity[keychain, index][0])
+            for keychain, index in watched
+            if (keychain, index) not in stored.members
+        ]
+        await hd_members.add_members(
+            self.sessions,
+            wallet_address_id=self.job.address_id,
+            chain=self.job.chain,
+            derived=new_members,
+        )
+        if new_members:
+            stored = await hd_members.load_wallet(self.sessions, self.job.address_id)
+        members = [stored.members[key] for key in watched]
+        recent = await hd_members.members_with_recent_rows(
+            self.sessions,
+            address_ids=[member.address_id for member in members],
+            above_height=tip_height - REORG_SAFETY_DEPTH,
+        )
+        changed = [
+            member
+            for member in members
+            if _changed(member, activity[member.keychain, member.index][1], recent)
+        ]
+        for member in changed:
+            await self._sync_member(member)
+        if changed or new_members or not self.job.previously_synced:
+            await self._write_wallet_history()
+        return await self.finish_from_stored(
+            tip_height=tip_height, reorg_safe_height=tip_height - REORG_SAFETY_DEPTH
+        )
+
+    async def _scan(
+        self, wallet: HdWallet, stored: StoredWallet
+    ) -> tuple[dict[tuple[int, int], tuple[str, AddressActivity]], int]:
+        gap = stored.gap_limit
+        batch_size = self.provider.activity_batch_size
+        # Where a call answers for many addresses, each keychain's share of one is checked
+        # past the bound: unused addresses cost nothing extra there.
+        look_ahead = max(gap, batch_size // len(KEYCHAINS))
+        stored_last = {
+            keychain: max(
+                (index for chain_of, index in stored.members if chain_of == keychain), default=-1
+            )
+            for keychain in KEYCHAINS
+        }
+        found: dict[tuple[int, int], tuple[str, AddressActivity]] = {}
+        checked = dict.fromkeys(KEYCHAINS, -1)
+        last_used = dict.fromkeys(KEYCHAINS, -1)
+        tip_height = 0
+        while True:
+            pending: list[tuple[int, int]] = []
+            for keychain in KEYCHAINS:
+                bound = max(last_used[keychain] + gap, stored_last[keychain])
+                if bound <= checked[keychain]:
+                    continue
+                if batch_size > 1:
+                    bound = max(bound, checked[keychain] + look_ahead)
+                first = checked[keychain] + 1
+                pending.extend((keychain, index) for index in range(first, bound + 1))
+                checked[keychain] = bound
+            if not pending:
+                break
+            addresses = {key: _address_of(wallet, stored, key) for key in pending}
+            for start in range(0, len(pending), batch_size):
+                keys = pending[start : start + batch_size]
+                batch = await self.provider.activity([addresses[key] for key in keys])
+                tip_height = max(tip_height, batch.tip_height)
+                for key in keys:
+                    found[key] = (addresses[key], batch.activity[addresses[key]])
+                    if found[key][1].used:
+                        keychain, index = key
+                        last_used[keychain] = max(last_used[keychain], index)
+                self.addresses_scanned += len(keys)
+                await self._report_scanned()
+        return found, tip_height
+
+    async def _report_scanned(self) -> None:
+        async with self.sessions.begin() as session:
+            row = await job_claims.renew_claim(
+                session,
+                self.job,
+                provider=self.provider.name,
+                addresses_scanned=self.addresses_scanned,
+            )
+        await self.publisher.job_changed(row, progress_only=True)
+
+    async def _sync_member(self, member: Member) -> None:
+        member_job = dataclasses.replace(
+            self.job,
+            address_id=member.address_id,
+            address=member.address,
+            previously_synced=member.synced,
+            resume_cursor=member.resume_cursor,
+            is_hd_wallet=False,
+        )
+        sync = MemberSync(
+            self.sessions,
+            self.provider,
+            member_job,
+            self.publisher,
+            fetched_before=self.fetched_transactions,
+        )
+        await sync.run()
+        self.fetched_transactions += sync.fetched_transactions
+
+    async def _write_wallet_history(self) -> None:
+        """The members' rows netted by transaction, replacing what the wallet stored."""
+        netted = _netted(
+            await hd_members.member_rows(self.sessions, wallet_address_id=self.job.address_id)
+        )
+        sync_pass = _new_pass_id()
+        for start in range(0, len(netted), FULL_PAGE_SIZE):
+            await self.save_page(
+                netted[start : start + FULL_PAGE_SIZE], sync_pass=sync_pass, resume_cursor=None
+            )
+        await _atomic(
+            transaction_history.delete_unseen(
+                self.sessions, self.job, sync_pass=sync_pass, above_height=None
+            )
+        )
+
+
+def _address_of(wallet: HdWallet, stored: StoredWallet, key: tuple[int, int]) -> str:
+    member = stored.members.get(key)
+    return member.address if member is not None else wallet.address(*key)
+
+
+def _watched_indexes(
+    activity: dict[tuple[int, int], tuple[str, AddressActivity]], gap: int
+) -> list[tuple[int, int]]:
+    """Each keychain up to `gap` addresses past its last used one, receive first."""
+    watched: list[tuple[int, int]] = []
+    for keychain in KEYCHAINS:
+        used = [
+            index
+            for (chain_of, index), (_, seen) in activity.items()
+            if chain_of == keychain and seen.used
+        ]
+        bound = max(used, default=-1) + gap
+        watched.extend((keychain, index) for index in range(bound + 1))
+    return watched
+
+
+def _changed(member: Member, seen: AddressActivity, recent: set[int]) -> bool:
+    if member.address_id in recent:
+        return True
+    if not seen.used:
+        # Stored history the provider no longer has (a reorg dropped it) must go.
+        return member.synced and member.total_received_sat != 0
+    return (
+        not member.synced
+        or member.balance_sat != seen.balance_sat
+        or member.total_received_sat != seen.total_received_sat
+        or member.total_sent_sat != seen.total_sent_sat
+    )
+
+
+def _netted(rows: Sequence[hd_members.MemberRow]) -> list[ProviderTransaction]:
+    """One transaction per txid: amounts summed over the members (change coming back to the
+    wallet cancels what it spent), confirmed when any member saw it confirmed."""
+    by_txid: dict[str, list[hd_members.MemberRow]] = {}
+    for row in rows:
+        by_txid.setdefault(row.txid, []).append(row)
+    netted = []
+    for txid, seen in by_txid.items():
+        confirmed = [row for row in seen if row.block_height is not None]
+        anchor = max(confirmed, key=lambda row: row.block_height or 0) if confirmed else seen[0]
+        times: list[datetime] = [row.tx_time for row in seen if row.tx_time is not None]
+        netted.append(
+            ProviderTransaction(
+                txid=txid,
+                block_height=anchor.block_height,
+                time=anchor.tx_time or (min(times) if times else None),
+                amount_sat=sum(row.amount_sat for row in seen),
+                failed=any(row.failed for row in seen),
+            )
+        )
+    return netted
