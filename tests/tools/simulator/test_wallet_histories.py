@@ -3,25 +3,16 @@ wallet's addresses, and the net each transaction makes for the whole wallet."""
 
 from __future__ import annotations
 
-import hashlib
 from typing import Any
 
 import httpx
 import pytest
 
-from tools.simulator.addresses import p2wpkh_address
-from tools.simulator.networks import BITCOIN, LITECOIN, Network
+from tests.tools.simulator.wallets import wallet_addresses
+from tools.simulator.networks import LITECOIN
 from tools.simulator.testing import RunningSimulator
 
 OUTSIDE_ADDRESS = "bc1qxy2kgdygjrsqtzq2n0yrf2493p83kkfjhx0wlh"
-
-
-def wallet_addresses(name: str, count: int, network: Network = BITCOIN) -> list[str]:
-    """`count` valid P2WPKH addresses standing for one keychain of a test wallet."""
-    return [
-        p2wpkh_address(hashlib.sha256(f"{name}:{index}".encode()).digest()[:20], network)
-        for index in range(count)
-    ]
 
 
 def esplora_transaction(
