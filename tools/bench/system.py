@@ -111,6 +111,59 @@ class RemoteSimulator:
         addresses: list[str] = body["addresses"]
         return addresses
 
+    def add_wallet_history(
+        self,
+        receive: list[str],
+        change: list[str],
+        *,
+        used_receive: list[int],
+        transactions: int,
+        mempool: int = 0,
+    ) -> dict[str, Any]:
+        """A generated HD wallet history on Bitcoin: `txids`, `mempool_txids`, `used_receive`,
+        `used_change` (as `ChainAdmin.add_wallet_history`)."""
+        history: dict[str, Any] = self._post(
+            "/wallets",
+            {
+                "receive": receive,
+                "change": change,
+                "used_receive": used_receive,
+                "transactions": transactions,
+                "mempool": mempool,
+            },
+        )
+        return history
+
+    def pay(
+        self,
+        from_addresses: list[str],
+        to_address: str,
+        amount_sat: int,
+        change_address: str | None = None,
+        *,
+        mine: bool,
+    ) -> str:
+        """One Bitcoin payment from several addresses at once; returns its txid."""
+        body = self._post(
+            "/payments",
+            {
+                "from_addresses": from_addresses,
+                "to_address": to_address,
+                "amount_sat": amount_sat,
+                "change_address": change_address,
+                "mine": mine,
+            },
+        )
+        txid: str = body["txid"]
+        return txid
+
+    def net_amounts(self, addresses: list[str]) -> dict[str, int]:
+        """The truth for a set of Bitcoin addresses: txid -> net for the set, newest first."""
+        amounts: dict[str, int] = self._post("/net-amounts", {"addresses": addresses})[
+            "net_amounts"
+        ]
+        return amounts
+
 
 @contextmanager
 def server_process(environment: dict[str, str], log_path: Path) -> Iterator[ServerProcess]:

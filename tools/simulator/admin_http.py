@@ -55,6 +55,14 @@ def integer_list(body: dict[str, Any], name: str) -> list[int]:
     return values
 
 
+def string_list(body: dict[str, Any], name: str) -> list[str]:
+    """The body's list of strings `name`, empty when absent."""
+    values: list[Any] = field(body, name, list) or []
+    if not all(isinstance(value, str) for value in values):
+        raise BadRequest(f"{name} must be a list of strings")
+    return values
+
+
 def object_list(body: dict[str, Any], name: str) -> list[dict[str, Any]]:
     """The body's list of JSON objects `name`, empty when absent (or empty in any form)."""
     values = body.get(name) or []

@@ -120,9 +120,12 @@ class BlockchairApi:
         if isinstance(query, Response):
             return query
         addresses, paging = query
+        details = request.query_params.get("transaction_details") == "true"
         with self.simulator.lock:
             chain, price_usd = self._chain_and_price()
-            body = blockchair_json.addresses_dashboard(chain, price_usd, addresses, paging)
+            body = blockchair_json.addresses_dashboard(
+                chain, price_usd, addresses, paging, transaction_details=details
+            )
         if self.network.keys_dashboards_by_request:
             _key_by_request(body, requested, self.network)
         return JSONResponse(body)

@@ -241,8 +241,11 @@ def addresses_dashboard(
     price_usd: float,
     addresses: Sequence[str],
     paging: Paging,
+    *,
+    transaction_details: bool = False,
 ) -> dict[str, Any]:
-    """`/bitcoin/dashboards/addresses/{a},{b},...`: totals for the set plus used addresses."""
+    """`/bitcoin/dashboards/addresses/{a},{b},...`: totals for the set plus used addresses;
+    each transaction once, with details its net for the whole set."""
     limits, offsets = paging
     summaries = {address: summarize(chain, address) for address in addresses}
     used = {
@@ -304,7 +307,9 @@ def addresses_dashboard(
                 )
                 for address, summary in used.items()
             },
-            "transactions": [chain.ledger.txid(number) for number in numbers],
+            "transactions": _set_transactions(chain, list(used), numbers)
+            if transaction_details
+            else [chain.ledger.txid(number) for number in numbers],
             "utxo": [
                 {
                     "block_id": -1 if utxo.height == MEMPOOL else utxo.height,
@@ -320,13 +325,30 @@ def addresses_dashboard(
             chain,
             price_usd,
             rows=len(numbers) + len(utxos),
-            request_cost=round(1 + 0.1 * (len(addresses) - 1), 1),
+            request_cost=round(1 + 0.1 * (len(addresses) - 1) + transaction_details, 1),
             results=len(addresses),
             optimized=False,
             limit=f"{limits[0]},{limits[1]}",
             offset=f"{offsets[0]},{offsets[1]}",
         ),
     }
+
+
+def _set_transactions(
+    chain: Chain, addresses: Sequence[str], numbers: Sequence[int]
+) -> list[dict[str, Any]]:
+    """`?transaction_details=true` items: `balance_change` is the net for the whole set,
+    counted by outpoint, so internal change cancels and a transfer inside it is minus the fee."""
+    address_ids = chain.ledger.address_ids(addresses)
+    return [
+        {
+            "block_id": _block_id(chain, number),
+            "hash": chain.ledger.txid(number),
+            "time": timestamp(chain.transaction_time(number)),
+            "balance_change": chain.ledger.set_net_amount(number, address_ids),
+        }
+        for number in numbers
+    ]
 
 
 def _circulation_sat(height: int, network: Network = BITCOIN) -> int:

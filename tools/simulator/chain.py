@@ -7,11 +7,14 @@ from array import array
 from bisect import insort
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from tools.simulator.deferred import LazyHistories, Memo
 from tools.simulator.ledger import DROPPED, MEMPOOL, Ledger, TransactionDraft
 from tools.simulator.networks import BITCOIN, Network
+
+if TYPE_CHECKING:
+    from tools.simulator.wallet_histories import WalletHistory
 
 GENESIS_TIME = BITCOIN.genesis_time
 BLOCK_INTERVAL_SECONDS = BITCOIN.block_interval_seconds
@@ -52,6 +55,9 @@ class Chain:
         self._lazy_histories: LazyHistories[Chain] = LazyHistories()
         self._last_first_seen = 0
         self._memo = Memo()
+        # Generated wallet histories by the arguments that made them, so a repeated call
+        # returns the same history instead of recording its transactions twice.
+        self.wallet_histories: dict[tuple[Any, ...], WalletHistory] = {}
 
     def block_time(self, height: int) -> int:
         return self.network.genesis_time + self.network.block_interval_seconds * height

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from tools.simulator import operations
+from tools.simulator import operations, wallet_histories
 from tools.simulator.addresses import normalize_address
 from tools.simulator.chain import Chain
 from tools.simulator.coin_seeds import seeded_addresses
@@ -15,6 +15,7 @@ from tools.simulator.networks import Network
 from tools.simulator.operations import MinedBlock, ReorgReport
 from tools.simulator.state import Simulator
 from tools.simulator.summary import summarize
+from tools.simulator.wallet_histories import WalletHistory
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,3 +101,52 @@ class ChainAdmin:
         canonical = normalize_address(address, self.network)
         with self._simulator.lock:
             return summarize(self._chain(), canonical).balance_sat
+
+    def add_wallet_history(
+        self,
+        receive: Sequence[str],
+        change: Sequence[str],
+        *,
+        used_receive: Sequence[int],
+        transactions: int,
+        mempool: int = 0,
+    ) -> WalletHistory:
+        """A history for an HD wallet's addresses (see wallet_histories.generate_wallet_history);
+        the same call again returns the first one's result and changes nothing."""
+        key = (tuple(receive), tuple(change), tuple(used_receive), transactions, mempool)
+        with self._simulator.lock:
+            chain = self._chain()
+            found = chain.wallet_histories.get(key)
+            if found is None:
+                found = wallet_histories.generate_wallet_history(
+                    chain,
+                    receive,
+                    change,
+                    used_receive=used_receive,
+                    transactions=transactions,
+                    mempool=mempool,
+                )
+                chain.wallet_histories[key] = found
+            return found
+
+    def pay(
+        self,
+        from_addresses: Sequence[str],
+        to_address: str,
+        amount_sat: int,
+        change_address: str | None = None,
+        *,
+        mine: bool,
+    ) -> str:
+        """One payment spending coins of several addresses at once; `mine=False` leaves it in
+        the mempool (`mine_block` confirms it). See wallet_histories.pay."""
+        with self._simulator.lock:
+            return wallet_histories.pay(
+                self._chain(), from_addresses, to_address, amount_sat, change_address, mine=mine
+            )
+
+    def net_amounts(self, addresses: Sequence[str]) -> dict[str, int]:
+        """The truth for a set of addresses: each transaction touching any of them (newest
+        first) with Σ outputs paid to the set minus Σ outputs of the set it spends."""
+        with self._simulator.lock:
+            return wallet_histories.net_amounts(self._chain(), addresses)

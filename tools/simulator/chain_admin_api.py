@@ -18,6 +18,7 @@ from tools.simulator.admin_http import (
     replaced_blocks,
     required_fields,
     route,
+    string_list,
 )
 from tools.simulator.chain_admin import ChainAdmin
 from tools.simulator.networks import OTHER_NETWORKS
@@ -85,6 +86,44 @@ class ChainEndpoints(AdminRoutes):
         admin = self.chain_admin(request)
         history = admin.transactions(request.path_params["address"])
         return JSONResponse([asdict(entry) for entry in history])
+
+    @route("POST", "/wallets")
+    async def add_wallet_history(self, request: Request) -> Response:
+        """{"receive": [addresses], "change": [addresses], "used_receive": [indexes],
+        "transactions": int, "mempool": int (0)}: a generated HD wallet history."""
+        admin = self.chain_admin(request)
+        body = await read_body(request)
+        history = admin.add_wallet_history(
+            string_list(body, "receive"),
+            string_list(body, "change"),
+            used_receive=integer_list(body, "used_receive"),
+            transactions=field(body, "transactions", int, required=True),
+            mempool=field(body, "mempool", int) or 0,
+        )
+        return JSONResponse(asdict(history))
+
+    @route("POST", "/payments")
+    async def pay(self, request: Request) -> Response:
+        """{"from_addresses": [...], "to_address", "amount_sat": int, "change_address":
+        optional, "mine": bool}: one payment spending coins of several addresses."""
+        admin = self.chain_admin(request)
+        body = await read_body(request)
+        txid = admin.pay(
+            string_list(body, "from_addresses"),
+            field(body, "to_address", str, required=True),
+            field(body, "amount_sat", int, required=True),
+            field(body, "change_address", str),
+            mine=field(body, "mine", bool, required=True),
+        )
+        return JSONResponse({"txid": txid})
+
+    @route("POST", "/net-amounts")
+    async def net_amounts(self, request: Request) -> Response:
+        """{"addresses": [...]}: {"net_amounts": {txid: net for the set}}, newest first (a
+        POST because a wallet's addresses do not fit in a URL)."""
+        admin = self.chain_admin(request)
+        body = await read_body(request)
+        return JSONResponse({"net_amounts": admin.net_amounts(string_list(body, "addresses"))})
 
 
 class ChainAdminApi(ChainEndpoints):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from array import array
 from bisect import bisect_left
+from collections.abc import Iterable
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 
 MEMPOOL = -1
@@ -229,6 +231,22 @@ class Ledger:
             for position in range(self._leg_starts[number], self._leg_starts[number + 1])
             if self._leg_addresses[position] == address_id and self._leg_slots[position] >= 0
         ]
+
+    def address_ids(self, addresses: Iterable[str]) -> frozenset[int]:
+        """The ids of those addresses that some transaction has touched."""
+        return frozenset(
+            self._address_ids[address] for address in addresses if address in self._address_ids
+        )
+
+    def set_net_amount(self, number: int, address_ids: AbstractSet[int]) -> int:
+        """What the transaction adds to (or takes from) a set of addresses together: outputs
+        paid to the set less the outputs of the set it spends, outpoint by outpoint."""
+        net = 0
+        for position in range(self._leg_starts[number], self._leg_starts[number + 1]):
+            if self._leg_addresses[position] in address_ids:
+                value = self._leg_values[position]
+                net += value if self._leg_slots[position] >= 0 else -value
+        return net
 
     def net_amount(self, number: int, address: str) -> int:
         """What the transaction adds to (or, negative, takes from) the address's balance."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from random import Random
 
 from tools.simulator.ledger import Leg, TransactionDraft, Utxo
@@ -11,6 +12,14 @@ DUST_SAT = 546
 MIN_FEE_SAT = 200
 MAX_FEE_SAT = 15_000
 OP_RETURN_SHARE = 0.04
+
+
+@dataclass(frozen=True, slots=True)
+class OwnedCoin:
+    """An unspent output and the tracked address it pays, for spends from several addresses."""
+
+    address: str
+    utxo: Utxo
 
 
 def random_fee(rng: Random) -> int:
@@ -100,6 +109,52 @@ def transfer(
         vout_count=2,
         fee_sat=fee_sat,
         counterparty_output_sat=0,
+    )
+
+
+def pay_from_coins(
+    rng: Random,
+    *,
+    txid: bytes,
+    coins: Sequence[OwnedCoin],
+    amount_sat: int,
+    fee_sat: int,
+    recipient: str | None,
+    change_address: str | None,
+    locktime: int = 0,
+) -> TransactionDraft:
+    """Coins of one or more tracked addresses pay `amount_sat` to `recipient` (None: an
+    untracked counterparty) and `fee_sat`; the rest goes to `change_address`, or to the fee
+    when it is below the dust limit."""
+    total_sat = sum(coin.utxo.value_sat for coin in coins)
+    change_sat = total_sat - amount_sat - fee_sat
+    if amount_sat < DUST_SAT or fee_sat < 0 or change_sat < 0:
+        raise ValueError(
+            f"coins worth {total_sat} sat cannot pay {amount_sat} sat and a {fee_sat} sat fee"
+        )
+    if change_sat < DUST_SAT:
+        fee_sat += change_sat
+        change_sat = 0
+    elif change_address is None:
+        raise ValueError("the change needs an address")
+    vout_count = 2 if change_sat else 1
+    payment_slot = rng.randrange(vout_count)
+    legs = [
+        Leg(coin.address, coin.utxo.value_sat, slot, (coin.utxo.number, coin.utxo.vout))
+        for slot, coin in enumerate(coins)
+    ]
+    if recipient is not None:
+        legs.append(Leg(recipient, amount_sat, payment_slot))
+    if change_sat and change_address is not None:
+        legs.append(Leg(change_address, change_sat, 1 - payment_slot))
+    return TransactionDraft(
+        txid=txid,
+        legs=tuple(legs),
+        vin_count=len(coins),
+        vout_count=vout_count,
+        fee_sat=fee_sat,
+        counterparty_output_sat=0 if recipient is not None else amount_sat,
+        locktime=locktime,
     )
 
 
