@@ -81,16 +81,13 @@ async def add_members(
                 .values([{"chain": chain, "address": address} for _, _, address in chunk])
                 .on_conflict_do_nothing(index_elements=["chain", "address"])
             )
-            ids = dict(
-                (
-                    await session.execute(
-                        select(TrackedAddress.address, TrackedAddress.id).where(
-                            TrackedAddress.chain == chain,
-                            TrackedAddress.address.in_([address for _, _, address in chunk]),
-                        )
-                    )
-                ).tuples()
+            found = await session.execute(
+                select(TrackedAddress.address, TrackedAddress.id).where(
+                    TrackedAddress.chain == chain,
+                    TrackedAddress.address.in_([address for _, _, address in chunk]),
+                )
             )
+            ids = {address: address_id for address, address_id in found}
             await session.execute(
                 dialect_insert(session, HdWalletAddress)
                 .values(

@@ -73,12 +73,18 @@ class HdWalletSync(ProviderSync[Provider]):
     ) -> None:
         super().__init__(sessions, provider, job, publisher)
         self.addresses_scanned = 0
+        # Each keychain's last used index the scan counted (-1: none).
+        self.last_used = dict.fromkeys(KEYCHAINS, -1)
 
     async def run(self) -> SyncJob:
         stored = await hd_members.load_wallet(self.sessions, self.job.address_id)
         wallet = HdWallet.from_descriptor(stored.descriptor, self.job.chain)
         activity, tip_height = await self._scan(wallet, stored)
-        watched = _watched_indexes(activity, stored.gap_limit)
+        watched = [
+            (keychain, index)
+            for keychain in KEYCHAINS
+            for index in range(self.last_used[keychain] + stored.gap_limit + 1)
+        ]
         new_members = [
             (keychain, index, activity[keychain, index][0])
             for keychain, index in watched
@@ -149,11 +155,14 @@ class HdWalletSync(ProviderSync[Provider]):
                 tip_height = max(tip_height, batch.tip_height)
                 for key in keys:
                     found[key] = (addresses[key], batch.activity[addresses[key]])
-                    if found[key][1].used:
-                        keychain, index = key
-                        last_used[keychain] = max(last_used[keychain], index)
+                    keychain, index = key
+                    # Keys come in index order: a used address counts only within the gap
+                    # after the last one that counted (one looked at beyond it does not).
+                    if found[key][1].used and index <= last_used[keychain] + gap:
+                        last_used[keychain] = index
                 self.addresses_scanned += len(keys)
                 await self._report_scanned()
+        self.last_used = last_used
         return found, tip_height
 
     async def _report_scanned(self) -> None:
@@ -205,22 +214,6 @@ class HdWalletSync(ProviderSync[Provider]):
 def _address_of(wallet: HdWallet, stored: StoredWallet, key: tuple[int, int]) -> str:
     member = stored.members.get(key)
     return member.address if member is not None else wallet.address(*key)
-
-
-def _watched_indexes(
-    activity: dict[tuple[int, int], tuple[str, AddressActivity]], gap: int
-) -> list[tuple[int, int]]:
-    """Each keychain up to `gap` addresses past its last used one, receive first."""
-    watched: list[tuple[int, int]] = []
-    for keychain in KEYCHAINS:
-        used = [
-            index
-            for (chain_of, index), (_, seen) in activity.items()
-            if chain_of == keychain and seen.used
-        ]
-        bound = max(used, default=-1) + gap
-        watched.extend((keychain, index) for index in range(bound + 1))
-    return watched
 
 
 def _changed(member: Member, seen: AddressActivity, recent: set[int]) -> bool:
