@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import re
 from dataclasses import dataclass
 
 from arq import ArqRedis
@@ -122,21 +123,31 @@ def plan_wallet(hd_input: HdInput, script: ScriptKind, gap_limit: int) -> HdWall
     )
 
 
+def same_keys_and_script(descriptor: str) -> str:
+    """What makes two descriptors the same wallet: the script and keys, whether or not the
+    key origin is written (a pasted zpub has none; its descriptor from the wallet app does)."""
+    return _ORIGIN.sub("", descriptor.partition("#")[0])
+
+
+_ORIGIN = re.compile(r"\[[^\]]*\]")
+
+
 async def existing_wallet_of(
     sessions: SessionFactory, *, viewer: Viewer, chain: Chain, descriptor: str
 ) -> Wallet | None:
+    """The viewer's HD wallet of the same keys and script, with or without key origin."""
+    wanted = same_keys_and_script(descriptor)
     async with sessions() as session:
-        found = await session.scalars(
-            select(Wallet)
+        found = await session.execute(
+            select(Wallet, HdWallet.descriptor)
             .join(TrackedAddress, TrackedAddress.id == Wallet.address_id)
             .join(HdWallet, HdWallet.address_id == TrackedAddress.id)
-            .where(
-                Wallet.account_id == viewer.account_id,
-                TrackedAddress.chain == chain,
-                HdWallet.descriptor == descriptor,
-            )
+            .where(Wallet.account_id == viewer.account_id, TrackedAddress.chain == chain)
         )
-        return found.first()
+        for wallet, stored in found:
+            if same_keys_and_script(stored) == wanted:
+                return wallet
+        return None
 
 
 async def write_wallet(

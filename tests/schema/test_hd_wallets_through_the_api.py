@@ -126,3 +126,148 @@ def test_a_zpub_wallet_is_one_wallet_netted_over_its_receive_and_change_addresse
     assert receive_nodes[0]["address"] == "bc1qcr8te4kr609gcawutmrza0j4xv80jy8z306fyu"
     first_unused = next(node["address"] for node in receive_nodes if not node["used"])
     assert wallet["receiveAddress"] == first_unused
+
+
+# The m/44'/0'/0' account key of "abandon ... about": a bare xpub, which says nothing of its
+# script.
+XPUB = (
+    "xpub6BosfCnifzxcFwrSzQiqu2DBVTshkCXacvNsWGYJVVhhawA7d4R5WSWGFNbi8Aw6ZRc1brxMyWMzG3DSSSSoek"
+    "kudhUd9yLb6qx39T9nMdj"
+)
+DESCRIPTOR = (
+    "wpkh([73c5da0a/84'/0'/0']xpub6CatWdiZiodmUeTDp8LT5or8nmbKNcuyvz7WyksVFkKB4RHwCD3XyuvPEbv"
+    "qAQY3rAPshWcMLoP2fMFMKHPJ4ZeZXYVUhLv1VMrjPC7PW6V/0/*)#wc3n3van"
+)
+
+
+def give_history(
+    simulator: RunningSimulator, key: str, script: ScriptKind, used: list[int]
+) -> None:
+    receive = derived(key, script, 0, max(used) + 1)
+    change = derived(key, script, 1, 3)
+    bitcoin(simulator).add_wallet_history(
+        receive, change, used_receive=used, transactions=len(used) + 4
+    )
+
+
+@pytest.mark.parametrize(
+    ("with_history", "detected"),
+    [
+        pytest.param([ScriptKind.P2PKH], "pkh(", id="history-on-one-type"),
+        pytest.param([], "wpkh(", id="history-on-none"),
+    ],
+)
+def test_a_bare_xpub_takes_the_script_type_whose_addresses_have_history(
+    syncing_graphql: GraphQLClient,
+    simulator: RunningSimulator,
+    with_history: list[ScriptKind],
+    detected: str,
+) -> None:
+    for script in with_history:
+        give_history(simulator, XPUB, script, [0, 3])
+
+    added, _ = add_and_sync(syncing_graphql, XPUB)
+
+    assert added["address"] == XPUB
+    assert added["descriptor"].startswith(detected)
+    # One batched call looked at 20 receive addresses of each of the four types.
+    calls = simulator.admin.requests("blockchair", "addresses_dashboard")
+    assert len(calls[0].path.split("/")[-1].split(",")) == 80
+
+
+def test_a_bare_xpub_with_history_on_two_script_types_asks_which(
+    syncing_graphql: GraphQLClient, simulator: RunningSimulator
+) -> None:
+    give_history(simulator, XPUB, ScriptKind.P2PKH, [0])
+    give_history(simulator, XPUB, ScriptKind.P2TR, [1])
+
+    payload = syncing_graphql.data(ADD, {"a": XPUB})["addWallet"]
+
+    [error] = payload["errors"]
+    assert error["code"] == "INVALID_INPUT"
+    assert error["field"] == ["scriptType"]
+    assert "P2PKH" in error["message"] and "P2TR" in error["message"]
+    assert payload["wallet"] is None
+    # Told which, it adds that one.
+    added, _ = add_and_sync(syncing_graphql, XPUB, script="P2TR")
+    assert added["descriptor"].startswith("tr(")
+
+
+@pytest.mark.parametrize(
+    ("used_index", "found"),
+    [
+        pytest.param(2, True, id="gap-minus-one"),
+        pytest.param(3, True, id="gap"),
+        pytest.param(4, False, id="gap-plus-one"),
+    ],
+)
+def test_the_gap_limit_counts_unused_addresses_after_the_last_used_one(
+    syncing_graphql: GraphQLClient, simulator: RunningSimulator, used_index: int, found: bool
+) -> None:
+    """Gap 3 and address 0 used: 1..3 are the next three; an address used at 4 lies after
+    three unused ones in a row, past the gap (as every wallet that uses gap 3 sees it)."""
+    give_history(simulator, ZPUB, ScriptKind.P2WPKH, [0, used_index])
+    truth_address = derived(ZPUB, ScriptKind.P2WPKH, 0, used_index + 1)[used_index]
+
+    add_and_sync(syncing_graphql, ZPUB, gap=3)
+    wallet = syncing_graphql.data(WALLET, {"a": ZPUB})["wallet"]
+
+    receive = [
+        edge["node"]
+        for edge in wallet["addresses"]["edges"]
+        if edge["node"]["keychain"] == "RECEIVE"
+    ]
+    used = [node["address"] for node in receive if node["used"]]
+    assert (truth_address in used) is found
+    last_used = used_index if found else 0
+    assert [node["index"] for node in receive] == list(range(last_used + 4))
+
+
+def test_a_descriptor_adds_the_wallet_with_its_key_origin_and_both_keychains(
+    syncing_graphql: GraphQLClient, simulator: RunningSimulator
+) -> None:
+    give_history(simulator, ZPUB, ScriptKind.P2WPKH, [0, 1])
+
+    added, _ = add_and_sync(syncing_graphql, DESCRIPTOR, gap=5)
+    wallet = syncing_graphql.data(WALLET, {"a": DESCRIPTOR})["wallet"]
+
+    # The canonical form: `h` markers, both keychains as one multipath descriptor, checksummed.
+    assert added["descriptor"] == (
+        "wpkh([73c5da0a/84h/0h/0h]xpub6CatWdiZiodmUeTDp8LT5or8nmbKNcuyvz7WyksVFkKB4RHwCD3XyuvPE"
+        "bvqAQY3rAPshWcMLoP2fMFMKHPJ4ZeZXYVUhLv1VMrjPC7PW6V/<0;1>/*)#qf45pmyh"
+    )
+    paths = {edge["node"]["derivationPath"] for edge in wallet["addresses"]["edges"]}
+    assert "m/84h/0h/0h/0/0" in paths and "m/84h/0h/0h/1/0" in paths
+    # The same wallet pasted as its zpub is the same wallet.
+    again = syncing_graphql.data(ADD, {"a": ZPUB, "gap": 5})["addWallet"]
+    assert [error["code"] for error in again["errors"]] == ["ALREADY_TRACKED"]
+
+
+def test_a_wallet_grows_when_a_sync_finds_its_last_watched_address_used(
+    syncing_graphql: GraphQLClient, simulator: RunningSimulator
+) -> None:
+    give_history(simulator, ZPUB, ScriptKind.P2WPKH, [0])
+    add_and_sync(syncing_graphql, ZPUB, gap=5)
+    before = syncing_graphql.data(WALLET, {"a": ZPUB})["wallet"]
+    receive = derived(ZPUB, ScriptKind.P2WPKH, 0, 12)
+    assert before["receiveAddress"] == receive[1]
+
+    # Someone pays the last watched receive address (index 5), then index 10 (within the gap
+    # after 5): both are found in one sync, and the wallet watches 5 past index 10.
+    admin = bitcoin(simulator)
+    admin.mine_block(address=receive[5], amounts_sat=[70_000])
+    admin.mine_block(address=receive[10], amounts_sat=[30_000])
+    job = syncing_graphql.data(SYNC, {"a": ZPUB})["syncWallet"]["job"]
+    assert wait_for_job(syncing_graphql, job["id"])["status"] == "SUCCEEDED"
+
+    after = syncing_graphql.data(WALLET, {"a": ZPUB})["wallet"]
+    indexes = [
+        edge["node"]["index"]
+        for edge in after["addresses"]["edges"]
+        if edge["node"]["keychain"] == "RECEIVE"
+    ]
+    assert indexes == list(range(16))
+    assert int(after["balance"]) == int(before["balance"]) + 100_000
+    assert after["receiveAddress"] == receive[1]
+    truth = bitcoin(simulator).net_amounts([*receive, *derived(ZPUB, ScriptKind.P2WPKH, 1, 5)])
+    assert netted_rows(after) == truth
