@@ -1,0 +1,191 @@
+"""An HD wallet's sync on real parts: scan, fallback, resumption, re-syncs that cost only the
+scan, and derived addresses shared with other wallets."""
+
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from db.models import Chain, JobStatus, SyncJob, TrackedAddress, Transaction
+from hd import ScriptKind, parse_hd_input
+from resolvers.viewer import Viewer
+from resolvers.wallets import AddedWallet, add_wallet
+from tests.utils.factories import create_account
+from tests.utils.sync_harness import SyncHarness
+from tools.simulator.chain_admin import ChainAdmin
+
+ZPUB = (
+    "zpub6rFR7y4Q2AijBEqTUquhVz398htDFrtymD9xYYfG1m4wAcvPhXNfE3EfH1r1ADqtfSdVCToUG868RvUUkgDK"
+    "f31mGDtKsAYz2oz2AGutZYs"
+)
+
+
+def derived(keychain: int, count: int, key: str = ZPUB, chain: Chain = Chain.BITCOIN) -> list[str]:
+    wallet = parse_hd_input(key, chain).wallet(ScriptKind.P2WPKH)
+    return [address.address for address in wallet.derive(keychain, 0, count)]
+
+
+def bitcoin(harness: SyncHarness) -> ChainAdmin:
+    return harness.simulator.chain_admin("bitcoin")
+
+
+async def add_hd(harness: SyncHarness, viewer: Viewer | None = None, **options: int) -> AddedWallet:
+    added = await add_wallet(
+        harness.sessions,
+        harness.redis,
+        viewer=viewer or harness.viewer,
+        chain=Chain.BITCOIN,
+        address=ZPUB,
+        label=None,
+        gap_limit=options.get("gap"),
+    )
+    assert added.errors == [], added.errors
+    assert added.job is not None
+    return added
+
+
+async def run(harness: SyncHarness, job_id: int) -> SyncJob:
+    await harness.engine.run_job(job_id)
+    async with harness.sessions() as session:
+        return await session.get_one(SyncJob, job_id)
+
+
+async def resync(harness: SyncHarness, added: AddedWallet) -> SyncJob:
+    from workers.queue import request_sync
+
+    assert added.wallet is not None
+    job = await request_sync(
+        harness.sessions,
+        harness.redis,
+        address_id=added.wallet.tracked.id,
+        requested_by_account_id=None,
+    )
+    return await run(harness, job.id)
+
+
+async def netted(harness: SyncHarness, added: AddedWallet) -> dict[str, int]:
+    assert added.wallet is not None
+    async with harness.sessions() as session:
+        rows = await session.execute(
+            select(Transaction.txid, Transaction.amount_sat).where(
+                Transaction.address_id == added.wallet.tracked.id
+            )
+        )
+        return {txid: amount for txid, amount in rows}
+
+
+def wallet_truth(harness: SyncHarness, receive: int = 20, change: int = 20) -> dict[str, int]:
+    return bitcoin(harness).net_amounts([*derived(0, receive), *derived(1, change)])
+
+
+async def test_an_unchanged_wallet_re_syncs_with_its_scan_alone(harness: SyncHarness) -> None:
+    receive, change = derived(0, 40), derived(1, 20)
+    bitcoin(harness).add_wallet_history(
+        receive[:30], change, used_receive=list(range(30)), transactions=120
+    )
+    added = await add_hd(harness)
+    assert added.job is not None
+    first = await run(harness, added.job.id)
+    assert first.status is JobStatus.SUCCEEDED, first.error
+    assert await netted(harness, added) == wallet_truth(harness, 60, 40)
+
+    admin = harness.simulator.admin
+    admin.reset_counters()
+    again = await resync(harness, added)
+
+    assert again.status is JobStatus.SUCCEEDED, again.error
+    # 30 used + 20 receive, up to 20 used + 20 change: one call of 100 addresses, and no
+    # address's history read again.
+    assert admin.request_count("blockchair", "addresses_dashboard") == 1
+    assert admin.request_count("blockchair", "address_dashboard") == 0
+    assert again.addresses_scanned is not None
+    assert again.addresses_scanned >= 90
+    assert await netted(harness, added) == wallet_truth(harness, 60, 40)
+
+
+async def test_only_the_addresses_that_changed_are_synced_again(harness: SyncHarness) -> None:
+    receive = derived(0, 10)
+    bitcoin(harness).add_wallet_history(
+        receive[:4], derived(1, 4), used_receive=[0, 1, 2, 3], transactions=30
+    )
+    added = await add_hd(harness)
+    assert added.job is not None
+    await run(harness, added.job.id)
+
+    bitcoin(harness).mine_block(address=receive[2], amounts_sat=[12_345])
+    admin = harness.simulator.admin
+    admin.reset_counters()
+    again = await resync(harness, added)
+
+    assert again.status is JobStatus.SUCCEEDED, again.error
+    synced_again = {
+        record.path.split("/")[-1] for record in admin.requests("blockchair", "address_dashboard")
+    }
+    assert synced_again == {receive[2]}
+    assert await netted(harness, added) == wallet_truth(harness)
+
+
+async def test_a_scan_falls_back_to_esplora_when_blockchair_fails(harness: SyncHarness) -> None:
+    bitcoin(harness).add_wallet_history(
+        derived(0, 3), derived(1, 3), used_receive=[0, 2], transactions=12
+    )
+    harness.simulator.admin.inject_fault(
+        "blockchair", "error_status", status=503, count=100, path_contains="dashboards/addresses"
+    )
+    added = await add_hd(harness, gap=5)
+    assert added.job is not None
+
+    job = await run(harness, added.job.id)
+
+    assert job.status is JobStatus.SUCCEEDED, job.error
+    assert job.provider == "esplora"
+    assert await netted(harness, added) == wallet_truth(harness)
+
+
+async def test_a_stopped_scan_resumes_and_ends_exact(harness: SyncHarness) -> None:
+    receive = derived(0, 12)
+    bitcoin(harness).add_wallet_history(
+        receive[:12], derived(1, 6), used_receive=list(range(12)), transactions=400
+    )
+    added = await add_hd(harness, gap=5)
+    assert added.job is not None
+
+    stopped = await harness.stop_when_fetched(added.job.id, 50)
+    assert stopped.status is JobStatus.QUEUED
+    finished = await run(harness, added.job.id)
+
+    assert finished.status is JobStatus.SUCCEEDED, finished.error
+    assert await netted(harness, added) == wallet_truth(harness)
+
+
+async def test_an_address_of_an_hd_wallet_is_tracked_once_and_synced_for_both(
+    harness: SyncHarness, database_url: str
+) -> None:
+    receive = derived(0, 5)
+    bitcoin(harness).add_wallet_history(
+        receive[:3], derived(1, 3), used_receive=[0, 1, 2], transactions=20
+    )
+    bob = Viewer(account_id=await create_account(database_url, "bob"))
+    hd = await add_hd(harness, gap=5)
+    single = await add_wallet(
+        harness.sessions,
+        harness.redis,
+        viewer=bob,
+        chain=Chain.BITCOIN,
+        address=receive[1],
+        label=None,
+    )
+    assert single.job is not None
+    assert hd.job is not None
+
+    assert (await run(harness, hd.job.id)).status is JobStatus.SUCCEEDED
+    assert (await run(harness, single.job.id)).status is JobStatus.SUCCEEDED
+
+    async with harness.sessions() as session:
+        rows = await session.scalar(
+            select(func.count())
+            .select_from(TrackedAddress)
+            .where(TrackedAddress.address == receive[1])
+        )
+    assert rows == 1
+    assert await harness.stored_history(receive[1]) == harness.provider_history(receive[1])
+    assert await netted(harness, hd) == wallet_truth(harness)
