@@ -4,6 +4,7 @@ example wallet, and Litecoin and Dogecoin checked by a second, independent metho
 from __future__ import annotations
 
 import hashlib
+import itertools
 
 import pytest
 from embit import bip32, hashes
@@ -45,10 +46,10 @@ BLOCKCHAIR_XPUB = (
 
 
 def public_step_pairs() -> list[tuple[str, str, int]]:
-    """(parent xpub, child xpub, index) for every unhardened step of BIP-32 vectors 1–4."""
+    """(parent xpub, child xpub, index) for every unhardened step of BIP-32 vectors 1-4."""
     pairs = []
     for chain in bip32_chains():
-        for parent, child in zip(chain, chain[1:], strict=False):
+        for parent, child in itertools.pairwise(chain):
             last_step = child.path.rsplit("/", 1)[1]
             if not last_step.endswith("H"):
                 pairs.append((parent.xpub, child.xpub, int(last_step)))
@@ -158,7 +159,10 @@ def test_electrum_keys_give_electrums_first_receive_and_change_addresses() -> No
 
 
 def test_electrum_root_keys_have_their_own_fingerprint_as_origin() -> None:
-    root = "xpub661MyMwAqRbcGH3yTb2kMQGnsLziRTJZ8vNthsVSCGbdBr8CGDWKxnGAFYgyKTzBtwvPPmfVAWJuFmxRXjSbUTg87wDkWQ5GmzpfUcN9t8Z"
+    root = (
+        "xpub661MyMwAqRbcGH3yTb2kMQGnsLziRTJZ8vNthsVSCGbdBr8CGDWKxnGAFYgyKTzBtwvPPmfVAWJuFmxRXjSbUT"
+        "g87wDkWQ5GmzpfUcN9t8Z"
+    )
     wallet = parse_hd_input(root, Chain.BITCOIN).wallet(ScriptKind.P2PKH)
     fingerprint = parse_extended_key(root).fingerprint.hex()
     assert wallet.descriptor.startswith(f"pkh([{fingerprint}]xpub661MyMwAqRbc")
