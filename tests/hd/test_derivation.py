@@ -73,6 +73,16 @@ def test_bip32_public_derivation_gives_the_published_child(
     assert expected.parent_fingerprint == parent_key.fingerprint
 
 
+def test_every_bip32_xpub_reads_and_writes_back_unchanged() -> None:
+    # Vectors 3 and 4 are there for leading zeros, which a careless encoder drops.
+    steps = [step for chain in bip32_chains() for step in chain]
+    assert len(steps) == 17
+    for step in steps:
+        key = parse_extended_key(step.xpub)
+        assert key.to_xpub() == step.xpub
+        assert key.depth == step.path.count("/")
+
+
 def test_bip49_testnet_vector_at_the_derivation_level() -> None:
     # upub input is refused at parse level; the network-agnostic part is the same code.
     upub = next(
