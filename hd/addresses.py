@@ -21,17 +21,24 @@ _PUSH_33: Final = b"\x21"
 _OP_CHECKMULTISIG: Final = b"\xae"
 _WITNESS_V0: Final = 0
 _WITNESS_V1: Final = 1
+_ODD_Y: Final = 0x03
 
 
 def base58check(version: int, payload: bytes) -> str:
     return str(base58.encode_check(bytes([version]) + payload))
 
 
-def taproot_output_key(public_key: bytes) -> bytes:
-    """BIP-86: the x-only key Q = P + int(hash_TapTweak(x(P)))·G, P with even Y."""
+def taproot_output_key(public_key: bytes, point: bytes | None = None) -> bytes:
+    """BIP-86: the x-only key Q = P + int(hash_TapTweak(x(P)))·G, P with even Y. `point` is
+    libsecp256k1's parsed form of `public_key` when the caller has it (saves a square root)."""
     x_only = public_key[1:33]
     tweak = hashes.tagged_hash("TapTweak", x_only)
-    internal_point = secp256k1.ec_pubkey_parse(b"\x02" + x_only)
+    if point is None:
+        internal_point = secp256k1.ec_pubkey_parse(b"\x02" + x_only)
+    elif public_key[0] == _ODD_Y:
+        internal_point = secp256k1.ec_pubkey_negate(point)
+    else:
+        internal_point = point
     output_point = add_tweak_times_generator(internal_point, tweak)
     return bytes(secp256k1.ec_pubkey_serialize(output_point))[1:33]
 
@@ -47,8 +54,10 @@ def _small_number(number: int) -> bytes:
     return bytes([0x50 + number]) if number <= 16 else bytes([1, number])
 
 
-def single_key_address(params: ChainParams, script: ScriptKind, public_key: bytes) -> str:
-    """The address of `script` over one compressed public key."""
+def single_key_address(
+    params: ChainParams, script: ScriptKind, public_key: bytes, point: bytes | None = None
+) -> str:
+    """The address of `script` over one compressed public key (and its parsed `point`)."""
     if script is ScriptKind.P2PKH:
         return base58check(params.p2pkh_version, hashes.hash160(public_key))
     if script is ScriptKind.P2SH_P2WPKH:
@@ -58,7 +67,9 @@ def single_key_address(params: ChainParams, script: ScriptKind, public_key: byte
     if script is ScriptKind.P2WPKH:
         return encode_segwit_address(params.bech32_hrp, _WITNESS_V0, hashes.hash160(public_key))
     if script is ScriptKind.P2TR:
-        return encode_segwit_address(params.bech32_hrp, _WITNESS_V1, taproot_output_key(public_key))
+        return encode_segwit_address(
+            params.bech32_hrp, _WITNESS_V1, taproot_output_key(public_key, point)
+        )
     raise ValueError(f"{script.value} is not a single-key script")
 
 

@@ -3,6 +3,7 @@ encode only, table-driven: embit's encoder is a third of the time of a derived a
 
 from __future__ import annotations
 
+import base64
 import functools
 from typing import Final
 
@@ -16,6 +17,11 @@ _TERMS: Final = tuple(
 _BECH32_CONSTANT: Final = 1
 _BECH32M_CONSTANT: Final = 0x2BC830A3
 _CHECKSUM_WORDS: Final = 6
+# RFC 4648 base32 groups bits 5 by 5, big-endian, zero-padded, as bech32 does: only the
+# alphabet differs, so the stdlib's C encoder does the bit work.
+_BASE32_ALPHABET: Final = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567"
+_BASE32_TO_CHARSET: Final = bytes.maketrans(_BASE32_ALPHABET, CHARSET.encode())
+_BASE32_TO_WORD: Final = bytes.maketrans(_BASE32_ALPHABET, bytes(range(32)))
 
 
 def _polymod(state: int, words: list[int]) -> int:
@@ -30,16 +36,13 @@ def _hrp_state(hrp: str) -> int:
     return _polymod(1, expanded)
 
 
-def _five_bit_words(program: bytes) -> list[int]:
-    bits = len(program) * 8
-    count = -(-bits // 5)
-    number = int.from_bytes(program, "big") << (count * 5 - bits)
-    return [(number >> (5 * (count - 1 - i))) & 31 for i in range(count)]
-
-
 def encode_segwit_address(hrp: str, witness_version: int, program: bytes) -> str:
-    words = [witness_version, *_five_bit_words(program)]
+    base32 = base64.b32encode(program).rstrip(b"=")
+    words = [witness_version, *base32.translate(_BASE32_TO_WORD)]
     constant = _BECH32_CONSTANT if witness_version == 0 else _BECH32M_CONSTANT
     checksum = _polymod(_hrp_state(hrp), [*words, 0, 0, 0, 0, 0, 0]) ^ constant
-    checksum_words = [(checksum >> 5 * (5 - i)) & 31 for i in range(_CHECKSUM_WORDS)]
-    return hrp + "1" + "".join(CHARSET[word] for word in words + checksum_words)
+    checksum_chars = "".join(
+        CHARSET[(checksum >> 5 * (_CHECKSUM_WORDS - 1 - i)) & 31] for i in range(_CHECKSUM_WORDS)
+    )
+    program_chars = base32.translate(_BASE32_TO_CHARSET).decode()
+    return f"{hrp}1{CHARSET[witness_version]}{program_chars}{checksum_chars}"

@@ -38,11 +38,13 @@ class ChildKey:
     def from_public_key(cls, public_key: bytes, chain_code: bytes) -> ChildKey:
         return cls(public_key, chain_code, secp256k1.ec_pubkey_parse(public_key))
 
+    def child_point(self, index: int) -> bytes:
+        """CKDpub (BIP-32) without the child's chain code: the child key, parsed form."""
+        return add_tweak_times_generator(self.point, self._digest(index)[:32])
+
     def child_public_key(self, index: int) -> bytes:
-        """CKDpub (BIP-32) without the child's chain code: the compressed child key."""
-        digest = self._digest(index)
-        point = add_tweak_times_generator(self.point, digest[:32])
-        return bytes(secp256k1.ec_pubkey_serialize(point))
+        """The compressed child key at `index`."""
+        return bytes(secp256k1.ec_pubkey_serialize(self.child_point(index)))
 
     def child(self, index: int) -> ChildKey:
         digest = self._digest(index)
@@ -103,12 +105,15 @@ class HdWallet:
         return self._descriptor.script
 
     def address(self, keychain: int, index: int) -> str:
-        public_keys = [key.child_public_key(index) for key in self._keychain_keys(keychain)]
+        keys = self._keychain_keys(keychain)
         if self.script.is_multisig:
+            public_keys = [key.child_public_key(index) for key in keys]
             return multisig_address(
                 self._params, self.script, self._descriptor.threshold, public_keys
             )
-        return single_key_address(self._params, self.script, public_keys[0])
+        point = keys[0].child_point(index)
+        public_key = bytes(secp256k1.ec_pubkey_serialize(point))
+        return single_key_address(self._params, self.script, public_key, point)
 
     def derive(self, keychain: int, start: int, count: int) -> list[DerivedAddress]:
         if start < 0 or count < 0 or start + count - 1 > MAX_INDEX:

@@ -19,7 +19,7 @@ from hd.script_kinds import ScriptKind
 
 # Base58Check of 78 bytes is 111 or 112 characters; no address of any chain comes close.
 _EXTENDED_KEY_LENGTHS: Final = range(100, 120)
-_DESCRIPTOR: Final = re.compile(r"[a-z_]+\(.*\)(?:#.*)?", re.DOTALL)
+_DESCRIPTOR: Final = re.compile(r"[a-z_]+\(")
 _BASE58_DIGITS: Final = frozenset(base58.B58_DIGITS)
 
 
@@ -27,7 +27,7 @@ def looks_like_hd_input(text: str) -> bool:
     """True when `text` is meant as an extended key (any known prefix, private and testnet
     ones included, or any Base58Check string of 78 bytes) or as a descriptor (`name(…)`)."""
     text = text.strip()
-    if _DESCRIPTOR.fullmatch(text):
+    if _DESCRIPTOR.match(text):
         return True
     if len(text) not in _EXTENDED_KEY_LENGTHS:
         return False
@@ -80,7 +80,7 @@ def parse_hd_input(text: str, chain: Chain) -> HdInput:
     """Read an extended public key or a descriptor for `chain`; HdInputError saying why not."""
     params = chain_params(chain)
     text = text.strip()
-    if _DESCRIPTOR.fullmatch(text):
+    if _DESCRIPTOR.match(text):
         descriptor = parse_descriptor(text, params)
         return HdInput(
             chain=chain,

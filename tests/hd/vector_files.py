@@ -21,7 +21,7 @@ class Bip32Step:
 
 
 def bip32_chains() -> list[list[Bip32Step]]:
-    """Test vectors 1–4: each vector's chain of (path, ext pub), in order."""
+    """Test vectors 1-4: each vector's chain of (path, ext pub), in order."""
     chains: list[list[Bip32Step]] = []
     text = read("bip32_vectors.txt").split("===Test vector 5===")[0]
     for vector in text.split("===Test vector ")[1:]:

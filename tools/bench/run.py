@@ -19,6 +19,7 @@ from pathlib import Path
 from tools.bench import (
     api_throughput,
     balance_history,
+    derivation,
     ethereum_sync,
     full_sync,
     incremental_sync,
@@ -52,6 +53,7 @@ BENCHMARKS: dict[str, Benchmark] = {
     "subscriptions": subscriptions.run,
     "postgres_sync": postgres_sync.run,
     "ethereum_sync": ethereum_sync.run,
+    "derivation": derivation.run,
 }
 
 
