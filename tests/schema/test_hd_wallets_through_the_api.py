@@ -186,7 +186,8 @@ def test_a_bare_xpub_with_history_on_two_script_types_asks_which(
     [error] = payload["errors"]
     assert error["code"] == "INVALID_INPUT"
     assert error["field"] == ["scriptType"]
-    assert "P2PKH" in error["message"] and "P2TR" in error["message"]
+    assert "P2PKH" in error["message"]
+    assert "P2TR" in error["message"]
     assert payload["wallet"] is None
     # Told which, it adds that one.
     added, _ = add_and_sync(syncing_graphql, XPUB, script="P2TR")
@@ -237,7 +238,8 @@ def test_a_descriptor_adds_the_wallet_with_its_key_origin_and_both_keychains(
         "bvqAQY3rAPshWcMLoP2fMFMKHPJ4ZeZXYVUhLv1VMrjPC7PW6V/<0;1>/*)#qf45pmyh"
     )
     paths = {edge["node"]["derivationPath"] for edge in wallet["addresses"]["edges"]}
-    assert "m/84h/0h/0h/0/0" in paths and "m/84h/0h/0h/1/0" in paths
+    assert "m/84h/0h/0h/0/0" in paths
+    assert "m/84h/0h/0h/1/0" in paths
     # The same wallet pasted as its zpub is the same wallet.
     again = syncing_graphql.data(ADD, {"a": ZPUB, "gap": 5})["addWallet"]
     assert [error["code"] for error in again["errors"]] == ["ALREADY_TRACKED"]
