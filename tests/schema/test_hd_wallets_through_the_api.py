@@ -4,9 +4,12 @@ transactions are netted over all its addresses, exactly as the simulator's truth
 
 from __future__ import annotations
 
+import csv
+import io
 from collections.abc import Iterator
 from typing import Any
 
+import httpx
 import pytest
 
 from db.models import Chain
@@ -273,3 +276,70 @@ def test_a_wallet_grows_when_a_sync_finds_its_last_watched_address_used(
     assert after["receiveAddress"] == receive[1]
     truth = bitcoin(simulator).net_amounts([*receive, *derived(ZPUB, ScriptKind.P2WPKH, 1, 5)])
     assert netted_rows(after) == truth
+
+
+XPRV = (
+    "xprv9xpXFhFpqdQK3TmytPBqXtGSwS3DLjojFhTGht8gwAAii8py5X6pxeBnQ6ehJiyJ6nDjWGJfZ95WxByFXVkD"
+    "xHXrqu53WCRGypk2ttuqncb"
+)
+UPUB = (
+    "upub5EFU65HtV5TeiSHmZZm7FUffBGy8UKeqp7vw43jYbvZPpoVsgU93oac7Wk3u6moKegAEWtGNF8DehrnHtv21"
+    "XXEMYRUocHqguyjknFHYfgY"
+)
+
+
+@pytest.mark.parametrize(
+    ("variables", "code", "field", "words"),
+    [
+        pytest.param({"a": XPRV}, "INVALID_ADDRESS", "address", "private key", id="private-key"),
+        pytest.param({"a": UPUB}, "INVALID_ADDRESS", "address", "testnet", id="testnet-key"),
+        pytest.param({"a": ZPUB[:-1] + "t"}, "INVALID_ADDRESS", "address", "checksum", id="typo"),
+        pytest.param({"a": ZPUB, "gap": 0}, "INVALID_INPUT", "gapLimit", "1 to 1000", id="gap-0"),
+        pytest.param(
+            {"a": ZPUB, "gap": 1001}, "INVALID_INPUT", "gapLimit", "1 to 1000", id="gap-1001"
+        ),
+        pytest.param(
+            {"a": ZPUB, "script": "P2PKH"}, "INVALID_INPUT", "scriptType", "P2WPKH", id="script"
+        ),
+        pytest.param(
+            {"a": DESCRIPTOR[:-1] + "x"}, "INVALID_ADDRESS", "address", "checksum", id="checksum"
+        ),
+    ],
+)
+def test_bad_hd_input_is_refused_with_its_reason_and_changes_nothing(
+    graphql: GraphQLClient, variables: dict[str, Any], code: str, field: str, words: str
+) -> None:
+    payload = graphql.data(ADD, variables)["addWallet"]
+
+    [error] = payload["errors"]
+    assert error["code"] == code
+    assert error["field"] == [field]
+    assert words in error["message"]
+    # The key is never echoed back (nor stored): a private one must not travel further.
+    assert variables["a"][4:40] not in error["message"]
+    assert payload["wallet"] is None
+    assert graphql.data("{ wallets { totalCount } }")["wallets"]["totalCount"] == 0
+
+
+def test_an_hd_wallet_exports_its_netted_history_and_is_removed_by_its_key(
+    syncing_graphql: GraphQLClient, syncing_server: LiveServer, simulator: RunningSimulator
+) -> None:
+    give_history(simulator, ZPUB, ScriptKind.P2WPKH, [0, 2])
+    add_and_sync(syncing_graphql, ZPUB, gap=5)
+    truth = bitcoin(simulator).net_amounts(
+        [*derived(ZPUB, ScriptKind.P2WPKH, 0, 10), *derived(ZPUB, ScriptKind.P2WPKH, 1, 10)]
+    )
+
+    response = httpx.get(
+        f"{syncing_server.base_url}/export/transactions.csv", params={"address": ZPUB}
+    )
+    assert response.status_code == 200
+    rows = list(csv.DictReader(io.StringIO(response.text)))
+    assert {row["txid"]: int(row["amount_sat"]) for row in rows} == truth
+
+    remove = """
+    mutation($a: String!) { removeWallet(input: {address: $a}) { removedAddress errors { code } } }
+    """
+    removed = syncing_graphql.data(remove, {"a": ZPUB})["removeWallet"]
+    assert removed == {"removedAddress": ZPUB, "errors": []}
+    assert syncing_graphql.data("{ wallets { totalCount } }")["wallets"]["totalCount"] == 0
