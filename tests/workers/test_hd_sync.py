@@ -3,6 +3,7 @@ scan, and derived addresses shared with other wallets."""
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import func, select
 
 from db.models import Chain, JobStatus, SyncJob, TrackedAddress, Transaction
@@ -189,3 +190,44 @@ async def test_an_address_of_an_hd_wallet_is_tracked_once_and_synced_for_both(
     assert rows == 1
     assert await harness.stored_history(receive[1]) == harness.provider_history(receive[1])
     assert await netted(harness, hd) == wallet_truth(harness)
+
+
+XPUB = (
+    "xpub6BosfCnifzxcFwrSzQiqu2DBVTshkCXacvNsWGYJVVhhawA7d4R5WSWGFNbi8Aw6ZRc1brxMyWMzG3DSSSSoek"
+    "kudhUd9yLb6qx39T9nMdj"
+)
+
+
+@pytest.mark.parametrize(
+    ("chain", "key", "script", "prefix"),
+    [
+        pytest.param(Chain.LITECOIN, ZPUB, ScriptKind.P2WPKH, "ltc1q", id="litecoin-zpub"),
+        pytest.param(Chain.DOGECOIN, XPUB, ScriptKind.P2PKH, "D", id="dogecoin-xpub"),
+    ],
+)
+async def test_litecoin_and_dogecoin_wallets_are_scanned_and_netted(
+    harness: SyncHarness, chain: Chain, key: str, script: ScriptKind, prefix: str
+) -> None:
+    wallet = parse_hd_input(key, chain).wallet(script)
+    receive = [derived.address for derived in wallet.derive(0, 0, 6)]
+    change = [derived.address for derived in wallet.derive(1, 0, 6)]
+    assert all(address.startswith(prefix) for address in receive)
+    admin = harness.simulator.chain_admin(chain.value.lower())
+    admin.add_wallet_history(receive[:4], change[:3], used_receive=[0, 3], transactions=15)
+
+    added = await add_wallet(
+        harness.sessions,
+        harness.redis,
+        viewer=harness.viewer,
+        chain=chain,
+        address=key,
+        label=None,
+        gap_limit=3,
+        script_type=script if parse_hd_input(key, chain).script is None else None,
+    )
+    assert added.errors == [], added.errors
+    assert added.job is not None
+    job = await run(harness, added.job.id)
+
+    assert job.status is JobStatus.SUCCEEDED, job.error
+    assert await netted(harness, added) == admin.net_amounts([*receive, *change])
