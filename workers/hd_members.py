@@ -25,7 +25,6 @@ class Member:
     total_received_sat: int
     total_sent_sat: int
     synced: bool
-    resume_cursor: str | None
 
 
 @dataclass(frozen=True)
@@ -54,7 +53,6 @@ async def load_wallet(sessions: SessionFactory, wallet_address_id: int) -> Store
                 total_received_sat=tracked.total_received_sat,
                 total_sent_sat=tracked.total_sent_sat,
                 synced=tracked.last_synced_at is not None,
-                resume_cursor=tracked.sync_resume_cursor,
             )
             for keychain, index, tracked in rows
         }

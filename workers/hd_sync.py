@@ -12,10 +12,11 @@ ordinary address sync, so an unchanged wallet costs one call per 100 addresses.
 
 from __future__ import annotations
 
-import dataclasses
+import asyncio
 import logging
 from collections.abc import Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
+from typing import Any
 
 from db.models import SyncJob
 from db.session import SessionFactory
@@ -37,13 +38,15 @@ from workers.sync import (
 logger = logging.getLogger(__name__)
 
 KEYCHAINS = (0, 1)
+# A member's job whose run went silent this long may be taken over, as the worker's own
+# stale-job check would.
+MEMBER_STALE_AFTER = timedelta(minutes=2)
 
 
 class MemberSync(AddressSync):
-    """One address of the wallet, synced within the wallet's job: the job's progress counts
-    the wallet's transactions so far, and the job goes on after it."""
-
-    job_done = False
+    """One address of the wallet, synced within the wallet's run under the address's own job
+    (so no other sync of that address runs meanwhile); each page also counts towards the
+    wallet's job, whose progress shows the wallet's transactions so far."""
 
     def __init__(
         self,
@@ -52,13 +55,14 @@ class MemberSync(AddressSync):
         job: ClaimedJob,
         publisher: EventPublisher,
         *,
-        fetched_before: int,
+        wallet_sync: HdWalletSync,
     ) -> None:
         super().__init__(sessions, provider, job, publisher)
-        self.fetched_before = fetched_before
+        self.wallet_sync = wallet_sync
 
-    def reported_progress(self) -> tuple[int, int | None]:
-        return self.fetched_before + self.fetched_transactions, None
+    async def save_page(self, transactions: Sequence[ProviderTransaction], **page: Any) -> None:
+        await super().save_page(transactions, **page)
+        await self.wallet_sync.report_fetched(self.fetched_transactions)
 
 
 class HdWalletSync(ProviderSync[Provider]):
@@ -175,23 +179,43 @@ class HdWalletSync(ProviderSync[Provider]):
             )
         await self.publisher.job_changed(row, progress_only=True)
 
+    async def report_fetched(self, member_fetched: int) -> None:
+        """The wallet's job: transactions fetched by this run so far, the member's included."""
+        async with self.sessions.begin() as session:
+            row = await job_claims.renew_claim(
+                session,
+                self.job,
+                provider=self.provider.name,
+                fetched_transactions=self.fetched_transactions + member_fetched,
+            )
+        await self.publisher.job_changed(row, progress_only=True)
+
     async def _sync_member(self, member: Member) -> None:
-        member_job = dataclasses.replace(
-            self.job,
-            address_id=member.address_id,
-            address=member.address,
-            previously_synced=member.synced,
-            resume_cursor=member.resume_cursor,
-            is_hd_wallet=False,
+        """Syncs the address under its own job, queued or taken over from the queue; an
+        address another run is syncing right now is left to it (the wallet nets what is
+        stored, and its next sync sees the rest)."""
+        held = await job_claims.hold_address(
+            self.sessions, address_id=member.address_id, stale_after=MEMBER_STALE_AFTER
         )
-        sync = MemberSync(
-            self.sessions,
-            self.provider,
-            member_job,
-            self.publisher,
-            fetched_before=self.fetched_transactions,
-        )
-        await sync.run()
+        if held is None:
+            logger.info(
+                "sync job %s: %s is being synced by another run; using what is stored",
+                self.job.job_id,
+                member.address,
+            )
+            return
+        await self.publisher.job_changed(held.row)
+        sync = MemberSync(self.sessions, self.provider, held, self.publisher, wallet_sync=self)
+        try:
+            finished = await sync.run()
+        except asyncio.CancelledError:
+            await asyncio.shield(job_claims.release_claim(self.sessions, held))
+            raise
+        except Exception as error:
+            failed = await _atomic(job_claims.finish_failure(self.sessions, held, error=str(error)))
+            await self.publisher.job_changed(failed)
+            raise
+        await self.publisher.job_changed(finished)
         self.fetched_transactions += sync.fetched_transactions
 
     async def _write_wallet_history(self) -> None:

@@ -3,6 +3,7 @@ run presumed dead cannot write over the one that took over), handed back or ende
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -20,6 +21,7 @@ from db.models import (
 )
 from db.session import SessionFactory
 from workers.errors import LostClaimError
+from workers.queue import record_sync_job
 
 
 @dataclass(frozen=True)
@@ -86,6 +88,19 @@ async def claim_job(
             row=row,
             is_hd_wallet=await session.get(HdWallet, address_id) is not None,
         )
+
+
+async def hold_address(
+    sessions: SessionFactory, *, address_id: int, stale_after: timedelta
+) -> ClaimedJob | None:
+    """Claims the address's active job for this run, queueing one if it has none: a sync of
+    an address within another job (an HD wallet's) that no other run may sync meanwhile.
+    None when another run holds the address's job."""
+    async with sessions.begin() as session:
+        job = await record_sync_job(session, address_id=address_id, requested_by_account_id=None)
+    return await claim_job(
+        sessions, job_id=job.id, claim_token=secrets.token_hex(16), stale_after=stale_after
+    )
 
 
 async def renew_claim(session: AsyncSession, job: ClaimedJob, **changes: object) -> SyncJob:

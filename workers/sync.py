@@ -211,13 +211,6 @@ class ProviderSync(Generic[ProviderT]):
         self.fetched_transactions = 0
         self.expected_transactions: int | None = None
 
-    # False for an address synced within an HD wallet's job: the job goes on after it.
-    job_done = True
-
-    def reported_progress(self) -> tuple[int, int | None]:
-        """The job's fetched and expected transactions, as this sync reports them."""
-        return self.fetched_transactions, self.expected_transactions
-
     async def save_page(
         self,
         transactions: Sequence[ProviderTransaction],
@@ -228,7 +221,6 @@ class ProviderSync(Generic[ProviderT]):
         oldest_first: bool = False,
     ) -> None:
         """One page stored with the job's progress and resume point, then published."""
-        fetched_transactions, expected_transactions = self.reported_progress()
         row = await _atomic(
             transaction_history.save_page(
                 self.sessions,
@@ -236,8 +228,8 @@ class ProviderSync(Generic[ProviderT]):
                 transactions,
                 sync_pass=sync_pass,
                 provider=self.provider.name,
-                fetched_transactions=fetched_transactions,
-                expected_transactions=expected_transactions,
+                fetched_transactions=self.fetched_transactions,
+                expected_transactions=self.expected_transactions,
                 resume_cursor=resume_cursor,
                 progress=progress,
                 oldest_first=oldest_first,
@@ -313,7 +305,6 @@ class AddressSync(ProviderSync[Provider]):
                 summary=summary,
                 totals=totals,
                 reorg_safe_height=summary.tip_height - REORG_SAFETY_DEPTH,
-                job_done=self.job_done,
             )
         )
         return finished

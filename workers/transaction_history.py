@@ -389,19 +389,13 @@ async def finish_success(
     summary: AddressSummary,
     totals: StoredTotals,
     reorg_safe_height: int,
-    job_done: bool = True,
 ) -> SyncJob:
-    """The address's figures and running balances; the job SUCCEEDED unless `job_done` is
-    False (an address of an HD wallet, synced within the wallet's job)."""
     now = utc_now()
     async with sessions.begin() as session:
-        if job_done:
-            row = await renew_claim(
-                session, job, provider=provider, status=JobStatus.SUCCEEDED, finished_at=now
-            )
-            row.claim_token = None
-        else:
-            row = await renew_claim(session, job, provider=provider)
+        row = await renew_claim(
+            session, job, provider=provider, status=JobStatus.SUCCEEDED, finished_at=now
+        )
+        row.claim_token = None
         await refresh_running_balances(session, job.address_id, chain=job.chain)
         await session.execute(
             update(TrackedAddress)

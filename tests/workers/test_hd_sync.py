@@ -3,6 +3,8 @@ scan, and derived addresses shared with other wallets."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from sqlalchemy import func, select
 
@@ -13,6 +15,7 @@ from resolvers.wallets import AddedWallet, add_wallet
 from tests.utils.factories import create_account
 from tests.utils.sync_harness import SyncHarness
 from tools.simulator.chain_admin import ChainAdmin
+from workers import job_claims
 
 ZPUB = (
     "zpub6rFR7y4Q2AijBEqTUquhVz398htDFrtymD9xYYfG1m4wAcvPhXNfE3EfH1r1ADqtfSdVCToUG868RvUUkgDK"
@@ -231,3 +234,46 @@ async def test_litecoin_and_dogecoin_wallets_are_scanned_and_netted(
 
     assert job.status is JobStatus.SUCCEEDED, job.error
     assert await netted(harness, added) == admin.net_amounts([*receive, *change])
+
+
+async def test_an_address_another_run_is_syncing_is_left_to_it(harness: SyncHarness) -> None:
+    """Two syncs of one address at once could each delete what the other wrote: the wallet
+    never syncs an address whose own job another run holds, and takes over a queued one."""
+    receive = derived(0, 5)
+    bitcoin(harness).add_wallet_history(
+        receive[:3], derived(1, 3), used_receive=[0, 1, 2], transactions=20
+    )
+    busy, queued = [
+        await add_wallet(
+            harness.sessions,
+            harness.redis,
+            viewer=harness.viewer,
+            chain=Chain.BITCOIN,
+            address=address,
+            label=None,
+        )
+        for address in (receive[1], receive[2])
+    ]
+    assert busy.job is not None
+    assert queued.job is not None
+    other_run = await job_claims.claim_job(
+        harness.sessions,
+        job_id=busy.job.id,
+        claim_token="another-run",
+        stale_after=timedelta(hours=1),
+    )
+    assert other_run is not None
+
+    hd = await add_hd(harness, gap=5)
+    assert hd.job is not None
+    assert (await run(harness, hd.job.id)).status is JobStatus.SUCCEEDED
+
+    async with harness.sessions() as session:
+        busy_job = await session.get_one(SyncJob, busy.job.id)
+        queued_job = await session.get_one(SyncJob, queued.job.id)
+    assert busy_job.status is JobStatus.RUNNING
+    assert busy_job.claim_token == "another-run"
+    assert await harness.stored_history(receive[1]) == []
+    # The queued one was taken over and synced within the wallet's run.
+    assert queued_job.status is JobStatus.SUCCEEDED
+    assert await harness.stored_history(receive[2]) == harness.provider_history(receive[2])
