@@ -21,6 +21,7 @@ HTML = {"Accept": "text/html"}
 VENDOR = STATIC_DIRECTORY / "vendor"
 CONTENT_TYPES = {
     ".js": ("text/javascript", "application/javascript"),
+    ".mjs": ("text/javascript", "application/javascript"),
     ".css": ("text/css",),
     ".svg": ("image/svg+xml",),
 }
