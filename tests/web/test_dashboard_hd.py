@@ -151,7 +151,7 @@ def test_a_zpub_added_in_the_dashboard_shows_its_descriptor_receive_address_and_
     )
 
     screenshot(page, "dashboard-hd-wallet-desktop", full_page=True)
-    page.set_viewport_size(PHONE)
+    page.set_viewport_size(PHONE)  # type: ignore[arg-type]
     overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 0, "the HD wallet's page scrolls sideways at 375 px"
     page.locator(".addresses-table").scroll_into_view_if_needed()
@@ -205,6 +205,7 @@ def test_the_script_picker_is_for_bare_xpubs_and_shows_the_servers_question(
     expect(picker).to_have_attribute("aria-invalid", "true")
     expect(picker).to_be_focused()
     expect(page.locator("#add-error")).to_have_text("")
+    screenshot(page, "dashboard-hd-script-question")
 
     picker.select_option("P2TR")
     page.get_by_role("button", name="Add wallet").click()

@@ -23,12 +23,8 @@ export const WALLETS = `query Wallets($after: String) {
   }
 }`;
 
+/** One wallet: the list's fields and, for HD wallets, its descriptor and receive address. */
 export const WALLET = `query Wallet($address: String!, $chain: Chain) {
-  wallet(address: $address, chain: $chain) { ${WALLET_FIELDS} }
-}`;
-
-/** The wallet's page: the list's fields and, for HD wallets, its descriptor and receive address. */
-export const WALLET_PAGE = `query WalletPage($address: String!, $chain: Chain) {
   wallet(address: $address, chain: $chain) { ${WALLET_PAGE_FIELDS} }
 }`;
 

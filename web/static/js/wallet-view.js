@@ -7,7 +7,7 @@ import { balanceChart } from "./chart.js";
 import { h, replaceChildren, showMessage } from "./dom.js";
 import { formatCount, formatTime, isoUtc, shorten } from "./format.js";
 import { qrCode } from "./qr-code.js";
-import { BALANCE_HISTORY, TRANSACTIONS, WALLET_PAGE, WALLET_PAGE_UPDATES } from "./queries.js";
+import { BALANCE_HISTORY, TRANSACTIONS, WALLET, WALLET_PAGE_UPDATES } from "./queries.js";
 import { explorerLink, hdBadge, walletName } from "./wallets-view.js";
 import {
   amount,
@@ -134,7 +134,6 @@ export class WalletView {
       ),
       this.tabs,
       this.transactionsPanel,
-      this.addressesPanel,
     );
     this.loadSummary();
   }
@@ -157,7 +156,7 @@ export class WalletView {
       let answer;
       [this.chains, answer] = await Promise.all([
         loadChains(this.api),
-        this.api.request(WALLET_PAGE, this.walletRef),
+        this.api.request(WALLET, this.walletRef),
       ]);
       wallet = answer.wallet;
     } catch (error) {
@@ -286,6 +285,7 @@ export class WalletView {
       tab("addresses-tab", "Addresses", this.addressesPanel),
     ];
     replaceChildren(this.tabs, this.tabButtons);
+    this.transactionsPanel.after(this.addressesPanel);
     for (const [button, panel] of [
       [this.tabButtons[0], this.transactionsPanel],
       [this.tabButtons[1], this.addressesPanel],
