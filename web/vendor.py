@@ -1,4 +1,5 @@
-"""Re-creates web/static/vendor/ from the npm registry: `python -m web.vendor` (needs `npm`).
+"""Re-creates web/static/vendor/ (served) and tests/web/vendor/ (browser tests only) from the
+npm registry: `python -m web.vendor` (needs `npm`).
 
 The browser bundles are copied byte for byte from the pinned packages, with their licences, and
 VENDORED.md records where each file came from and its SHA-256 (a test checks them). The server
@@ -19,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 VENDOR_DIRECTORY = Path(__file__).resolve().parent / "static" / "vendor"
+TEST_VENDOR_DIRECTORY = Path(__file__).resolve().parent.parent / "tests" / "web" / "vendor"
 LICENCE_FILE = re.compile(r"(?i)^(licen[cs]e|copying)([.-].*)?$")
 BUNDLED_PACKAGE = re.compile(r"node_modules/((?:@[^/]+/)?[^/]+)")
 
@@ -31,6 +33,9 @@ class VendoredPackage:
     files: tuple[str, ...]
     # A source map whose `node_modules/...` sources name the packages bundled into the file.
     bundle_map: str | None = None
+    # For a package that ships no licence file but states it in the head comment of its first
+    # file: that comment, then the licence's text, becomes LICENSE.
+    licence_in_header: str | None = None
 
     @property
     def folder(self) -> str:
@@ -50,24 +55,52 @@ PACKAGES = (
         bundle_map="graphiql.min.js.map",
     ),
     VendoredPackage("graphql-ws", "6.4.2", ("umd/graphql-ws.min.js",)),
+    # The receive address's QR code on an HD wallet's page; an ES module, imported as is.
+    VendoredPackage("qrcode-generator", "2.0.4", ("dist/qrcode.mjs",), licence_in_header="MIT"),
 )
+# Not served: the browser tests decode the dashboard's QR codes with it.
+TEST_PACKAGES = (VendoredPackage("jsqr", "1.4.0", ("dist/jsQR.js",)),)
+
+MIT_LICENCE = """\
+Permission is hereby granted, free of charge, to any person obtaining a copy of this software
+and associated documentation files (the "Software"), to deal in the Software without
+restriction, including without limitation the rights to use, copy, modify, merge, publish,
+distribute, sublicense, and/or sell copies of the Software, and to permit persons to whom the
+Software is furnished to do so, subject to the following conditions:
+
+The above copyright notice and this permission notice shall be included in all copies or
+substantial portions of the Software.
+
+THE SOFTWARE IS PROVIDED "AS IS", WITHOUT WARRANTY OF ANY KIND, EXPRESS OR IMPLIED, INCLUDING
+BUT NOT LIMITED TO THE WARRANTIES OF MERCHANTABILITY, FITNESS FOR A PARTICULAR PURPOSE AND
+NONINFRINGEMENT. IN NO EVENT SHALL THE AUTHORS OR COPYRIGHT HOLDERS BE LIABLE FOR ANY CLAIM,
+DAMAGES OR OTHER LIABILITY, WHETHER IN AN ACTION OF CONTRACT, TORT OR OTHERWISE, ARISING FROM,
+OUT OF OR IN CONNECTION WITH THE SOFTWARE OR THE USE OR OTHER DEALINGS IN THE SOFTWARE.
+"""
+HEADER_LICENCES = {"MIT": MIT_LICENCE}
 
 
 def main() -> None:
     if shutil.which("npm") is None:
         sys.exit("npm is needed to fetch the vendored packages")
-    with tempfile.TemporaryDirectory() as scratch:
-        work = Path(scratch)
-        shutil.rmtree(VENDOR_DIRECTORY, ignore_errors=True)
-        VENDOR_DIRECTORY.mkdir(parents=True)
-        rows = []
-        for package in PACKAGES:
-            rows.extend(vendor(package, work))
-        write_manifest(rows)
-    print(f"vendored {len(PACKAGES)} packages into {VENDOR_DIRECTORY}")
+    for directory, packages in (
+        (VENDOR_DIRECTORY, PACKAGES),
+        (TEST_VENDOR_DIRECTORY, TEST_PACKAGES),
+    ):
+        with tempfile.TemporaryDirectory() as scratch:
+            work = Path(scratch)
+            shutil.rmtree(directory, ignore_errors=True)
+            directory.mkdir(parents=True)
+            rows = []
+            for package in packages:
+                rows.extend(vendor(package, work, directory))
+            write_manifest(rows, directory)
+        print(f"vendored {len(packages)} packages into {directory}")
 
 
-def vendor(package: VendoredPackage, work: Path) -> list[tuple[str, str, str, str]]:
+def vendor(
+    package: VendoredPackage, work: Path, directory: Path
+) -> list[tuple[str, str, str, str]]:
     """Copies the package's files and licence; (file, package@version, source path, sha256)."""
     packed = _npm(["pack", "--json", f"{package.name}@{package.version}"], work)
     tarball = work / json.loads(packed)[0]["filename"]
@@ -75,9 +108,15 @@ def vendor(package: VendoredPackage, work: Path) -> list[tuple[str, str, str, st
     with tarfile.open(tarball) as archive:
         archive.extractall(unpacked, filter="data")
     source = unpacked / "package"
-    target = VENDOR_DIRECTORY / package.folder
+    target = directory / package.folder
     target.mkdir()
     copied = [*package.files, *_licence_files(source)]
+    if package.licence_in_header is not None:
+        licence = target / "LICENSE"
+        licence.write_text(_header_licence(package, source / package.files[0]))
+        rows_of_licence = [(f"{package.folder}/LICENSE", "(generated)", "", _sha256(licence))]
+    else:
+        rows_of_licence = []
     rows = []
     for relative in copied:
         destination = target / Path(relative).name
@@ -94,7 +133,24 @@ def vendor(package: VendoredPackage, work: Path) -> list[tuple[str, str, str, st
         notices = target / "THIRD-PARTY-LICENSES.txt"
         notices.write_text(_bundled_licences(package, source / package.bundle_map, work))
         rows.append((f"{package.folder}/{notices.name}", "(generated)", "", _sha256(notices)))
-    return rows
+    return rows + rows_of_licence
+
+
+def _header_licence(package: VendoredPackage, first_file: Path) -> str:
+    """The file's head comment (its copyright and licence notice), then the licence named."""
+    header = []
+    for line in first_file.read_text().splitlines():
+        if not line.startswith("//"):
+            break
+        header.append(line.removeprefix("//").removeprefix(" "))
+    assert package.licence_in_header is not None
+    return (
+        f"The licence of {package.name}@{package.version} as its {package.files[0]} states it"
+        " (the package ships no licence file):\n\n"
+        + "\n".join(header).strip("-\n ")
+        + "\n\n"
+        + HEADER_LICENCES[package.licence_in_header]
+    )
 
 
 def _bundled_licences(package: VendoredPackage, source_map: Path, work: Path) -> str:
@@ -138,12 +194,22 @@ def _licence_files(source: Path) -> list[str]:
     return sorted(path.name for path in source.iterdir() if LICENCE_FILE.match(path.name))
 
 
-def write_manifest(rows: list[tuple[str, str, str, str]]) -> None:
+def write_manifest(rows: list[tuple[str, str, str, str]], directory: Path) -> None:
+    purpose = (
+        [
+            "Served by wallet-tracker itself under `/static/vendor/`, so that the dashboard and",
+            "GraphiQL work with no internet. Copied byte for byte from the npm registry by",
+        ]
+        if directory == VENDOR_DIRECTORY
+        else [
+            "Used by the browser tests only, never served. Copied byte for byte from the npm"
+            " registry by",
+        ]
+    )
     lines = [
         "# Vendored browser bundles",
         "",
-        "Served by wallet-tracker itself under `/static/vendor/`, so that the dashboard and",
-        "GraphiQL work with no internet. Copied byte for byte from the npm registry by",
+        *purpose,
         "`python -m web.vendor` (change the pinned versions there, run it, commit the result);",
         "`tests/web` checks the hashes below.",
         "",
@@ -152,7 +218,7 @@ def write_manifest(rows: list[tuple[str, str, str, str]]) -> None:
         *(f"| {file} | {origin} | {path} | {digest} |" for file, origin, path, digest in rows),
         "",
     ]
-    (VENDOR_DIRECTORY / "VENDORED.md").write_text("\n".join(lines))
+    (directory / "VENDORED.md").write_text("\n".join(lines))
 
 
 def _npm(arguments: list[str], directory: Path) -> str:

@@ -1,8 +1,11 @@
 // The GraphQL operations the dashboard sends (see shared/schema.graphql).
 
-const JOB_FIELDS = "id status progress fetchedTransactions expectedTransactions error";
+const JOB_FIELDS = `id status progress fetchedTransactions expectedTransactions addressesScanned
+  error`;
 const WALLET_FIELDS = `id address chain kind label balance confirmedBalance unconfirmedBalance
   transactionCount syncStatus lastSyncedAt lastSyncError latestJob { ${JOB_FIELDS} }`;
+// What an HD wallet's page shows beyond the list's fields: its keys and where to pay it.
+const WALLET_PAGE_FIELDS = `${WALLET_FIELDS} descriptor gapLimit receiveAddress`;
 const ERROR_FIELDS = "errors { code field message }";
 
 export const CHAINS = `query Chains { chains { chain name symbol decimals baseUnit } }`;
@@ -20,12 +23,15 @@ export const WALLETS = `query Wallets($after: String) {
   }
 }`;
 
+/** One wallet: the list's fields and, for HD wallets, its descriptor and receive address. */
 export const WALLET = `query Wallet($address: String!, $chain: Chain) {
-  wallet(address: $address, chain: $chain) { ${WALLET_FIELDS} }
+  wallet(address: $address, chain: $chain) { ${WALLET_PAGE_FIELDS} }
 }`;
 
-export const ADD_WALLET = `mutation AddWallet($address: String!, $chain: Chain!, $label: String) {
-  addWallet(input: {address: $address, chain: $chain, label: $label}) {
+export const ADD_WALLET = `mutation AddWallet($address: String!, $chain: Chain!, $label: String,
+    $gapLimit: Int, $scriptType: ScriptType) {
+  addWallet(input: {address: $address, chain: $chain, label: $label, gapLimit: $gapLimit,
+      scriptType: $scriptType}) {
     wallet { ${WALLET_FIELDS} }
     job { ${JOB_FIELDS} }
     ${ERROR_FIELDS}
@@ -58,6 +64,17 @@ export const TRANSACTIONS = `query Transactions($address: String!, $chain: Chain
   }
 }`;
 
+export const WALLET_ADDRESSES = `query WalletAddresses($address: String!, $chain: Chain, $first: Int,
+    $after: String, $keychain: Keychain, $used: Boolean) {
+  wallet(address: $address, chain: $chain) {
+    addresses(first: $first, after: $after, keychain: $keychain, used: $used) {
+      totalCount
+      edges { node { address keychain index derivationPath balance transactionCount used } }
+      pageInfo { hasNextPage endCursor }
+    }
+  }
+}`;
+
 export const BALANCE_HISTORY = `query BalanceHistory($address: String!, $chain: Chain, $interval: Interval!,
     $since: DateTime) {
   wallet(address: $address, chain: $chain) { balanceHistory(interval: $interval, since: $since) { at balance } }
@@ -65,6 +82,10 @@ export const BALANCE_HISTORY = `query BalanceHistory($address: String!, $chain: 
 
 export const WALLET_UPDATES = `subscription WalletUpdates($address: String!, $chain: Chain) {
   walletUpdates(address: $address, chain: $chain) { ${WALLET_FIELDS} }
+}`;
+
+export const WALLET_PAGE_UPDATES = `subscription WalletPageUpdates($address: String!, $chain: Chain) {
+  walletUpdates(address: $address, chain: $chain) { ${WALLET_PAGE_FIELDS} }
 }`;
 
 export const JOB_UPDATES = `subscription JobUpdates($id: ID!) {

@@ -1,12 +1,23 @@
-// One wallet: its figures, a balance chart, and its transactions paged with cursors, all live.
+// One wallet: its figures, a balance chart, and its transactions paged with cursors, all live;
+// an HD wallet also shows its descriptor, where to pay it, and its addresses.
 
+import { AddressesList } from "./addresses-view.js";
 import { chainBadge, explorerName, loadChains, transactionUrl } from "./chains.js";
 import { balanceChart } from "./chart.js";
 import { h, replaceChildren, showMessage } from "./dom.js";
 import { formatCount, formatTime, isoUtc, shorten } from "./format.js";
-import { BALANCE_HISTORY, TRANSACTIONS, WALLET, WALLET_UPDATES } from "./queries.js";
-import { explorerLink, walletName } from "./wallets-view.js";
-import { amount, JobProgress, isRunning, statusBadge, syncNow, syncedAt } from "./widgets.js";
+import { qrCode } from "./qr-code.js";
+import { BALANCE_HISTORY, TRANSACTIONS, WALLET, WALLET_PAGE_UPDATES } from "./queries.js";
+import { explorerLink, hdBadge, walletName } from "./wallets-view.js";
+import {
+  amount,
+  copyControl,
+  JobProgress,
+  isRunning,
+  statusBadge,
+  syncNow,
+  syncedAt,
+} from "./widgets.js";
 
 const PAGE_SIZE = 25;
 // Many updates arrive while a sync runs: re-read the page and chart at most this often.
@@ -67,6 +78,25 @@ export class WalletView {
     this.newerButton = h("button", { type: "button", class: "secondary", onClick: () => this.newer() }, "← Newer");
     this.olderButton = h("button", { type: "button", class: "secondary", onClick: () => this.older() }, "Older →");
     this.filterError = h("p", { class: "field-error", role: "alert" });
+    this.hdPanel = h("section", { class: "panel hd-panel", "aria-labelledby": "hd-heading", hidden: true });
+    this.addresses = new AddressesList(this.api, () => this.walletRef);
+    this.transactionsPanel = h(
+      "section",
+      { class: "panel", id: "transactions-panel", "aria-labelledby": "transactions-heading" },
+      h("h2", { id: "transactions-heading" }, "Transactions"),
+      this.filterForm(),
+      this.filterError,
+      h("div", { class: "table-scroll" }, this.transactionsTable),
+      this.noTransactions,
+      h("div", { class: "pager" }, this.newerButton, this.pageText, this.olderButton),
+    );
+    this.addressesPanel = h(
+      "section",
+      { class: "panel", id: "addresses-panel", "aria-labelledby": "addresses-heading", hidden: true },
+      h("h2", { id: "addresses-heading" }, "Addresses"),
+      this.addresses.element,
+    );
+    this.tabs = h("div", { class: "tabs", role: "tablist", "aria-label": "Wallet details", hidden: true });
     replaceChildren(
       this.root,
       h("p", { class: "back" }, h("a", { href: "#/" }, "← All wallets")),
@@ -79,6 +109,7 @@ export class WalletView {
         h("div", { class: "summary-actions" }, this.syncButton, this.progress.element),
         this.message,
       ),
+      this.hdPanel,
       h(
         "section",
         { class: "panel", "aria-labelledby": "chart-heading" },
@@ -101,16 +132,8 @@ export class WalletView {
         ),
         this.chartHolder,
       ),
-      h(
-        "section",
-        { class: "panel", "aria-labelledby": "transactions-heading" },
-        h("h2", { id: "transactions-heading" }, "Transactions"),
-        this.filterForm(),
-        this.filterError,
-        h("div", { class: "table-scroll" }, this.transactionsTable),
-        this.noTransactions,
-        h("div", { class: "pager" }, this.newerButton, this.pageText, this.olderButton),
-      ),
+      this.tabs,
+      this.transactionsPanel,
     );
     this.loadSummary();
   }
@@ -158,7 +181,8 @@ export class WalletView {
     this.chain = wallet.chain;
     this.unit = this.chains.get(wallet.chain);
     this.show(wallet);
-    this.unsubscribe = this.api.subscribe(WALLET_UPDATES, this.walletRef, {
+    if (wallet.kind === "HD") this.showTabs();
+    this.unsubscribe = this.api.subscribe(WALLET_PAGE_UPDATES, this.walletRef, {
       next: (data) => this.onUpdate(data.walletUpdates),
       error: (error) => this.say(`Live updates stopped: ${error.message}`, true),
     });
@@ -174,6 +198,7 @@ export class WalletView {
     replaceChildren(
       this.addressLine,
       chainBadge(this.unit),
+      hdBadge(wallet),
       h("span", { class: "full-address" }, wallet.address),
       explorerLink(wallet, `View on ${explorer} ↗`),
     );
@@ -193,7 +218,109 @@ export class WalletView {
       ),
       figure("Last synced", syncedAt(wallet.lastSyncedAt)),
     );
+    if (wallet.kind === "HD") this.showHd(wallet);
     if (isRunning(wallet.latestJob)) this.progress.watch(wallet.latestJob);
+  }
+
+  // HD wallets
+
+  /** The descriptor, the gap limit and the receive address with its QR code. */
+  showHd(wallet) {
+    if (this.shownHd?.descriptor === wallet.descriptor && this.shownHd?.receiveAddress === wallet.receiveAddress) {
+      return; // Unchanged: a re-drawn panel would lose a selection or a "Copied" note.
+    }
+    this.shownHd = wallet;
+    const descriptor = h("code", { id: "wallet-descriptor", class: "selectable" }, wallet.descriptor ?? "");
+    const receive = wallet.receiveAddress;
+    const receiveText = h("code", { id: "receive-address", class: "selectable" }, receive ?? "");
+    this.hdPanel.hidden = false;
+    replaceChildren(
+      this.hdPanel,
+      h("h2", { id: "hd-heading" }, "HD wallet"),
+      h(
+        "div",
+        { class: "hd-grid" },
+        h(
+          "div",
+          { class: "receive" },
+          h("h3", {}, "Receive address"),
+          receive
+            ? [
+                h("p", { class: "copy-line" }, receiveText, copyControl(receiveText, "receive address")),
+                h("div", { class: "qr-holder" }, qrCode(receive, `QR code of the receive address ${receive}`)),
+              ]
+            : h("p", { class: "muted" }, "Known after the first sync."),
+        ),
+        h(
+          "div",
+          { class: "descriptor-block" },
+          h("h3", {}, "Descriptor"),
+          h("p", { class: "copy-line" }, descriptor, copyControl(descriptor, "descriptor")),
+          h(
+            "p",
+            { class: "muted" },
+            `Receive and change addresses, watched up to ${formatCount(wallet.gapLimit ?? 0)} unused in a row (gap limit).`,
+          ),
+        ),
+      ),
+    );
+  }
+
+  showTabs() {
+    const tab = (id, text, panel) =>
+      h(
+        "button",
+        {
+          type: "button",
+          role: "tab",
+          id,
+          "aria-controls": panel.id,
+          onClick: () => this.selectTab(id),
+          onKeydown: (event) => this.moveTab(event),
+        },
+        text,
+      );
+    this.tabButtons = [
+      tab("transactions-tab", "Transactions", this.transactionsPanel),
+      tab("addresses-tab", "Addresses", this.addressesPanel),
+    ];
+    replaceChildren(this.tabs, this.tabButtons);
+    this.transactionsPanel.after(this.addressesPanel);
+    for (const [button, panel] of [
+      [this.tabButtons[0], this.transactionsPanel],
+      [this.tabButtons[1], this.addressesPanel],
+    ]) {
+      panel.setAttribute("role", "tabpanel");
+      panel.setAttribute("aria-labelledby", button.id);
+    }
+    this.tabs.hidden = false;
+    this.selectTab("transactions-tab");
+  }
+
+  selectTab(id) {
+    for (const button of this.tabButtons) {
+      const selected = button.id === id;
+      button.setAttribute("aria-selected", String(selected));
+      button.tabIndex = selected ? 0 : -1;
+      document.getElementById(button.getAttribute("aria-controls")).hidden = !selected;
+    }
+    if (id === "addresses-tab" && !this.addressesLoaded) {
+      this.addressesLoaded = true;
+      this.addresses.unit = this.unit;
+      this.addresses.load();
+    }
+  }
+
+  /** Arrow keys, Home and End move between the tabs (the WAI-ARIA tabs pattern). */
+  moveTab(event) {
+    const index = this.tabButtons.indexOf(event.currentTarget);
+    const last = this.tabButtons.length - 1;
+    const next = { ArrowRight: index + 1, ArrowLeft: index - 1, Home: 0, End: last }[event.key];
+    if (next === undefined) return;
+    event.preventDefault();
+    const target = this.tabButtons[(next + last + 1) % (last + 1)];
+    this.selectTab(target.id);
+    target.focus();
   }
 
   onUpdate(wallet) {
@@ -214,6 +341,7 @@ export class WalletView {
       if (this.closed) return;
       this.loadTransactions();
       this.loadChart();
+      if (this.addressesLoaded) this.addresses.load();
     }, REFRESH_DELAY_MS);
   }
 

@@ -3,6 +3,7 @@
 import { addressHint, addressUrl, chainBadge, explorerName, loadChains } from "./chains.js";
 import { h, replaceChildren, showMessage } from "./dom.js";
 import { describeAmount, formatAmount, formatFiat, formatTime, shorten } from "./format.js";
+import { GAP_LIMIT, hasHdWallets, inputKind, scriptChoices } from "./hd-input.js";
 import {
   ADD_WALLET,
   REMOVE_WALLET,
@@ -34,6 +35,16 @@ function walletKey(wallet) {
 /** "#/wallet/litecoin/ltc1q…": the wallet's page. */
 export function walletHref(wallet) {
   return `#/wallet/${wallet.chain.toLowerCase()}/${encodeURIComponent(wallet.address)}`;
+}
+
+/** A small "HD" badge for a wallet of many derived addresses; null for one address. */
+export function hdBadge(wallet) {
+  if (wallet.kind !== "HD") return null;
+  return h(
+    "span",
+    { class: "badge badge-hd", title: "HD wallet: every address derived from one extended key" },
+    "HD",
+  );
 }
 
 /** The link to a wallet's address in its chain's explorer; none for HD wallets. */
@@ -80,8 +91,53 @@ export class WalletsView {
       name: "address",
       autocomplete: "off",
       spellcheck: "false",
-      "aria-describedby": "add-address-hint add-error",
+      "aria-describedby": "add-address-hint add-hd-hint add-error",
+      onInput: () => this.showHdFields(),
     });
+    this.hdHint = h("p", { id: "add-hd-hint", class: "field-hint" });
+    this.scriptSelect = h("select", {
+      id: "add-script",
+      name: "scriptType",
+      "aria-describedby": "add-script-error",
+    });
+    this.scriptError = h("p", { id: "add-script-error", class: "field-error", role: "alert" });
+    this.scriptField = h(
+      "div",
+      { class: "field script-field", hidden: true },
+      h("label", { for: "add-script" }, "Script type"),
+      this.scriptSelect,
+      this.scriptError,
+    );
+    this.gapInput = h("input", {
+      id: "add-gap",
+      name: "gapLimit",
+      type: "number",
+      inputmode: "numeric",
+      min: String(GAP_LIMIT.min),
+      max: String(GAP_LIMIT.max),
+      step: "1",
+      placeholder: String(GAP_LIMIT.default),
+      "aria-describedby": "add-gap-hint add-gap-error",
+    });
+    this.gapError = h("p", { id: "add-gap-error", class: "field-error", role: "alert" });
+    this.hdFields = h(
+      "div",
+      { class: "add-fields hd-fields", hidden: true },
+      this.scriptField,
+      h(
+        "div",
+        { class: "field gap-field" },
+        h("label", { for: "add-gap" }, "Gap limit (optional)"),
+        this.gapInput,
+        h(
+          "p",
+          { id: "add-gap-hint", class: "field-hint" },
+          `Unused addresses in a row that end a scan: ${GAP_LIMIT.min}–${GAP_LIMIT.max}, ` +
+            `${GAP_LIMIT.default} when empty`,
+        ),
+        this.gapError,
+      ),
+    );
     this.labelInput = h("input", {
       id: "add-label",
       name: "label",
@@ -135,7 +191,9 @@ export class WalletsView {
           h("div", { class: "field label-field" }, h("label", { for: "add-label" }, "Label"), this.labelInput),
           this.addButton,
           this.addressHint,
+          this.hdHint,
         ),
+        this.hdFields,
         this.addError,
       ),
       this.status,
@@ -239,9 +297,46 @@ export class WalletsView {
   showAddressFormat() {
     const chain = this.chainSelect.value;
     const hint = addressHint(chain);
-    replaceChildren(this.addressLabel, `${this.chains.name(chain)} address`);
+    const name = this.chains.name(chain);
+    const hd = hasHdWallets(chain);
+    replaceChildren(this.addressLabel, hd ? `${name} address, xpub or descriptor` : `${name} address`);
     this.addressInput.placeholder = hint ?? "";
-    replaceChildren(this.addressHint, hint ? `${this.chains.name(chain)} addresses look like ${hint}` : "");
+    replaceChildren(this.addressHint, hint ? `${name} addresses look like ${hint}` : "");
+    replaceChildren(
+      this.hdHint,
+      hd ? "or an HD wallet: an extended public key (xpub, ypub, zpub…) or an output descriptor" : "",
+    );
+    replaceChildren(
+      this.scriptSelect,
+      h("option", { value: "" }, "Detect automatically"),
+      scriptChoices(chain).map(([value, text]) => h("option", { value }, text)),
+    );
+    this.showHdFields();
+  }
+
+  /** The gap limit for any HD input; the script picker only when the key leaves it open. */
+  showHdFields() {
+    const kind = hasHdWallets(this.chainSelect.value) ? inputKind(this.addressInput.value) : "address";
+    this.hdFields.hidden = kind === "address";
+    this.scriptField.hidden = kind !== "bare-key";
+  }
+
+  /** {gapLimit, scriptType} for the add mutation (null: the server's default), or an error. */
+  hdChoices() {
+    if (this.hdFields.hidden) return { gapLimit: null, scriptType: null };
+    const scriptType = this.scriptField.hidden ? null : this.scriptSelect.value || null;
+    const gapText = this.gapInput.value.trim();
+    if (!gapText) return { gapLimit: null, scriptType };
+    const gapLimit = Number(gapText);
+    if (!Number.isInteger(gapLimit) || gapLimit < GAP_LIMIT.min || gapLimit > GAP_LIMIT.max) {
+      return {
+        error: {
+          message: `The gap limit must be a whole number from ${GAP_LIMIT.min} to ${GAP_LIMIT.max}.`,
+          field: ["gapLimit"],
+        },
+      };
+    }
+    return { gapLimit, scriptType };
   }
 
   // Totals: one per chain, and the net worth, as the server adds them up
@@ -333,9 +428,15 @@ export class WalletsView {
       this.showAddError({ message: `Enter a ${this.chains.name(chain)} address.`, field: ["address"] });
       return;
     }
+    const { error, gapLimit, scriptType } = this.hdChoices();
+    if (error) {
+      this.showAddError(error);
+      return;
+    }
     this.addButton.disabled = true;
     try {
-      const payload = (await this.api.request(ADD_WALLET, { address, chain, label })).addWallet;
+      const variables = { address, chain, label, gapLimit, scriptType };
+      const payload = (await this.api.request(ADD_WALLET, variables)).addWallet;
       if (payload.errors.length) {
         this.showAddError(payload.errors[0]);
         return;
@@ -346,6 +447,9 @@ export class WalletsView {
       this.refreshTotals();
       this.addressInput.value = "";
       this.labelInput.value = "";
+      this.gapInput.value = "";
+      this.scriptSelect.value = "";
+      this.showHdFields();
       this.say(`Added ${walletName(payload.wallet)}: its first sync has started.`);
     } catch (error) {
       this.showAddError({ message: error.message });
@@ -354,12 +458,22 @@ export class WalletsView {
     }
   }
 
+  /** Shows `error` ({message, field}) beside the field it names, or under the form. */
   showAddError(error) {
-    replaceChildren(this.addError, error ? error.message : "");
     const field = error?.field?.[0];
-    const fields = { chain: this.chainSelect, label: this.labelInput };
-    const invalidInput = error ? (fields[field] ?? this.addressInput) : null;
-    for (const input of [this.chainSelect, this.addressInput, this.labelInput]) {
+    const fields = {
+      chain: [this.chainSelect, this.addError],
+      label: [this.labelInput, this.addError],
+      scriptType: [this.scriptSelect, this.scriptError],
+      gapLimit: [this.gapInput, this.gapError],
+    };
+    const [invalidInput, place] = error ? (fields[field] ?? [this.addressInput, this.addError]) : [];
+    if (invalidInput === this.scriptSelect) this.scriptField.hidden = false;
+    for (const slot of [this.addError, this.scriptError, this.gapError]) {
+      replaceChildren(slot, slot === place ? error.message : "");
+    }
+    const inputs = [this.chainSelect, this.addressInput, this.labelInput, this.scriptSelect, this.gapInput];
+    for (const input of inputs) {
       if (input === invalidInput) input.setAttribute("aria-invalid", "true");
       else input.removeAttribute("aria-invalid");
     }
@@ -468,6 +582,7 @@ class WalletRow {
         "span",
         { class: "wallet-meta" },
         chainBadge(this.list.chains.get(wallet.chain)),
+        hdBadge(wallet),
         h("span", { class: "address" }, explorerLink(wallet, short) ?? h("span", { title: wallet.address }, short)),
       ),
     );

@@ -129,16 +129,48 @@ function describe(job, percent) {
   const expected = job.expectedTransactions == null ? null : formatCount(job.expectedTransactions);
   const counted = expected === null ? `${fetched} transactions` : `${fetched} of ${expected} transactions`;
   const share = percent === null ? "" : ` (${percent}%)`;
+  // HD wallets: how far the scan of derived addresses has got (null for other wallets).
+  const scanned =
+    job.addressesScanned == null
+      ? ""
+      : `${formatCount(job.addressesScanned)} address${job.addressesScanned === 1 ? "" : "es"} scanned`;
   switch (job.status) {
     case "QUEUED":
       return "Queued";
     case "RUNNING":
-      return `Syncing: ${counted}${share}`;
+      return scanned ? `Syncing: ${scanned}, ${counted}${share}` : `Syncing: ${counted}${share}`;
     case "SUCCEEDED":
-      return `Done: 100%`;
+      return scanned ? `Done: ${scanned}` : `Done: 100%`;
     case "FAILED":
       return `Failed: ${job.error ?? "unknown error"}`;
     default:
       return job.status.charAt(0) + job.status.slice(1).toLowerCase();
   }
+}
+
+/**
+ * A "Copy" button for the text of `source` (an element showing it whole), and a note saying it
+ * was copied; where the clipboard is refused, the text is selected for the person to copy.
+ */
+export function copyControl(source, what) {
+  const note = h("span", { class: "copy-note", role: "status" });
+  const button = h(
+    "button",
+    {
+      type: "button",
+      class: "secondary copy-button",
+      "aria-label": `Copy ${what}`,
+      onClick: async () => {
+        try {
+          await navigator.clipboard.writeText(source.textContent);
+          replaceChildren(note, "Copied");
+        } catch {
+          window.getSelection().selectAllChildren(source);
+          replaceChildren(note, "Selected: press Ctrl+C to copy");
+        }
+      },
+    },
+    "Copy",
+  );
+  return h("span", { class: "copy-control" }, button, note);
 }
