@@ -39,14 +39,17 @@ class DeepPage:
     key: tuple[int, int]
 
 
-async def deep_page(sessions: SessionFactory, depth: int) -> DeepPage:
-    """The cursor after which the page starting `depth` rows down begins."""
+async def deep_page(
+    sessions: SessionFactory, depth: int, *, tracked_address: str = BIG_ADDRESS
+) -> DeepPage:
+    """The cursor after which the page starting `depth` rows down the wallet of
+    `tracked_address` (an HD wallet's is its `hd:` identity) begins."""
     async with sessions() as session:
         wallet_id, address_id = (
             await session.execute(
                 select(Wallet.id, Wallet.address_id)
                 .join(TrackedAddress, TrackedAddress.id == Wallet.address_id)
-                .where(TrackedAddress.address == BIG_ADDRESS)
+                .where(TrackedAddress.address == tracked_address)
             )
         ).one()
         sort_key, row_id = (

@@ -22,6 +22,7 @@ from tools.bench import (
     derivation,
     ethereum_sync,
     full_sync,
+    hd_sync,
     incremental_sync,
     paging,
     postgres_sync,
@@ -54,6 +55,7 @@ BENCHMARKS: dict[str, Benchmark] = {
     "postgres_sync": postgres_sync.run,
     "ethereum_sync": ethereum_sync.run,
     "derivation": derivation.run,
+    "hd_sync": hd_sync.run,
 }
 
 
