@@ -323,8 +323,10 @@ class AddressSync(ProviderSync[Provider]):
             summary = await self.provider.summary(self.job.address)
             self.expected_transactions = summary.transaction_count
         cursor = resume.cursor
+        pages = 0
         while True:
             page = await self.provider.page(self.job.address, cursor, page_size=FULL_PAGE_SIZE)
+            pages += 1
             if page.summary is not None:
                 summary = page.summary
                 self.expected_transactions = summary.transaction_count
@@ -338,8 +340,14 @@ class AddressSync(ProviderSync[Provider]):
             if page.next_cursor is None:
                 break
             cursor = page.next_cursor
-        # Transactions that arrived at the top while we paged are below no cursor: read them now.
-        summary = await self.incremental_pass(sync_pass=resume.sync_pass, sweep=False)
+        if pages == 1 and resume.cursor is None and page.summary is not None:
+            # The whole history and its summary came in one answer: one snapshot, with nothing
+            # that could have arrived between pages (most addresses of an HD wallet).
+            summary = page.summary
+        else:
+            # Transactions that arrived at the top while we paged are below no cursor: read
+            # them now.
+            summary = await self.incremental_pass(sync_pass=resume.sync_pass, sweep=False)
         await _atomic(
             transaction_history.delete_unseen(
                 self.sessions, self.job, sync_pass=resume.sync_pass, above_height=None
