@@ -277,3 +277,36 @@ async def test_an_address_another_run_is_syncing_is_left_to_it(harness: SyncHarn
     # The queued one was taken over and synced within the wallet's run.
     assert queued_job.status is JobStatus.SUCCEEDED
     assert await harness.stored_history(receive[2]) == harness.provider_history(receive[2])
+
+
+async def test_a_two_of_two_multisig_descriptor_is_scanned_and_netted(
+    harness: SyncHarness,
+) -> None:
+    account_84 = parse_hd_input(ZPUB, Chain.BITCOIN).wallet(ScriptKind.P2WPKH).descriptor
+    xpub_84 = account_84.split("(")[1].split("/")[0]
+    descriptor = f"wsh(sortedmulti(2,{xpub_84}/<0;1>/*,{XPUB}/<0;1>/*))"
+    wallet = parse_hd_input(descriptor, Chain.BITCOIN).wallet()
+    assert wallet.script is ScriptKind.P2WSH_SORTEDMULTI
+    receive = [derived.address for derived in wallet.derive(0, 0, 4)]
+    change = [derived.address for derived in wallet.derive(1, 0, 4)]
+    # P2WSH: bech32 with a 32-byte program.
+    assert all(address.startswith("bc1q") and len(address) == 62 for address in receive)
+    bitcoin(harness).add_wallet_history(
+        receive[:3], change[:2], used_receive=[0, 2], transactions=12
+    )
+
+    added = await add_wallet(
+        harness.sessions,
+        harness.redis,
+        viewer=harness.viewer,
+        chain=Chain.BITCOIN,
+        address=descriptor,
+        label=None,
+        gap_limit=3,
+    )
+    assert added.errors == [], added.errors
+    assert added.job is not None
+    job = await run(harness, added.job.id)
+
+    assert job.status is JobStatus.SUCCEEDED, job.error
+    assert await netted(harness, added) == bitcoin(harness).net_amounts([*receive, *change])
