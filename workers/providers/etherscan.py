@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 import time
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any, Literal
 
 import httpx
@@ -20,6 +21,7 @@ from workers.providers.base import (
     TransientError,
 )
 from workers.providers.ethereum_rows import (
+    GENESIS_PREFIX,
     InternalRow,
     NormalRow,
     StreamRow,
@@ -244,18 +246,17 @@ class EtherscanProvider:
 def normal_row(row: dict[str, Any]) -> NormalRow:
     """A `txlist` row, or the `GENESIS_<address>` pseudo-row (its hash is no real hash)."""
     failed = str(row.get("isError", "0")) != "0" or str(row.get("txreceipt_status", "")) == "0"
-    gas_used = int(row.get("gasUsed") or 0)
-    gas_price = int(row.get("gasPrice") or 0)
+    transaction_hash = str(row["hash"])
     return NormalRow(
-        hash=str(row["hash"]).lower()
-        if not str(row["hash"]).startswith("GENESIS_")
-        else str(row["hash"]),
+        hash=transaction_hash
+        if transaction_hash.startswith(GENESIS_PREFIX)
+        else transaction_hash.lower(),
         block=int(row["blockNumber"]),
         time=parse_time(row["timeStamp"]),
         sender=str(row["from"]).lower(),
         recipient=str(row.get("to") or "").lower(),
         value=int(row["value"]),
-        fee=gas_used * gas_price,
+        fee=int(row.get("gasUsed") or 0) * int(row.get("gasPrice") or 0),
         failed=failed,
     )
 
@@ -263,14 +264,17 @@ def normal_row(row: dict[str, Any]) -> NormalRow:
 def withdrawal_row(row: dict[str, Any]) -> WithdrawalRow:
     """`amount` is in Gwei."""
     return WithdrawalRow(
-        index=int(row["withdrawalIndex"]),
+        withdrawal_index=int(row["withdrawalIndex"]),
         block=int(row["blockNumber"]),
         time=parse_time(row["timestamp"]),
         amount_wei=int(row["amount"]) * GWEI,
     )
 
 
+@lru_cache(maxsize=4_096)
 def parse_time(text: object) -> datetime:
+    """Cached: a transaction's normal and internal rows, and the rows of one block, share
+    their time."""
     return datetime.fromtimestamp(int(str(text)), UTC)
 
 
