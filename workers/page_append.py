@@ -108,12 +108,13 @@ async def append_with_balances(
 
 def _stored_time(time: datetime) -> str:
     """A time as `UTCDateTime` stores it on SQLite: naive UTC text with microseconds, which
-    sorts as time does (about half the cost of SQLAlchemy's bind processors)."""
+    sorts as time does (about a third of the cost of SQLAlchemy's bind processors)."""
     if time.tzinfo is not UTC:
         if time.tzinfo is None:
             raise ValueError(f"naive datetime {time!r}: pass an aware datetime")
         time = time.astimezone(UTC)
-    return time.replace(tzinfo=None).isoformat(" ", "microseconds")
+    # Less the "+00:00" that UTC adds: cheaper than making the time naive first.
+    return time.isoformat(" ", "microseconds")[:-6]
 
 
 def _stored(amount: int) -> int | str:

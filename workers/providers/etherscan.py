@@ -145,16 +145,16 @@ class EtherscanProvider:
         return withdrawal_row(row)
 
     def _internal_row(self, row: dict[str, Any]) -> InternalRow:
-        return InternalRow(
-            hash=str(row[self.internal_hash_field]).lower(),
-            trace=str(row[self.internal_trace_field]),
-            block=int(row["blockNumber"]),
-            time=parse_time(row["timeStamp"]),
-            sender=str(row["from"]).lower(),
-            recipient=str(row["to"] or row.get("contractAddress") or "").lower(),
-            value=int(row["value"]),
-            failed=str(row["isError"]) != "0",
-        )
+        transaction_hash = str(row[self.internal_hash_field]).lower()
+        trace = str(row[self.internal_trace_field])
+        block = int(row["blockNumber"])
+        time = parse_time(row["timeStamp"])
+        sender = str(row["from"]).lower()
+        recipient = str(row["to"] or row.get("contractAddress") or "").lower()
+        value = int(row["value"])
+        failed = str(row["isError"]) != "0"
+        # In field order: a named tuple built from keywords takes about four times as long.
+        return InternalRow(transaction_hash, trace, block, time, sender, recipient, value, failed)
 
     def _block_number(self, result: Any) -> int:
         try:
@@ -245,20 +245,18 @@ class EtherscanProvider:
 
 def normal_row(row: dict[str, Any]) -> NormalRow:
     """A `txlist` row, or the `GENESIS_<address>` pseudo-row (its hash is no real hash)."""
-    failed = str(row.get("isError", "0")) != "0" or str(row.get("txreceipt_status", "")) == "0"
     transaction_hash = str(row["hash"])
-    return NormalRow(
-        hash=transaction_hash
-        if transaction_hash.startswith(GENESIS_PREFIX)
-        else transaction_hash.lower(),
-        block=int(row["blockNumber"]),
-        time=parse_time(row["timeStamp"]),
-        sender=str(row["from"]).lower(),
-        recipient=str(row.get("to") or "").lower(),
-        value=int(row["value"]),
-        fee=int(row.get("gasUsed") or 0) * int(row.get("gasPrice") or 0),
-        failed=failed,
-    )
+    if not transaction_hash.startswith(GENESIS_PREFIX):
+        transaction_hash = transaction_hash.lower()
+    block = int(row["blockNumber"])
+    time = parse_time(row["timeStamp"])
+    sender = str(row["from"]).lower()
+    recipient = str(row.get("to") or "").lower()
+    value = int(row["value"])
+    fee = int(row.get("gasUsed") or 0) * int(row.get("gasPrice") or 0)
+    failed = str(row.get("isError", "0")) != "0" or str(row.get("txreceipt_status", "")) == "0"
+    # In field order: a named tuple built from keywords takes about four times as long.
+    return NormalRow(transaction_hash, block, time, sender, recipient, value, fee, failed)
 
 
 def withdrawal_row(row: dict[str, Any]) -> WithdrawalRow:
