@@ -228,6 +228,8 @@ class EthereumChain:
                 raise ValueError(f"height {tx.block_number} is above the tip {self.tip_height}")
             self._by_hash[tx.hash] = tx
             self._blocks.setdefault(tx.block_number, []).append(tx.hash)
+            # Known once the block is, as on a real chain: listings do not hash per row.
+            self.block_hash(tx.block_number)
             for address in {tx.sender, tx.recipient or tx.contract_address} & self._tracked:
                 self._normal.setdefault(address, []).append(tx.hash)
                 touched.add(address)
