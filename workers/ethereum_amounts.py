@@ -4,20 +4,12 @@ own rows."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass, field
-from datetime import datetime
+from collections.abc import Iterable, Sequence
 
 from workers.providers.base import ProviderTransaction
 from workers.providers.ethereum_rows import InternalRow, NormalRow, StreamRow, WithdrawalRow
 
-
-@dataclass
-class _Merged:
-    block: int
-    time: datetime
-    normal: NormalRow | None = None
-    internal: list[InternalRow] = field(default_factory=list)
+NO_CALLS: tuple[InternalRow, ...] = ()
 
 
 def net_transactions(address: str, rows: Iterable[StreamRow]) -> list[ProviderTransaction]:
@@ -27,8 +19,13 @@ def net_transactions(address: str, rows: Iterable[StreamRow]) -> list[ProviderTr
     + sum internal(to == A, ok).value - sum internal(from == A, ok).value`
 
     The fee is paid by the sender even when the transaction failed; a failed transaction
-    moves nothing else."""
-    merged: dict[str, _Merged] = {}
+    moves nothing else. Transactions come in the order their hash first appears, at the
+    block and time of their normal row (else of their first internal row)."""
+    # Per hash, the row it first appeared in: the order, and the block of a hash that has
+    # internal rows only.
+    first_rows: dict[str, NormalRow | InternalRow] = {}
+    normals: dict[str, NormalRow] = {}
+    calls: dict[str, list[InternalRow]] = {}
     withdrawals: list[ProviderTransaction] = []
     for row in rows:
         if isinstance(row, WithdrawalRow):
@@ -38,38 +35,43 @@ def net_transactions(address: str, rows: Iterable[StreamRow]) -> list[ProviderTr
                 )
             )
             continue
-        entry = merged.setdefault(row.hash, _Merged(row.block, row.time))
+        first_rows.setdefault(row.hash, row)
         if isinstance(row, NormalRow):
-            entry.normal = row
-            entry.block, entry.time = row.block, row.time
+            normals[row.hash] = row
         else:
-            entry.internal.append(row)
-    return [_net(address, txid, entry) for txid, entry in merged.items()] + withdrawals
+            calls.setdefault(row.hash, []).append(row)
+    return [
+        _net(address, txid, normals.get(txid, first), calls.get(txid, NO_CALLS))
+        for txid, first in first_rows.items()
+    ] + withdrawals
 
 
-def _net(address: str, txid: str, entry: _Merged) -> ProviderTransaction:
+def _net(
+    address: str, txid: str, placed_by: NormalRow | InternalRow, internal: Sequence[InternalRow]
+) -> ProviderTransaction:
+    """`placed_by`: the normal row, or the first internal row of a hash that has none."""
     amount = 0
     fee: int | None = None
     failed = False
-    normal = entry.normal
-    if normal is not None:
-        failed = normal.failed
-        if normal.recipient == address and not failed:
-            amount += normal.value
-        if normal.sender == address:
-            fee = normal.fee
-            amount -= normal.fee + (0 if failed else normal.value)
-    for call in entry.internal:
-        if call.failed or failed:
-            continue
-        if call.recipient == address:
-            amount += call.value
-        if call.sender == address:
-            amount -= call.value
+    if isinstance(placed_by, NormalRow):
+        failed = placed_by.failed
+        if placed_by.recipient == address and not failed:
+            amount += placed_by.value
+        if placed_by.sender == address:
+            fee = placed_by.fee
+            amount -= placed_by.fee + (0 if failed else placed_by.value)
+    if not failed:
+        for call in internal:
+            if call.failed:
+                continue
+            if call.recipient == address:
+                amount += call.value
+            if call.sender == address:
+                amount -= call.value
     return ProviderTransaction(
         txid=txid,
-        block_height=entry.block,
-        time=entry.time,
+        block_height=placed_by.block,
+        time=placed_by.time,
         amount_sat=amount,
         fee=fee,
         failed=failed,

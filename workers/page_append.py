@@ -3,15 +3,19 @@
 A sync that reads oldest first (Ethereum) mostly adds rows later than every stored one. Each
 row's `balance_after_sat` is then the last stored balance plus the page's amounts so far, known
 as the row is written: no stale mark, and nothing left for `refresh_running_balances`. The
-rows go to the driver as ready tuples, in one plain INSERT: a row already stored (an
-incremental pass, a reorg that moved a transaction) makes it raise `IntegrityError`, and the
-caller rolls the whole page back and upserts it the general way."""
+rows go to SQLite as one JSON array in one `INSERT … SELECT … FROM json_each(?)`: one statement
+step for the whole page, so the driver lets go of the GIL once a page instead of once a row
+(with `executemany`, each row's re-take waited for the event loop while it decoded the next
+page). A row already stored (an incremental pass, a reorg that moved a transaction) makes it
+raise `IntegrityError`, and the caller rolls the whole page back and upserts it the general
+way."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import UTC, datetime
 
+import orjson
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncConnection
 
@@ -19,9 +23,17 @@ from db.amounts import INT64_MAX, INT64_MIN
 from db.models import TrackedAddress, Transaction, sort_key_for
 from workers.providers.base import ProviderTransaction
 
-_INSERT = (
-    "INSERT INTO transactions (address_id, txid, block_height, sort_key, tx_time, amount_sat, "
-    "fee, failed, sync_pass, balance_after_sat) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+_COLUMNS = (
+    "address_id, txid, block_height, sort_key, tx_time, amount_sat, fee, failed, sync_pass, "
+    "balance_after_sat"
+)
+# JSON keeps each value's SQLite type: integers (64-bit, exact) stay INTEGER, the text of a
+# larger amount stays TEXT, true/false become 1/0 as bound booleans do. `ORDER BY key` keeps
+# the page's order, which the new rows' ids follow.
+_INSERT_PAGE = (
+    f"INSERT INTO transactions ({_COLUMNS}) SELECT "
+    + ", ".join(f"json_extract(value, '$[{index}]')" for index in range(10))
+    + " FROM json_each(?) ORDER BY key"
 )
 
 
@@ -90,18 +102,19 @@ async def append_with_balances(
         )
         for tx, time, after in zip(transactions, times, balances, strict=True)
     ]
-    await connection.exec_driver_sql(_INSERT, rows)
+    await connection.exec_driver_sql(_INSERT_PAGE, (orjson.dumps(rows).decode(),))
     return True
 
 
 def _stored_time(time: datetime) -> str:
     """A time as `UTCDateTime` stores it on SQLite: naive UTC text with microseconds, which
-    sorts as time does (about half the cost of SQLAlchemy's bind processors)."""
+    sorts as time does (about a third of the cost of SQLAlchemy's bind processors)."""
     if time.tzinfo is not UTC:
         if time.tzinfo is None:
             raise ValueError(f"naive datetime {time!r}: pass an aware datetime")
         time = time.astimezone(UTC)
-    return time.replace(tzinfo=None).isoformat(" ", "microseconds")
+    # Less the "+00:00" that UTC adds: cheaper than making the time naive first.
+    return time.isoformat(" ", "microseconds")[:-6]
 
 
 def _stored(amount: int) -> int | str:

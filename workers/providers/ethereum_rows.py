@@ -4,12 +4,14 @@ from a row read twice at a page edge."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
+from typing import NamedTuple
+
+# Named tuples, not frozen dataclasses: a full sync builds one per explorer row (100,000 and
+# more), and a tuple is built in about a quarter of the time.
 
 
-@dataclass(frozen=True, slots=True)
-class NormalRow:
+class NormalRow(NamedTuple):
     """A `txlist` row; `fee` is gasUsed x gasPrice, paid by `sender` even when it failed."""
 
     hash: str
@@ -26,8 +28,7 @@ class NormalRow:
         return (self.hash,)
 
 
-@dataclass(frozen=True, slots=True)
-class InternalRow:
+class InternalRow(NamedTuple):
     """A `txlistinternal` row: value a contract passed on inside transaction `hash`.
 
     `trace` is Etherscan's `traceId` or Blockscout's `index`: unique within one explorer's
@@ -47,23 +48,22 @@ class InternalRow:
         return (self.hash, self.trace)
 
 
-@dataclass(frozen=True, slots=True)
-class WithdrawalRow:
+class WithdrawalRow(NamedTuple):
     """A beacon withdrawal credited to the address (the explorer's Gwei, here in wei)."""
 
-    index: int
+    withdrawal_index: int
     block: int
     time: datetime
     amount_wei: int
 
     @property
     def key(self) -> tuple[str, ...]:
-        return (str(self.index),)
+        return (str(self.withdrawal_index),)
 
     @property
     def txid(self) -> str:
         """The id it is stored under: withdrawals have no transaction hash."""
-        return f"{WITHDRAWAL_PREFIX}{self.index}"
+        return f"{WITHDRAWAL_PREFIX}{self.withdrawal_index}"
 
 
 StreamRow = NormalRow | InternalRow | WithdrawalRow

@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 import time
 from datetime import UTC, datetime
+from functools import lru_cache
 from typing import Any, Literal
 
 import httpx
@@ -20,6 +21,7 @@ from workers.providers.base import (
     TransientError,
 )
 from workers.providers.ethereum_rows import (
+    GENESIS_PREFIX,
     InternalRow,
     NormalRow,
     StreamRow,
@@ -143,16 +145,16 @@ class EtherscanProvider:
         return withdrawal_row(row)
 
     def _internal_row(self, row: dict[str, Any]) -> InternalRow:
-        return InternalRow(
-            hash=str(row[self.internal_hash_field]).lower(),
-            trace=str(row[self.internal_trace_field]),
-            block=int(row["blockNumber"]),
-            time=parse_time(row["timeStamp"]),
-            sender=str(row["from"]).lower(),
-            recipient=str(row["to"] or row.get("contractAddress") or "").lower(),
-            value=int(row["value"]),
-            failed=str(row["isError"]) != "0",
-        )
+        transaction_hash = str(row[self.internal_hash_field]).lower()
+        trace = str(row[self.internal_trace_field])
+        block = int(row["blockNumber"])
+        time = parse_time(row["timeStamp"])
+        sender = str(row["from"]).lower()
+        recipient = str(row["to"] or row.get("contractAddress") or "").lower()
+        value = int(row["value"])
+        failed = str(row["isError"]) != "0"
+        # In field order: a named tuple built from keywords takes about four times as long.
+        return InternalRow(transaction_hash, trace, block, time, sender, recipient, value, failed)
 
     def _block_number(self, result: Any) -> int:
         try:
@@ -243,34 +245,34 @@ class EtherscanProvider:
 
 def normal_row(row: dict[str, Any]) -> NormalRow:
     """A `txlist` row, or the `GENESIS_<address>` pseudo-row (its hash is no real hash)."""
+    transaction_hash = str(row["hash"])
+    if not transaction_hash.startswith(GENESIS_PREFIX):
+        transaction_hash = transaction_hash.lower()
+    block = int(row["blockNumber"])
+    time = parse_time(row["timeStamp"])
+    sender = str(row["from"]).lower()
+    recipient = str(row.get("to") or "").lower()
+    value = int(row["value"])
+    fee = int(row.get("gasUsed") or 0) * int(row.get("gasPrice") or 0)
     failed = str(row.get("isError", "0")) != "0" or str(row.get("txreceipt_status", "")) == "0"
-    gas_used = int(row.get("gasUsed") or 0)
-    gas_price = int(row.get("gasPrice") or 0)
-    return NormalRow(
-        hash=str(row["hash"]).lower()
-        if not str(row["hash"]).startswith("GENESIS_")
-        else str(row["hash"]),
-        block=int(row["blockNumber"]),
-        time=parse_time(row["timeStamp"]),
-        sender=str(row["from"]).lower(),
-        recipient=str(row.get("to") or "").lower(),
-        value=int(row["value"]),
-        fee=gas_used * gas_price,
-        failed=failed,
-    )
+    # In field order: a named tuple built from keywords takes about four times as long.
+    return NormalRow(transaction_hash, block, time, sender, recipient, value, fee, failed)
 
 
 def withdrawal_row(row: dict[str, Any]) -> WithdrawalRow:
     """`amount` is in Gwei."""
     return WithdrawalRow(
-        index=int(row["withdrawalIndex"]),
+        withdrawal_index=int(row["withdrawalIndex"]),
         block=int(row["blockNumber"]),
         time=parse_time(row["timestamp"]),
         amount_wei=int(row["amount"]) * GWEI,
     )
 
 
+@lru_cache(maxsize=4_096)
 def parse_time(text: object) -> datetime:
+    """Cached: a transaction's normal and internal rows, and the rows of one block, share
+    their time."""
     return datetime.fromtimestamp(int(str(text)), UTC)
 
 

@@ -3,6 +3,7 @@ quirks: numbers as decimal strings, errors as HTTP 200 `status "0"`, Blockscout'
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import httpx
@@ -200,3 +201,19 @@ def test_blockscout_sends_keyless_rate_headers(
     assert response.status_code == 200
     for header in ("x-ratelimit-limit", "x-ratelimit-remaining", "x-ratelimit-reset"):
         assert response.headers[header].isdigit()
+
+
+@pytest.mark.parametrize("action", ["txlist", "txlistinternal", "balance"])
+def test_answers_are_compact_json_in_the_order_built(
+    http: httpx.Client, simulator: RunningSimulator, action: str
+) -> None:
+    """The bytes Starlette's JSONResponse would send: no spaces, keys as built, UTF-8."""
+    answers = [
+        etherscan(http, simulator, action, address=BUSY_ADDRESS),
+        blockscout(http, simulator, action, address=BUSY_ADDRESS),
+    ]
+
+    for answer in answers:
+        compact = json.dumps(answer.json(), ensure_ascii=False, separators=(",", ":"))
+        assert answer.content == compact.encode()
+        assert answer.headers["content-type"] == "application/json"

@@ -8,7 +8,7 @@ from typing import Any
 
 from starlette.datastructures import QueryParams
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from tools.simulator.ethereum import errors, rows
@@ -22,6 +22,7 @@ from tools.simulator.ethereum.query import (
     parse_paging,
 )
 from tools.simulator.ethereum.state import EthereumState
+from tools.simulator.json_response import FastJSONResponse
 from tools.simulator.state import Simulator
 
 Body = dict[str, Any]
@@ -63,12 +64,12 @@ class BlockscoutApi:
         action = actions.get((params.get("module", ""), params.get("action", "")))
         if action is None:
             unknown = envelope("0", errors.BLOCKSCOUT_UNKNOWN_ACTION, None)
-            return JSONResponse(unknown, status_code=400)
+            return FastJSONResponse(unknown, status_code=400)
         try:
             with self.simulator.lock:
-                return JSONResponse(action(params))
+                return FastJSONResponse(action(params))
         except QueryError as error:
-            return JSONResponse(envelope("0", str(error), None))
+            return FastJSONResponse(envelope("0", str(error), None))
 
     def _address(self, params: QueryParams) -> str:
         if not params.get("address"):
@@ -82,9 +83,14 @@ class BlockscoutApi:
         address = self._address(params)
         paging = parse_paging(params, default_sort="desc")
         chain = self._state.chain
-        found = chain.normal_transactions(address, paging.start_block, paging.end_block)
+        found = chain.normal_hashes(address, paging.start_block, paging.end_block)
         page = page_of(found, paging, window=self._state.result_window)
-        rendered = None if page is None else [rows.blockscout_transaction(chain, tx) for tx in page]
+        transaction = chain.indexed_transaction
+        rendered = (
+            None
+            if page is None
+            else [rows.blockscout_transaction(chain, transaction(hash_)) for hash_ in page]
+        )
         return listing(rendered, self._state, errors.NO_TRANSACTIONS)
 
     def txlistinternal(self, params: QueryParams) -> Body:
@@ -98,19 +104,27 @@ class BlockscoutApi:
             tx = chain.transaction(transaction_hash.lower())
             if tx is not None and tx.block_number in state.blockscout_unprocessed:
                 return envelope("2", errors.BLOCKSCOUT_TRANSACTION_NOT_PROCESSED, [])
-            calls = [] if tx is None else [(tx, call) for call in tx.internal]
+            keys = [] if tx is None else [(tx.hash, ordinal) for ordinal in range(len(tx.internal))]
             unprocessed = False
         else:
             address = self._address(params)
-            calls = chain.internal_calls(address, paging.start_block, paging.end_block)
+            keys = chain.internal_keys(address, paging.start_block, paging.end_block)
             unprocessed = any(
                 paging.start_block <= height <= paging.end_block
                 for height in state.blockscout_unprocessed
             )
-            calls = [c for c in calls if c[0].block_number not in state.blockscout_unprocessed]
-        page = page_of(calls, paging, window=state.result_window)
+            if unprocessed:
+                waiting = state.blockscout_unprocessed
+                keys = [
+                    key
+                    for key in keys
+                    if chain.indexed_transaction(key[0]).block_number not in waiting
+                ]
+        page = page_of(keys, paging, window=state.result_window)
         rendered = (
-            None if page is None else [rows.blockscout_internal(chain, tx, c) for tx, c in page]
+            None
+            if page is None
+            else [rows.blockscout_internal(chain, *chain.internal_call(key)) for key in page]
         )
         if unprocessed and rendered is not None:
             return envelope("2", errors.BLOCKSCOUT_RANGE_NOT_PROCESSED, rendered)

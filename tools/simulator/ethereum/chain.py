@@ -64,6 +64,8 @@ class EthereumChain:
         self.tip_height = INITIAL_TIP_HEIGHT
         self.version = 0
         self._generations: dict[int, int] = {}
+        # By (height, generation): every row of a block repeats its hash.
+        self._block_hashes: dict[tuple[int, int], str] = {}
         self._by_hash: dict[str, EthTransaction] = {}
         self._blocks: dict[int, list[str]] = {}
         self._normal: dict[str, list[str]] = {}
@@ -84,7 +86,12 @@ class EthereumChain:
         return GENESIS_TIME + BLOCK_SECONDS * height
 
     def block_hash(self, height: int) -> str:
-        return "0x" + derived_hex(self.seed, "eth-block", height, self._generations.get(height, 0))
+        key = (height, self._generations.get(height, 0))
+        found = self._block_hashes.get(key)
+        if found is None:
+            found = "0x" + derived_hex(self.seed, "eth-block", *key)
+            self._block_hashes[key] = found
+        return found
 
     def block_at_time(self, timestamp: int, closest: str) -> int | None:
         """The block mined at `timestamp`, or the closest one `before` or `after` it within
@@ -129,12 +136,17 @@ class EthereumChain:
     def transaction(self, transaction_hash: str) -> EthTransaction | None:
         return self._by_hash.get(transaction_hash)
 
+    def indexed_transaction(self, transaction_hash: str) -> EthTransaction:
+        """A transaction an address index names (`normal_hashes`): always stored."""
+        return self._by_hash[transaction_hash]
+
     def transactions_in(self, height: int) -> list[EthTransaction]:
         found = [self._by_hash[h] for h in self._blocks.get(height, ())]
         return sorted(found, key=lambda tx: tx.position)
 
-    def normal_transactions(self, address: str, start: int, end: int) -> list[EthTransaction]:
-        """The address's `txlist` rows (genesis apart) in blocks start..end, oldest first."""
+    def normal_hashes(self, address: str, start: int, end: int) -> list[str]:
+        """The hashes of the address's `txlist` rows (genesis apart) in blocks start..end,
+        oldest first; callers look up only the page they answer with."""
         self._materialize(address)
         hashes = self._normal.get(address, [])
         lookup = self._by_hash
@@ -144,12 +156,11 @@ class EthereumChain:
 
         low = bisect_left(hashes, start, key=block)
         high = bisect_right(hashes, end, key=block)
-        return [lookup[h] for h in hashes[low:high]]
+        return hashes[low:high]
 
-    def internal_calls(
-        self, address: str, start: int, end: int
-    ) -> list[tuple[EthTransaction, InternalCall]]:
-        """The address's `txlistinternal` rows in blocks start..end, oldest first."""
+    def internal_keys(self, address: str, start: int, end: int) -> list[InternalKey]:
+        """The address's `txlistinternal` rows in blocks start..end, oldest first, as keys
+        for `internal_call`."""
         self._materialize(address)
         keys = self._internal.get(address, [])
         lookup = self._by_hash
@@ -159,7 +170,12 @@ class EthereumChain:
 
         low = bisect_left(keys, start, key=block)
         high = bisect_right(keys, end, key=block)
-        return [(lookup[h], lookup[h].internal[i]) for h, i in keys[low:high]]
+        return keys[low:high]
+
+    def internal_call(self, key: InternalKey) -> tuple[EthTransaction, InternalCall]:
+        transaction_hash, ordinal = key
+        tx = self._by_hash[transaction_hash]
+        return tx, tx.internal[ordinal]
 
     def withdrawals(self, address: str, start: int, end: int) -> list[Withdrawal]:
         self._materialize(address)
@@ -212,6 +228,8 @@ class EthereumChain:
                 raise ValueError(f"height {tx.block_number} is above the tip {self.tip_height}")
             self._by_hash[tx.hash] = tx
             self._blocks.setdefault(tx.block_number, []).append(tx.hash)
+            # Known once the block is, as on a real chain: listings do not hash per row.
+            self.block_hash(tx.block_number)
             for address in {tx.sender, tx.recipient or tx.contract_address} & self._tracked:
                 self._normal.setdefault(address, []).append(tx.hash)
                 touched.add(address)

@@ -8,12 +8,11 @@ from typing import Any
 
 from starlette.datastructures import QueryParams
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from tools.simulator.ethereum import errors, rows
 from tools.simulator.ethereum.chain import EthereumChain
-from tools.simulator.ethereum.model import EthTransaction
 from tools.simulator.ethereum.paths import ETHERSCAN_V1_PATH, ETHERSCAN_V2_PATH
 from tools.simulator.ethereum.query import (
     HASH_PATTERN,
@@ -25,6 +24,7 @@ from tools.simulator.ethereum.query import (
     parse_paging,
 )
 from tools.simulator.ethereum.state import EthereumState
+from tools.simulator.json_response import FastJSONResponse
 from tools.simulator.state import Simulator
 
 CHAIN_ID = "1"
@@ -59,12 +59,12 @@ class EtherscanApi:
         ]
 
     async def retired_v1(self, request: Request) -> Response:
-        return JSONResponse(notok(errors.V1_DEPRECATED))
+        return FastJSONResponse(notok(errors.V1_DEPRECATED))
 
     async def api(self, request: Request) -> Response:
         params = request.query_params
         if params.get("chainid") != CHAIN_ID:
-            return JSONResponse(notok(errors.MISSING_CHAINID))
+            return FastJSONResponse(notok(errors.MISSING_CHAINID))
         actions: dict[tuple[str, str], Callable[[QueryParams], Body]] = {
             ("account", "txlist"): self.txlist,
             ("account", "txlistinternal"): self.txlistinternal,
@@ -74,12 +74,12 @@ class EtherscanApi:
         }
         action = actions.get((params.get("module", ""), params.get("action", "")))
         if action is None:
-            return JSONResponse(notok(errors.INVALID_ACTION))
+            return FastJSONResponse(notok(errors.INVALID_ACTION))
         try:
             with self.simulator.lock:
-                return JSONResponse(action(params))
+                return FastJSONResponse(action(params))
         except QueryError as error:
-            return JSONResponse(notok(str(error)))
+            return FastJSONResponse(notok(str(error)))
 
     @property
     def _state(self) -> EthereumState:
@@ -100,11 +100,12 @@ class EtherscanApi:
     def txlist(self, params: QueryParams) -> Body:
         address, paging = self._address_and_paging(params)
         chain = self._state.chain
-        found: list[EthTransaction | int] = []
+        # Hashes, and (an int) the genesis allocation ahead of them.
+        found: list[str | int] = []
         genesis = chain.genesis_allocation(address)
         if genesis is not None and paging.start_block == 0:
             found.append(genesis)
-        found += chain.normal_transactions(address, paging.start_block, paging.end_block)
+        found += chain.normal_hashes(address, paging.start_block, paging.end_block)
         page = self._page(found, paging)
         rendered = None if page is None else [_transaction_row(chain, address, i) for i in page]
         return listing(rendered, self._state)
@@ -116,14 +117,16 @@ class EtherscanApi:
             if not HASH_PATTERN.match(transaction_hash):
                 raise QueryError("Error! Invalid txhash format")
             tx = chain.transaction(transaction_hash.lower())
-            calls = [] if tx is None else [(tx, call) for call in tx.internal]
+            keys = [] if tx is None else [(tx.hash, ordinal) for ordinal in range(len(tx.internal))]
             paging = parse_paging(params, default_sort="asc")
         else:
             address, paging = self._address_and_paging(params)
-            calls = chain.internal_calls(address, paging.start_block, paging.end_block)
-        page = self._page(calls, paging)
+            keys = chain.internal_keys(address, paging.start_block, paging.end_block)
+        page = self._page(keys, paging)
         rendered = (
-            None if page is None else [rows.etherscan_internal(chain, tx, c) for tx, c in page]
+            None
+            if page is None
+            else [rows.etherscan_internal(chain, *chain.internal_call(key)) for key in page]
         )
         return listing(rendered, self._state)
 
@@ -150,8 +153,8 @@ class EtherscanApi:
         return listing(rendered, self._state)
 
 
-def _transaction_row(chain: EthereumChain, address: str, item: EthTransaction | int) -> rows.Row:
-    """A transaction, or (an int) the address's genesis allocation."""
+def _transaction_row(chain: EthereumChain, address: str, item: str | int) -> rows.Row:
+    """A transaction by hash, or (an int) the address's genesis allocation."""
     if isinstance(item, int):
         return rows.genesis_row(chain, address, item)
-    return rows.etherscan_transaction(chain, item)
+    return rows.etherscan_transaction(chain, chain.indexed_transaction(item))
