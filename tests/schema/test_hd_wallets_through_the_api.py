@@ -343,3 +343,42 @@ def test_an_hd_wallet_exports_its_netted_history_and_is_removed_by_its_key(
     removed = syncing_graphql.data(remove, {"a": ZPUB})["removeWallet"]
     assert removed == {"removedAddress": ZPUB, "errors": []}
     assert syncing_graphql.data("{ wallets { totalCount } }")["wallets"]["totalCount"] == 0
+
+
+WALLET_UPDATES = """
+subscription($a: String!) {
+  walletUpdates(address: $a) { kind balance syncStatus transactionCount }
+}
+"""
+JOB_UPDATES = """
+subscription($id: ID!) { jobUpdates(id: $id) { status addressesScanned fetchedTransactions } }
+"""
+
+
+async def test_an_hd_wallet_s_updates_and_its_scan_progress_arrive_live(
+    syncing_server: LiveServer, simulator: RunningSimulator
+) -> None:
+    give_history(simulator, ZPUB, ScriptKind.P2WPKH, [0, 1])
+    with GraphQLClient(syncing_server.base_url) as graphql:
+        added = graphql.data(ADD, {"a": ZPUB, "gap": 5})["addWallet"]
+        async with graphql.socket() as socket:
+            await socket.subscribe("wallet", WALLET_UPDATES, {"a": ZPUB})
+            states: list[dict[str, Any]] = []
+            while not states or states[-1]["syncStatus"] != "SYNCED":
+                message = await socket.receive(within_seconds=30)
+                assert message["type"] == "next", message
+                states.append(message["payload"]["data"]["walletUpdates"])
+            await socket.send({"id": "wallet", "type": "complete"})
+        jobs = await graphql.subscribe(JOB_UPDATES, {"id": added["job"]["id"]}, within_seconds=30)
+
+    truth = bitcoin(simulator).net_amounts(
+        [*derived(ZPUB, ScriptKind.P2WPKH, 0, 10), *derived(ZPUB, ScriptKind.P2WPKH, 1, 10)]
+    )
+    assert {state["kind"] for state in states} == {"HD"}
+    assert int(states[-1]["balance"]) == sum(truth.values())
+    assert states[-1]["transactionCount"] == len(truth)
+    last = jobs[-2]["payload"]["data"]["jobUpdates"]
+    assert last["status"] == "SUCCEEDED"
+    # Receive and change, each looked at 50 ahead in the one batched call.
+    assert last["addressesScanned"] == 100
+    assert last["fetchedTransactions"] >= len(truth)
