@@ -40,11 +40,12 @@ typecheck: $(INSTALLED)
 # The suite runs in one process more than the machine has cores (TEST_WORKERS=1 for one
 # process): its tests spend much of their time waiting on servers, workers and subprocesses, so
 # an extra one keeps the cores busy (2 cores: 11 min 52 s with 2, 9 min 44 s with 3). The few
-# tests that measure the machine's headroom (marked `alone`) run afterwards, one at a time.
+# tests that measure the machine's headroom (marked `alone`) run first, one at a time, while
+# the machine is idle (right after the suite, its databases and browsers are still settling).
 TEST_WORKERS ?= $(shell echo $$(( $$(nproc) + 1 )))
 pytest: $(INSTALLED) chromium audit-deps
-	$(BIN)/python -m pytest -n $(TEST_WORKERS) -m "not alone"
 	$(BIN)/python -m pytest -m alone
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) -m "not alone"
 
 # Without Node the audit test skips (and fails under CI), so a missing npm only warns here.
 audit-deps:
