@@ -109,6 +109,21 @@ class Settings(BaseSettings):
     price_refresh_interval: int = Field(default=300, ge=10)
     price_rate_limit: float = Field(default=0.5, gt=0)
 
+    # Encrypts webhook signing secrets at rest. Unset: a key generated on first start and kept
+    # in `var_dir` (secret.key); losing it makes stored webhook secrets unreadable.
+    secret_key: SecretStr | None = None
+    # Webhook URLs must be https and resolve to public addresses; these lift either rule
+    # (a receiver on this machine or the local network).
+    webhook_allow_http: bool = False
+    webhook_allow_private: bool = False
+    # Seconds between a failed delivery's attempts (jittered); after the last, it is FAILED.
+    webhook_retry_schedule: str = "5,300,1800,7200,18000,36000"
+    # A webhook whose last this-many deliveries all FAILED is disabled.
+    webhook_disable_after: int = Field(default=20, ge=1)
+    # One attempt's whole time: connect, send, answer.
+    webhook_timeout_seconds: float = Field(default=10.0, gt=0, le=10.0)
+    max_webhooks_per_account: int = Field(default=20, ge=1)
+
     @field_validator("log_level", mode="before")
     @classmethod
     def _upper_log_level(cls, value: object) -> object:
@@ -120,6 +135,7 @@ class Settings(BaseSettings):
         "litecoin_esplora_url",
         "etherscan_api_key",
         "blockscout_url",
+        "secret_key",
         mode="before",
     )
     @classmethod
@@ -187,6 +203,24 @@ class Settings(BaseSettings):
     @property
     def solana_rpc_url_list(self) -> list[str]:
         return self.solana_rpc_urls.split(",")
+
+    @field_validator("webhook_retry_schedule")
+    @classmethod
+    def _seconds_list(cls, value: str) -> str:
+        try:
+            seconds = [float(part) for part in value.split(",") if part.strip()]
+        except ValueError:
+            seconds = []
+        if not seconds or any(second < 0 for second in seconds):
+            raise ValueError(
+                f"WEBHOOK_RETRY_SCHEDULE must list seconds between attempts, e.g. 5,300,1800; "
+                f"got {value!r}"
+            )
+        return value
+
+    @property
+    def webhook_retry_seconds(self) -> list[float]:
+        return [float(part) for part in self.webhook_retry_schedule.split(",") if part.strip()]
 
     @property
     def provider_order(self) -> list[str]:
