@@ -15,14 +15,21 @@ from sqlalchemy import select
 from standardwebhooks.webhooks import Webhook as ReferenceVerifier
 
 from db.models import Chain, DeliveryStatus, JobStatus, WebhookDelivery, WebhookEvent
+from hd import ScriptKind, parse_hd_input
 from resolvers import webhooks as webhook_resolvers
 from resolvers.wallets import add_wallet
 from settings import Settings
 from tests.utils.sync_harness import SyncHarness, harness_settings, sync_harness
 from tools.webhook_receiver import Received, WebhookReceiver, running_receiver
 from workers.metrics import SharedMetrics
+from workers.queue import request_sync
 from workers.webhooks.dispatcher import start_dispatcher
 
+NEVER_OURS = "bc1qar0srrr7xfkvy5l643lydnw9re59gtzzwf5mdq"
+ZPUB = (
+    "zpub6rFR7y4Q2AijBEqTUquhVz398htDFrtymD9xYYfG1m4wAcvPhXNfE3EfH1r1ADqtfSdVCToUG868RvUUkgDK"
+    "f31mGDtKsAYz2oz2AGutZYs"
+)
 WITH_MEMPOOL = "3J98t1WpEZ73CNmQviecrnyiWrnqRhWNLy"
 SATOSHI = "1A1zP1eP5QGefi2DMPTfTL5SLmv7DivfNa"
 ALL_EVENTS = [
@@ -112,6 +119,11 @@ async def settled(harness: SyncHarness, within_seconds: float = 20.0) -> None:
     while any(row.status is DeliveryStatus.PENDING for row in await deliveries(harness)):
         assert time.monotonic() < deadline, "deliveries are still pending"
         await asyncio.sleep(0.05)
+
+
+def derived(keychain: int, count: int) -> list[str]:
+    wallet = parse_hd_input(ZPUB, Chain.BITCOIN).wallet(ScriptKind.P2WPKH)
+    return [address.address for address in wallet.derive(keychain, 0, count)]
 
 
 def verified(secret: str, request: Received) -> dict[str, Any]:
@@ -294,3 +306,45 @@ async def test_a_retry_after_a_500_keeps_its_webhook_id_and_a_failing_webhook_is
     assert not hook.enabled
     assert "2 deliveries in a row failed" in (hook.disabled_reason or "")
     assert len(receiver.received) == 2 + 6
+
+
+async def test_an_hd_wallet_hears_of_a_payment_once_with_its_net_amount_and_change_cancelled(
+    harness: SyncHarness, webhook_settings: Settings
+) -> None:
+    receive, change = derived(0, 10), derived(1, 10)
+    chain = harness.simulator.chain_admin("bitcoin")
+    chain.add_wallet_history(receive[:4], change[:3], used_receive=[0, 1, 2, 3], transactions=20)
+    chain.mine_block(address=receive[1], amounts_sat=[500_000])
+    added = await add_wallet(
+        harness.sessions,
+        harness.redis,
+        viewer=harness.viewer,
+        chain=Chain.BITCOIN,
+        address=ZPUB,
+        label="hd",
+    )
+    assert added.job is not None
+    assert added.wallet is not None
+    await harness.engine.run_job(added.job.id)
+    await create_hook(harness, webhook_settings, "http://127.0.0.1:9/unused")
+    assert await deliveries(harness) == []
+
+    # The wallet pays a stranger 10,000 sat from its addresses, the change to its own.
+    txid = chain.pay([receive[1]], NEVER_OURS, 10_000, change_address=change[3], mine=False)
+    resynced = await request_sync(
+        harness.sessions,
+        harness.redis,
+        address_id=added.wallet.tracked.id,
+        requested_by_account_id=None,
+    )
+    await harness.engine.run_job(resynced.id)
+
+    net = chain.net_amounts([*receive, *change])[txid]
+    assert net < -10_000, "the payment and its fee leave the wallet; the change stays"
+    [row] = await deliveries(harness)
+    body = json.loads(row.payload)
+    assert body["type"] == "transaction.new"
+    assert body["data"]["wallet"]["label"] == "hd"
+    assert body["data"]["wallet"]["address"] == ZPUB
+    assert body["data"]["transaction"]["txid"] == txid
+    assert body["data"]["transaction"]["amount"] == str(net)
