@@ -502,6 +502,15 @@ class WebhookCard {
     this.toggleButton.setAttribute("aria-label", `${enabled ? "Disable" : "Enable"} the webhook to ${name}`);
     this.deleteButton.setAttribute("aria-label", `Delete the webhook to ${name}`);
     this.toggleButton.title = enabled ? "Stop sending events to this URL" : "Send events to this URL again";
+    // Re-read every few seconds: redrawn only when changed, so a focused link keeps its focus.
+    const shownFacts = JSON.stringify([webhook.events, webhook.wallet, webhook.createdAt]);
+    if (shownFacts !== this.shownFacts) this.showFacts(webhook);
+    this.shownFacts = shownFacts;
+    // Deliveries come with the webhook (the first page); older pages stay as they were read.
+    if (webhook.deliveries && this.pagesRead <= 1) this.showDeliveries(webhook.deliveries, { older: false });
+  }
+
+  showFacts(webhook) {
     const fact = (term, ...value) => h("div", {}, h("dt", {}, term), h("dd", {}, ...value));
     replaceChildren(
       this.facts,
@@ -516,8 +525,6 @@ class WebhookCard {
       fact("Wallets", this.walletText(webhook.wallet)),
       fact("Created", h("time", { datetime: webhook.createdAt }, formatTime(webhook.createdAt))),
     );
-    // Deliveries come with the webhook (the first page); older pages stay as they were read.
-    if (webhook.deliveries && this.pagesRead <= 1) this.showDeliveries(webhook.deliveries, { older: false });
   }
 
   walletText(wallet) {
@@ -576,6 +583,11 @@ class WebhookCard {
   }
 
   renderDeliveries() {
+    const shown = JSON.stringify([this.total, this.pageInfo, this.deliveries]);
+    if (shown === this.shownDeliveries) return;
+    this.shownDeliveries = shown;
+    // A payload button that had the focus gets it back once its row is drawn again.
+    const focusedRow = document.activeElement?.closest?.("tr.delivery");
     const count = this.deliveries.length;
     replaceChildren(
       this.deliveriesSummary,
@@ -586,6 +598,12 @@ class WebhookCard {
       this.deliveriesSummary.append(h("span", { class: "failing-count" }, ` · ${formatCount(failing.length)} not delivered`));
     }
     replaceChildren(this.deliveriesBody, this.deliveries.map((delivery) => this.deliveryRows(delivery)));
+    if (focusedRow && this.deliveriesBody.contains(focusedRow) === false) {
+      const id = focusedRow.dataset.deliveryId;
+      for (const row of this.deliveriesBody.querySelectorAll("tr.delivery")) {
+        if (row.dataset.deliveryId === id) row.querySelector(".payload-button").focus();
+      }
+    }
     this.deliveriesTable.hidden = count === 0;
     this.noDeliveries.hidden = count > 0;
     this.olderButton.hidden = !this.pageInfo?.hasNextPage;
