@@ -35,6 +35,12 @@ function webhookName(webhook) {
   return shorten(webhook.url.replace(/^https?:\/\//, ""), 24);
 }
 
+/** `events` in the order of the form's choices, whatever order the server keeps them in. */
+function inListOrder(events) {
+  const known = Object.keys(EVENT_NAMES);
+  return [...known.filter((event) => events.includes(event)), ...events.filter((event) => !known.includes(event))];
+}
+
 /** Why a delivery has not (yet) succeeded: "HTTP 500: Internal Server Error", "timed out". */
 export function failureReason(delivery) {
   const status = delivery.lastStatusCode == null ? null : `HTTP ${delivery.lastStatusCode}`;
@@ -519,7 +525,9 @@ class WebhookCard {
         h(
           "ul",
           { class: "event-list" },
-          webhook.events.map((event) => h("li", { class: "event-chip", "data-event": event }, EVENT_NAMES[event] ?? event)),
+          inListOrder(webhook.events).map((event) =>
+            h("li", { class: "event-chip", "data-event": event }, EVENT_NAMES[event] ?? event),
+          ),
         ),
       ),
       fact("Wallets", this.walletText(webhook.wallet)),
