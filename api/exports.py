@@ -11,15 +11,15 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response, StreamingResponse
 from starlette.routing import Route
 
+from addresses import display_address
 from api.access import request_viewer
 from api.errors import BadRequest, NotFound
 from api.runtime import runtime_of
-from db.models import Chain, Transaction
+from db.models import Chain, Transaction, confirmations
 from db.session import SessionFactory
 from resolvers import labels as label_files
 from resolvers import transactions as transaction_reads
 from resolvers import wallets as wallet_reads
-from resolvers.address_validation import display_address
 from resolvers.chains import CHAIN_DETAILS, SUPPORTED_CHAINS
 from resolvers.errors import ErrorCode
 
@@ -99,7 +99,7 @@ def _csv_row(transaction: Transaction, tip: int | None, decimals: int) -> list[o
         "" if transaction.tx_time is None else transaction.tx_time.isoformat(),
         transaction.amount_sat,
         coin_text(transaction.amount_sat, decimals),
-        transaction_reads.confirmations(transaction.block_height, tip),
+        confirmations(transaction.block_height, tip),
         "" if transaction.fee is None else transaction.fee,
         "true" if transaction.failed else "false",
     ]

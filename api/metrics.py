@@ -9,10 +9,13 @@ from typing import Any
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, generate_latest
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, HistogramMetricFamily
 from prometheus_client.registry import Collector
+from sqlalchemy import func, select
 from starlette.requests import Request
 from starlette.responses import Response
 
 from api.runtime import runtime_of
+from db.models import DeliveryStatus, WebhookDelivery
+from db.session import SessionFactory
 from schema.metrics import GRAPHQL_REGISTRY
 from workers.constants import QUEUE_NAME, SHARED_METRICS_KEY
 from workers.metrics import (
@@ -23,6 +26,11 @@ from workers.metrics import (
     SYNC_JOB_SECONDS_BUCKET,
     SYNC_JOB_SECONDS_SUM,
     SYNC_JOBS,
+    WEBHOOK_ATTEMPTS,
+    WEBHOOK_DELIVERIES,
+    WEBHOOK_LATENCY_BUCKET,
+    WEBHOOK_LATENCY_BUCKETS,
+    WEBHOOK_LATENCY_SUM,
     figure_field,
     split_figure_field,
 )
@@ -42,11 +50,17 @@ class SharedFigures(Collector):
     """The workers' counters (read from Redis just before) and gauges of this moment."""
 
     def __init__(
-        self, shared: dict[str, float], *, queue_depth: int, open_subscriptions: int
+        self,
+        shared: dict[str, float],
+        *,
+        queue_depth: int,
+        open_subscriptions: int,
+        pending_webhook_deliveries: int = 0,
     ) -> None:
         self.shared = shared
         self.queue_depth = queue_depth
         self.open_subscriptions = open_subscriptions
+        self.pending_webhook_deliveries = pending_webhook_deliveries
 
     def collect(self) -> Iterator[Any]:
         calls = CounterMetricFamily(
@@ -69,9 +83,23 @@ class SharedFigures(Collector):
             "Finished sync jobs by outcome, all workers.",
             labels=["outcome"],
         )
+        attempts = CounterMetricFamily(
+            "wallet_tracker_webhook_attempts",
+            "Webhook delivery attempts by outcome (succeeded, failed), all workers.",
+            labels=["outcome"],
+        )
+        deliveries = CounterMetricFamily(
+            "wallet_tracker_webhook_deliveries",
+            "Webhook deliveries that ended, by outcome (succeeded, failed for good).",
+            labels=["outcome"],
+        )
         for field, value in self.shared.items():
             name, labels = split_figure_field(field)
-            if name == PROVIDER_CALLS:
+            if name == WEBHOOK_ATTEMPTS:
+                attempts.add_metric(labels, value)
+            elif name == WEBHOOK_DELIVERIES:
+                deliveries.add_metric(labels, value)
+            elif name == PROVIDER_CALLS:
                 calls.add_metric(labels, value)
             elif name == RATE_LIMIT_WAITS:
                 waits.add_metric(labels, value)
@@ -80,6 +108,12 @@ class SharedFigures(Collector):
             elif name == SYNC_JOBS:
                 jobs.add_metric(labels, value)
         yield from (calls, waits, waited, jobs, self._job_durations())
+        yield from (attempts, deliveries, self._webhook_latency())
+        yield GaugeMetricFamily(
+            "wallet_tracker_webhook_queue_depth",
+            "Webhook deliveries pending (waiting to be sent or retried).",
+            value=self.pending_webhook_deliveries,
+        )
         yield GaugeMetricFamily(
             "wallet_tracker_queue_depth", "Jobs waiting in the queue.", value=self.queue_depth
         )
@@ -106,6 +140,23 @@ class SharedFigures(Collector):
             sum_value=self.shared.get(SYNC_JOB_SECONDS_SUM, 0.0),
         )
 
+    def _webhook_latency(self) -> HistogramMetricFamily:
+        buckets = [
+            (str(bound), self.shared.get(figure_field(WEBHOOK_LATENCY_BUCKET, bound), 0.0))
+            for bound in WEBHOOK_LATENCY_BUCKETS
+        ]
+        total = sum(
+            value
+            for field, value in self.shared.items()
+            if split_figure_field(field)[0] == WEBHOOK_DELIVERIES
+        )
+        return HistogramMetricFamily(
+            "wallet_tracker_webhook_latency_seconds",
+            "Time from an event to the end of its delivery, all workers.",
+            buckets=[*buckets, ("+Inf", total)],
+            sum_value=self.shared.get(WEBHOOK_LATENCY_SUM, 0.0),
+        )
+
 
 def render(shared: SharedFigures) -> bytes:
     registry = CollectorRegistry()
@@ -125,9 +176,20 @@ async def metrics_page(request: Request) -> Response:
         {_text(field): float(value) for field, value in shared.items()},
         queue_depth=await runtime.redis.zcard(QUEUE_NAME),
         open_subscriptions=runtime.live.open_subscriptions,
+        pending_webhook_deliveries=await pending_deliveries(runtime.sessions),
     )
     return Response(render(figures), media_type=CONTENT_TYPE_LATEST)
 
 
 def _text(value: bytes | str) -> str:
     return value.decode() if isinstance(value, bytes) else value
+
+
+async def pending_deliveries(sessions: SessionFactory) -> int:
+    async with sessions() as session:
+        count = await session.scalar(
+            select(func.count())
+            .select_from(WebhookDelivery)
+            .where(WebhookDelivery.status == DeliveryStatus.PENDING)
+        )
+    return int(count or 0)

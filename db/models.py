@@ -1,4 +1,5 @@
-"""SQLAlchemy models: accounts and API tokens, tracked addresses, wallets, sync jobs, prices."""
+"""SQLAlchemy models: accounts and API tokens, tracked addresses, wallets, sync jobs, prices,
+webhooks and their deliveries."""
 
 from __future__ import annotations
 
@@ -47,6 +48,13 @@ def utc_now() -> datetime:
 
 def sort_key_for(block_height: int | None) -> int:
     return UNCONFIRMED_SORT_KEY if block_height is None else block_height
+
+
+def confirmations(block_height: int | None, tip: int | None) -> int:
+    if block_height is None:
+        return 0
+    # A tip older than the block (a sync saw the block before the tip was stored) still counts 1.
+    return max(tip if tip is not None else block_height, block_height) - block_height + 1
 
 
 class Chain(enum.Enum):
@@ -330,3 +338,95 @@ class CoinPrice(Base):
     price_at: Mapped[datetime] = mapped_column(UTCDateTime)
     # When we read it; the fresher source is the one read last.
     fetched_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class WebhookEvent(enum.Enum):
+    TRANSACTION_NEW = "TRANSACTION_NEW"
+    TRANSACTION_CONFIRMED = "TRANSACTION_CONFIRMED"
+    TRANSACTION_DROPPED = "TRANSACTION_DROPPED"
+    SYNC_FAILED = "SYNC_FAILED"
+    PING = "PING"
+
+    @property
+    def type_name(self) -> str:
+        """The event's `type` in a delivery's body: "transaction.new", "sync.failed", "ping"."""
+        first, _, rest = self.value.lower().partition("_")
+        return f"{first}.{rest}" if rest else first
+
+
+class DeliveryStatus(enum.Enum):
+    PENDING = "PENDING"
+    SUCCEEDED = "SUCCEEDED"
+    FAILED = "FAILED"
+
+
+PENDING_DELIVERY_PREDICATE = "status = 'PENDING'"
+
+
+class Webhook(Base):
+    """An endpoint of an account's that is sent signed events of one wallet or all of them."""
+
+    __tablename__ = "webhooks"
+    __table_args__ = (Index(None, "account_id"), Index(None, "wallet_id"), NEVER_REUSED_IDS)
+
+    id: Mapped[int] = mapped_column(BigIntId, primary_key=True)
+    account_id: Mapped[int] = mapped_column(BigIntId, ForeignKey("accounts.id", ondelete="CASCADE"))
+    # Only this wallet's events; NULL: every wallet of the account. A webhook of one wallet
+    # goes with it.
+    wallet_id: Mapped[int | None] = mapped_column(
+        BigIntId, ForeignKey("wallets.id", ondelete="CASCADE")
+    )
+    url: Mapped[str] = mapped_column(Text)
+    # The WebhookEvent names it is sent, comma-separated.
+    events: Mapped[str] = mapped_column(String(200))
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Why it is not enabled: turned off, or disabled after deliveries kept failing.
+    disabled_reason: Mapped[str | None] = mapped_column(Text)
+    # The signing secret (whsec_...), sealed with the server key (workers.webhooks.secret_box).
+    secret_sealed: Mapped[str] = mapped_column(Text)
+    # Deliveries that ended FAILED since the last one that succeeded.
+    failed_in_a_row: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+
+
+class WebhookDelivery(Base):
+    """One event for one webhook: written in the database transaction of the change that causes
+    it (an outbox), then sent by the workers, in order per webhook, until it succeeds or every
+    attempt of the retry schedule failed."""
+
+    __tablename__ = "webhook_deliveries"
+    __table_args__ = (
+        Index(None, "webhook_id", "id"),
+        # Each webhook's oldest pending delivery, which is the one sent next.
+        Index(
+            "ix_webhook_deliveries_pending",
+            "webhook_id",
+            "id",
+            sqlite_where=text(PENDING_DELIVERY_PREDICATE),
+            postgresql_where=text(PENDING_DELIVERY_PREDICATE),
+        ),
+        NEVER_REUSED_IDS,
+    )
+
+    id: Mapped[int] = mapped_column(BigIntId, primary_key=True)
+    webhook_id: Mapped[int] = mapped_column(BigIntId, ForeignKey("webhooks.id", ondelete="CASCADE"))
+    # `webhook-id`: the same in every attempt, so receivers can drop a repeat.
+    message_id: Mapped[str] = mapped_column(String(40), unique=True)
+    event: Mapped[WebhookEvent] = mapped_column(
+        Enum(WebhookEvent, native_enum=False, length=24, validate_strings=True)
+    )
+    # The JSON body, exactly as sent.
+    payload: Mapped[str] = mapped_column(Text)
+    status: Mapped[DeliveryStatus] = mapped_column(
+        _enum_column(DeliveryStatus), default=DeliveryStatus.PENDING
+    )
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_status_code: Mapped[int | None] = mapped_column(Integer)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    # The first 1 KB of the last answer.
+    last_response: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utc_now)
+    delivered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    next_attempt_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # A worker sending it holds it until then; a worker killed mid-send lets it go this way.
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -7,9 +7,9 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select, update
 
+from addresses import InvalidAddressError
 from db.models import LABEL_MAX_LENGTH, Chain, TrackedAddress, Wallet
 from db.session import SessionFactory
-from resolvers.address_validation import InvalidAddressError
 from resolvers.chains import CHAIN_DETAILS
 from resolvers.text_input import clean_text
 from resolvers.viewer import Viewer

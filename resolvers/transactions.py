@@ -132,10 +132,3 @@ async def get_transaction(
 async def tip_height(sessions: SessionFactory, *, chain: Chain) -> int | None:
     async with sessions() as session:
         return await session.scalar(select(ChainTip.height).where(ChainTip.chain == chain))
-
-
-def confirmations(block_height: int | None, tip: int | None) -> int:
-    if block_height is None:
-        return 0
-    # A tip older than the block (a sync saw the block before the tip was stored) still counts 1.
-    return max(tip if tip is not None else block_height, block_height) - block_height + 1

@@ -7,12 +7,12 @@ from dataclasses import dataclass, field
 from arq import ArqRedis
 from sqlalchemy import Select, delete, func, or_, select
 
+from addresses import InvalidAddressError, display_address, parse_address
 from db.models import LABEL_MAX_LENGTH, Chain, HdWallet, SyncJob, TrackedAddress, Wallet
 from db.session import SessionFactory
 from db.upsert import dialect_insert
 from hd import ScriptKind, looks_like_hd_input
 from resolvers import hd_wallets
-from resolvers.address_validation import InvalidAddressError, display_address, parse_address
 from resolvers.chains import CHAIN_DETAILS, SUPPORTED_CHAINS, unsupported_chain_message
 from resolvers.errors import BadRequestError, ErrorCode, InputError
 from resolvers.pagination import CursorCodec, Page, PageRequest, fetch_keyset_page

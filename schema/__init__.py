@@ -53,6 +53,7 @@ from schema.webhooks import (
     WebhookDelivery,
     create_webhook,
     delete_webhook,
+    resolve_webhook_node,
     send_test_webhook,
     update_webhook,
 )
@@ -80,6 +81,8 @@ async def resolve_node(info: ContextInfo, id: strawberry.ID) -> Node | None:  # 
         return SyncJob.from_row(job) if job is not None else None
     if type_name == "ApiToken" and len(keys) == 1:
         return await resolve_token(info, keys[0])
+    if type_name in ("Webhook", "WebhookDelivery"):
+        return await resolve_webhook_node(info, type_name, keys)
     # Ids of unknown types name nothing this viewer can see.
     return None
 

@@ -7,6 +7,7 @@ import binascii
 
 import strawberry
 
+from db.global_ids import global_id
 from resolvers.errors import BadRequestError, ErrorCode, InputError
 
 GLOBAL_ID_MAX_LENGTH = 200
@@ -20,8 +21,7 @@ class Node:
 
 
 def to_global_id(type_name: str, *keys: int) -> strawberry.ID:
-    plain = ":".join([type_name, *(str(key) for key in keys)])
-    return strawberry.ID(base64.urlsafe_b64encode(plain.encode()).decode().rstrip("="))
+    return strawberry.ID(global_id(type_name, *keys))
 
 
 def from_global_id(global_id: str) -> tuple[str, tuple[int, ...]]:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import strawberry
 
 from db.models import Transaction as TransactionRow
+from db.models import confirmations
 from resolvers import transactions as transaction_reads
 from resolvers.pagination import Page
 from resolvers.transactions import TransactionFilter
@@ -75,7 +76,7 @@ class Transaction(Node):
             timestamp=row.tx_time,
             amount=BigInt(row.amount_sat),
             direction=transaction_reads.direction_of(row.amount_sat),
-            confirmations=transaction_reads.confirmations(row.block_height, tip),
+            confirmations=confirmations(row.block_height, tip),
             # Bitcoin-like chains store no fee (their history pages do not say which input paid
             # it) and never fail on chain.
             fee=BigInt(row.fee) if row.fee is not None else None,

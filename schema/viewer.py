@@ -13,7 +13,7 @@ from resolvers.errors import ErrorCode, InputError
 from schema.context import ContextInfo
 from schema.errors import UserError, user_errors
 from schema.node import Node, input_id, to_global_id
-from schema.webhooks import Webhook
+from schema.webhooks import Webhook, list_webhooks
 
 SIGN_UP_CLOSED = (
     "Sign-up is closed on this server (ALLOW_SIGNUP=false): its operator creates accounts"
@@ -56,11 +56,9 @@ class Viewer:
         rows = await token_resolvers.list_tokens(info.context.sessions, viewer=info.context.viewer)
         return [ApiToken.from_row(row) for row in rows]
 
-    @strawberry.field(
-        description="The account's webhooks: none until this server delivers webhooks."
+    webhooks: list[Webhook] = strawberry.field(
+        resolver=list_webhooks, description="The account's webhooks, oldest first."
     )
-    def webhooks(self) -> list[Webhook]:
-        return []
 
 
 @strawberry.input

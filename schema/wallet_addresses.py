@@ -6,10 +6,10 @@ import strawberry
 from sqlalchemy import select
 
 import hd
+from addresses import display_address
 from db.models import Chain, HdWallet, TrackedAddress
 from db.session import SessionFactory
 from resolvers import hd_wallets
-from resolvers.address_validation import display_address
 from resolvers.pagination import CursorCodec, page_request
 from schema.enums import Keychain
 from schema.pagination import PageInfo

@@ -8,13 +8,13 @@ from typing import Annotated
 
 import strawberry
 
+from addresses import display_address
 from db.models import BIG_AMOUNT_CHAINS, TrackedAddress
 from hd import ScriptKind
 from resolvers import hd_wallets
 from resolvers import jobs as job_reads
 from resolvers import transactions as transaction_reads
 from resolvers import wallets as wallet_resolvers
-from resolvers.address_validation import display_address
 from resolvers.pagination import page_request
 from resolvers.transactions import TransactionFilter
 from resolvers.wallets import WalletView

@@ -22,6 +22,7 @@ from db.models import (
 from db.session import SessionFactory
 from workers.errors import LostClaimError
 from workers.queue import record_sync_job
+from workers.webhooks import outbox
 
 
 @dataclass(frozen=True)
@@ -141,5 +142,8 @@ async def finish_failure(sessions: SessionFactory, job: ClaimedJob, *, error: st
             update(TrackedAddress)
             .where(TrackedAddress.id == job.address_id)
             .values(sync_status=SyncStatus.ERROR, last_sync_error=error)
+        )
+        await outbox.record_sync_failed(
+            session, address_id=job.address_id, job_id=job.job_id, error=error, failed_at=now
         )
     return row

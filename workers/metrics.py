@@ -20,6 +20,12 @@ RATE_LIMIT_WAIT_SECONDS = "rate_limit_wait_seconds"
 SYNC_JOBS = "sync_jobs"
 SYNC_JOB_SECONDS_BUCKET = "sync_job_seconds_bucket"
 SYNC_JOB_SECONDS_SUM = "sync_job_seconds_sum"
+WEBHOOK_ATTEMPTS = "webhook_attempts"
+WEBHOOK_DELIVERIES = "webhook_deliveries"
+WEBHOOK_LATENCY_BUCKET = "webhook_latency_bucket"
+WEBHOOK_LATENCY_SUM = "webhook_latency_sum"
+# Seconds from an event to its delivery's end (succeeded, or failed for good).
+WEBHOOK_LATENCY_BUCKETS = (0.1, 0.25, 0.5, 1.0, 5.0, 60.0, 3600.0, 86400.0)
 
 
 def figure_field(name: str, *labels: object) -> str:
@@ -53,6 +59,17 @@ class SharedMetrics:
             if seconds <= bound:
                 counts[figure_field(SYNC_JOB_SECONDS_BUCKET, bound)] = 1
         await self._add(counts, {SYNC_JOB_SECONDS_SUM: seconds})
+
+    async def webhook_attempt(self, outcome: str) -> None:
+        await self._add({figure_field(WEBHOOK_ATTEMPTS, outcome): 1})
+
+    async def webhook_delivered(self, outcome: str, seconds: float) -> None:
+        """A delivery ended: `outcome` succeeded or failed, `seconds` after its event."""
+        counts = {figure_field(WEBHOOK_DELIVERIES, outcome): 1}
+        for bound in WEBHOOK_LATENCY_BUCKETS:
+            if seconds <= bound:
+                counts[figure_field(WEBHOOK_LATENCY_BUCKET, bound)] = 1
+        await self._add(counts, {WEBHOOK_LATENCY_SUM: seconds})
 
     async def _add(self, counts: dict[str, int], seconds: dict[str, float] | None = None) -> None:
         if self.redis is None:

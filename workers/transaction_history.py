@@ -12,12 +12,10 @@ from typing import Any
 from sqlalchemy import (
     BigInteger,
     Boolean,
-    ColumnElement,
     Integer,
     Select,
     String,
     Text,
-    any_,
     bindparam,
     case,
     cast,
@@ -45,12 +43,14 @@ from db.models import (
     utc_now,
 )
 from db.session import SessionFactory
+from db.txid_filter import txid_among
 from db.types import UTCDateTime
 from db.upsert import dialect_insert
 from workers import page_append
 from workers.job_claims import ClaimedJob, renew_claim
 from workers.providers.base import AddressSummary, ProviderTransaction
 from workers.running_balances import mark_balances_stale, refresh_running_balances
+from workers.webhooks import outbox
 
 UPSERT_CHUNK_ROWS = 2_000
 # What one page upsert writes, in the order `_unnested_page` selects it.
@@ -138,11 +138,16 @@ async def _save_page_once(
             provider=provider,
             progress=progress,
         )
+        events = await outbox.PageEvents.before(
+            session, address_id=job.address_id, chain=job.chain, transactions=transactions
+        )
         appended = appending and await page_append.append_with_balances(
             await session.connection(), job.address_id, transactions, sync_pass=sync_pass
         )
         if not appended:
             await _upsert(session, job.address_id, transactions, sync_pass=sync_pass)
+        if events is not None:
+            await events.after(session, address_id=job.address_id, transactions=transactions)
         await session.execute(
             update(TrackedAddress)
             .where(TrackedAddress.id == job.address_id)
@@ -289,22 +294,11 @@ def _first_rewritten_time(
     look-up of every txid of the page."""
     statement = select(func.min(Transaction.tx_time)).where(
         Transaction.address_id == address_id,
-        _txid_among([tx.txid for tx in transactions], dialect),
+        txid_among([tx.txid for tx in transactions], dialect),
     )
     if page_first is not None:
         statement = statement.where(Transaction.tx_time < page_first)
     return statement
-
-
-def _txid_among(txids: list[str], dialect: str) -> ColumnElement[bool]:
-    """`txid IN (...)` for a page of up to 10,000 txids.
-
-    PostgreSQL gets them as one array parameter, which it hashes; as 10,000 parameters it
-    compared each row with every one of them (a 156k-row sync took minutes instead of
-    seconds)."""
-    if dialect == "postgresql":
-        return Transaction.txid == any_(bindparam("txids", txids, type_=ARRAY(String)))
-    return Transaction.txid.in_(txids)
 
 
 async def known_heights(
@@ -318,7 +312,7 @@ async def known_heights(
         rows = await session.execute(
             select(Transaction.txid, Transaction.block_height).where(
                 Transaction.address_id == address_id,
-                _txid_among(txid_list, session.get_bind().dialect.name),
+                txid_among(txid_list, session.get_bind().dialect.name),
             )
         )
         return {txid: height for txid, height in rows}
@@ -353,6 +347,11 @@ async def delete_unseen(
         )
         if first_doomed is not None:
             await mark_balances_stale(await session.connection(), job.address_id, first_doomed)
+            await outbox.record_dropped(
+                session,
+                address_id=job.address_id,
+                doomed=select(Transaction).where(statement.whereclause),  # type: ignore[arg-type]
+            )
         result = await session.execute(statement)
         return int(getattr(result, "rowcount", 0) or 0)
 

@@ -35,6 +35,7 @@ from workers.tasks import (
     requeue_stale_jobs,
     sync_address,
 )
+from workers.webhooks.dispatcher import start_dispatcher
 
 # A sync of the largest addresses through a slow provider can take hours; stale runs are
 # detected by heartbeat long before this.
@@ -78,6 +79,9 @@ async def startup(ctx: dict[str, Any]) -> None:
     )
     ctx["price_refresher"] = await build_price_refresher(
         settings, redis=ctx["redis"], sessions=ctx["sessions"], exits=exits
+    )
+    ctx["webhook_dispatcher"] = await start_dispatcher(
+        settings, sessions=ctx["sessions"], metrics=SharedMetrics(ctx["redis"]), exits=exits
     )
 
 

@@ -9,17 +9,17 @@ import itertools
 import pytest
 from embit import bip32, hashes
 
+from addresses import base58 as app_base58
+from addresses import parse_address
+from addresses.bech32 import decode_segwit
+from addresses.bitcoin import BITCOIN_SEGWIT
+from addresses.litecoin import LITECOIN_SEGWIT
 from db.models import Chain
 from hd import HdInputError, HdWallet, ScriptKind, parse_hd_input
 from hd.addresses import base58check, taproot_output_key
 from hd.chains import KEY_VERSION_BY_PREFIX
 from hd.derivation import ChildKey
 from hd.keys import decode_extended_key, parse_extended_key
-from resolvers.address_validation import base58 as app_base58
-from resolvers.address_validation import parse_address
-from resolvers.address_validation.bech32 import decode_segwit
-from resolvers.address_validation.bitcoin import BITCOIN_SEGWIT
-from resolvers.address_validation.litecoin import LITECOIN_SEGWIT
 from tests.hd.vector_files import (
     bip32_chains,
     blockchair_checked_addresses,

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from resolvers.address_validation import (
+from addresses import (
     AddressKind,
     BitcoinAddress,
     InvalidAddressError,

@@ -11,10 +11,10 @@ from typing import Any
 from arq import ArqRedis, create_pool
 from sqlalchemy import select
 
+from addresses import parse_address
 from db.models import Chain, SyncJob, TrackedAddress, Transaction
 from db.session import SessionFactory, create_engine, create_session_factory
 from resolvers.accounts import ensure_local_account
-from resolvers.address_validation import parse_address
 from resolvers.viewer import Viewer
 from resolvers.wallets import add_wallet
 from settings import Settings

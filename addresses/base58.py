@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from typing import Final
 
-from resolvers.address_validation.syntax import InvalidAddressError, testnet_error
+from addresses.syntax import InvalidAddressError, testnet_error
 
 ALPHABET: Final = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
 _DIGIT_BY_CHAR: Final = {char: digit for digit, char in enumerate(ALPHABET)}

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from typing import Final
 
-from resolvers.address_validation import base58, cashaddr
-from resolvers.address_validation.cashaddr import CashAddrPayload
-from resolvers.address_validation.syntax import (
+from addresses import base58, cashaddr
+from addresses.cashaddr import CashAddrPayload
+from addresses.syntax import (
     InvalidAddressError,
     check_address_text,
     testnet_error,

@@ -4,7 +4,7 @@ stored as lower-case CashAddr with the `bitcoincash:` prefix."""
 from __future__ import annotations
 
 from db.models import Chain
-from tests.resolvers.address_validation.vectors import (
+from tests.addresses.vectors import (
     ChainVectors,
     stored_as_given,
 )

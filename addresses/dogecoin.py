@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Final
 
-from resolvers.address_validation import base58
-from resolvers.address_validation.syntax import (
+from addresses import base58
+from addresses.syntax import (
     InvalidAddressError,
     check_address_text,
 )

@@ -6,13 +6,13 @@ import re
 
 import pytest
 
-from db.models import Chain
-from resolvers.address_validation import (
+from addresses import (
     InvalidAddressError,
     ParsedAddress,
     display_address,
     parse_address,
 )
+from db.models import Chain
 
 # bitcoincash.org spec/cashaddr.md pairs this P2SH (0x05) address with ppm2… in CashAddr.
 BTC_P2SH = "3CWFddi6m4ndiGyKqzYvsFYagqDLPVMTzC"

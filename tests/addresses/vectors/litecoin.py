@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from db.models import Chain
-from tests.resolvers.address_validation.vectors import (
+from tests.addresses.vectors import (
     ChainVectors,
     refused_for,
     stored_as_given,

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 
 import pytest
 
+from addresses import InvalidAddressError, parse_address
 from db.models import Chain
-from resolvers.address_validation import InvalidAddressError, parse_address
 
 
 @dataclass(frozen=True)

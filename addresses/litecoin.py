@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Final
 
-from resolvers.address_validation import base58
-from resolvers.address_validation.bech32 import SegwitNetwork, decode_segwit, looks_like_segwit
-from resolvers.address_validation.syntax import (
+from addresses import base58
+from addresses.bech32 import SegwitNetwork, decode_segwit, looks_like_segwit
+from addresses.syntax import (
     InvalidAddressError,
     check_address_text,
 )

@@ -8,18 +8,18 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Final
 
-from db.models import Chain
-from resolvers.address_validation.bitcoin import (
+from addresses.bitcoin import (
     AddressKind,
     BitcoinAddress,
     parse_bitcoin_address,
 )
-from resolvers.address_validation.bitcoin_cash import parse_bitcoin_cash_address
-from resolvers.address_validation.dogecoin import parse_dogecoin_address
-from resolvers.address_validation.ethereum import checksum_address, parse_ethereum_address
-from resolvers.address_validation.litecoin import parse_litecoin_address
-from resolvers.address_validation.solana import parse_solana_address
-from resolvers.address_validation.syntax import MAX_ADDRESS_LENGTH, InvalidAddressError
+from addresses.bitcoin_cash import parse_bitcoin_cash_address
+from addresses.dogecoin import parse_dogecoin_address
+from addresses.ethereum import checksum_address, parse_ethereum_address
+from addresses.litecoin import parse_litecoin_address
+from addresses.solana import parse_solana_address
+from addresses.syntax import MAX_ADDRESS_LENGTH, InvalidAddressError
+from db.models import Chain
 
 __all__ = [
     "MAX_ADDRESS_LENGTH",

@@ -7,7 +7,7 @@ from typing import Final
 
 from Crypto.Hash import keccak
 
-from resolvers.address_validation.syntax import InvalidAddressError, check_address_text
+from addresses.syntax import InvalidAddressError, check_address_text
 
 _PREFIX: Final = "0x"
 _HEX_DIGITS: Final = 40

@@ -7,18 +7,18 @@ from collections.abc import Callable, Iterable
 
 import pytest
 
+from addresses import InvalidAddressError, parse_address
 from db.models import Chain
-from resolvers.address_validation import InvalidAddressError, parse_address
-from tests.resolvers.address_validation.vectors import (
+from tests.addresses.vectors import (
     ChainVectors,
     assert_refused,
     assert_valid,
     mainnet_only_reason,
 )
-from tests.resolvers.address_validation.vectors.bitcoin_cash import BITCOIN_CASH
-from tests.resolvers.address_validation.vectors.dogecoin import DOGECOIN
-from tests.resolvers.address_validation.vectors.litecoin import LITECOIN
-from tests.resolvers.address_validation.vectors.solana import SOLANA
+from tests.addresses.vectors.bitcoin_cash import BITCOIN_CASH
+from tests.addresses.vectors.dogecoin import DOGECOIN
+from tests.addresses.vectors.litecoin import LITECOIN
+from tests.addresses.vectors.solana import SOLANA
 
 ALL_VECTORS: list[ChainVectors] = [BITCOIN_CASH, DOGECOIN, LITECOIN, SOLANA]
 

@@ -6,10 +6,10 @@ import re
 
 import pytest
 
-from resolvers.address_validation import cashaddr
-from resolvers.address_validation.bech32 import CHARSET
-from resolvers.address_validation.cashaddr import CashAddrPayload
-from resolvers.address_validation.syntax import InvalidAddressError
+from addresses import cashaddr
+from addresses.bech32 import CHARSET
+from addresses.cashaddr import CashAddrPayload
+from addresses.syntax import InvalidAddressError
 
 # https://github.com/bitcoincashorg/bitcoincash.org/blob/master/spec/cashaddr.md#test-vectors
 # "Larger test vectors" and "Undefined types": (address, version byte, data as hex). The version

@@ -7,12 +7,12 @@ import re
 
 import pytest
 
-from resolvers.address_validation.ethereum import (
+from addresses.ethereum import (
     checksum_address,
     keccak256,
     parse_ethereum_address,
 )
-from resolvers.address_validation.syntax import InvalidAddressError
+from addresses.syntax import InvalidAddressError
 
 # https://github.com/ethereum/ERCs/blob/master/ERCS/erc-55.md#test-cases, copied verbatim.
 EIP55_ALL_CAPS = [

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from db.models import Chain
-from tests.resolvers.address_validation.vectors import ChainVectors, stored_as_given
+from tests.addresses.vectors import ChainVectors, stored_as_given
 
 TOKEN_PROGRAM = "TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA"
 

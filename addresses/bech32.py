@@ -7,8 +7,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Final
 
-from resolvers.address_validation.base58 import is_base58
-from resolvers.address_validation.syntax import InvalidAddressError, testnet_error
+from addresses.base58 import is_base58
+from addresses.syntax import InvalidAddressError, testnet_error
 
 CHARSET: Final = "qpzry9x8gf2tvdw0s3jn54khce6mua7l"
 _VALUE_BY_CHAR: Final = {char: value for value, char in enumerate(CHARSET)}

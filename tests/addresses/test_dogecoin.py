@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import pytest
 
-from resolvers.address_validation import base58
-from tests.resolvers.address_validation.vectors.dogecoin import BASE58_KEYS_VALID_MAINNET
+from addresses import base58
+from tests.addresses.vectors.dogecoin import BASE58_KEYS_VALID_MAINNET
 
 
 @pytest.mark.parametrize(("text", "version", "hash_hex"), BASE58_KEYS_VALID_MAINNET)

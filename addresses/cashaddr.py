@@ -7,13 +7,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Final
 
-from resolvers.address_validation.bech32 import (
+from addresses.bech32 import (
     CHARSET,
     bch_polymod,
     convert_5bit_to_8bit,
     convert_8bit_to_5bit,
 )
-from resolvers.address_validation.syntax import InvalidAddressError
+from addresses.syntax import InvalidAddressError
 
 _VALUE_BY_CHAR: Final = {char: value for value, char in enumerate(CHARSET)}
 _GENERATOR: Final = (0x98F2BC8E61, 0x79B76D99E2, 0xF33E5FB3C4, 0xAE2EABE2A8, 0x1E4F43E470)
