@@ -282,9 +282,12 @@ export class WebhooksView {
       return;
     }
     const [chain, address] = this.walletSelect.value ? splitWalletChoice(this.walletSelect.value) : [null, null];
-    this.createButton.disabled = true;
+    await whileBusy(this.createButton, () => this.send({ url, events, address, chain }));
+  }
+
+  async send(variables) {
     try {
-      const payload = (await this.api.request(CREATE_WEBHOOK, { url, events, address, chain })).createWebhook;
+      const payload = (await this.api.request(CREATE_WEBHOOK, variables)).createWebhook;
       if (payload.errors.length) {
         this.showCreateError(payload.errors[0]);
         return;
@@ -296,8 +299,6 @@ export class WebhooksView {
       this.showSecret(payload.webhook, payload.secret);
     } catch (error) {
       this.showCreateError({ message: error.message });
-    } finally {
-      this.createButton.disabled = false;
     }
   }
 
@@ -350,40 +351,38 @@ export class WebhooksView {
 
   // Changing one
 
-  async setEnabled(card, enabled) {
-    card.say("");
-    card.toggleButton.disabled = true;
-    try {
-      const payload = (await this.api.request(UPDATE_WEBHOOK, { id: card.webhook.id, enabled })).updateWebhook;
-      if (payload.errors.length) card.say(payload.errors[0].message, true);
-      else {
-        card.update(payload.webhook);
-        card.say(enabled ? "Turned on: events are sent again." : "Turned off: nothing is sent until you turn it on.");
+  setEnabled(card, enabled) {
+    return whileBusy(card.toggleButton, async () => {
+      card.say("");
+      try {
+        const payload = (await this.api.request(UPDATE_WEBHOOK, { id: card.webhook.id, enabled })).updateWebhook;
+        if (payload.errors.length) card.say(payload.errors[0].message, true);
+        else {
+          card.update(payload.webhook);
+          card.say(enabled ? "Turned on: events are sent again." : "Turned off: nothing is sent until you turn it on.");
+        }
+      } catch (error) {
+        card.say(error.message, true);
       }
-    } catch (error) {
-      card.say(error.message, true);
-    } finally {
-      card.toggleButton.disabled = false;
-    }
+    });
   }
 
-  async sendTest(card) {
-    card.say("Sending a test…");
-    card.testButton.disabled = true;
-    try {
-      const payload = (await this.api.request(TEST_WEBHOOK, { id: card.webhook.id })).testWebhook;
-      if (payload.errors.length) {
-        card.say(payload.errors[0].message, true);
-        return;
+  sendTest(card) {
+    return whileBusy(card.testButton, async () => {
+      card.say("Sending a test…");
+      try {
+        const payload = (await this.api.request(TEST_WEBHOOK, { id: card.webhook.id })).testWebhook;
+        if (payload.errors.length) {
+          card.say(payload.errors[0].message, true);
+          return;
+        }
+        card.say(testOutcome(payload.delivery), payload.delivery.status !== "SUCCEEDED");
+        card.showDelivery(payload.delivery);
+        card.loadDeliveries();
+      } catch (error) {
+        card.say(`Could not send a test: ${error.message}`, true);
       }
-      card.say(testOutcome(payload.delivery), payload.delivery.status !== "SUCCEEDED");
-      card.showDelivery(payload.delivery);
-      card.loadDeliveries();
-    } catch (error) {
-      card.say(`Could not send a test: ${error.message}`, true);
-    } finally {
-      card.testButton.disabled = false;
-    }
+    });
   }
 
   async remove(card) {
@@ -410,6 +409,20 @@ export class WebhooksView {
     } catch (error) {
       card.say(`Could not delete it: ${error.message}`, true);
     }
+  }
+}
+
+/**
+ * Runs `work` for `button` once at a time: pressed again meanwhile, it does nothing. The button
+ * is marked aria-disabled rather than disabled, which would take the keyboard focus away.
+ */
+async function whileBusy(button, work) {
+  if (button.getAttribute("aria-disabled") === "true") return;
+  button.setAttribute("aria-disabled", "true");
+  try {
+    await work();
+  } finally {
+    button.removeAttribute("aria-disabled");
   }
 }
 
@@ -468,7 +481,12 @@ class WebhookCard {
     this.deliveriesError = h("p", { class: "field-error", role: "alert" });
     this.olderButton = h(
       "button",
-      { type: "button", class: "secondary", hidden: true, onClick: () => this.loadDeliveries({ older: true }) },
+      {
+        type: "button",
+        class: "secondary",
+        hidden: true,
+        onClick: () => whileBusy(this.olderButton, () => this.loadDeliveries({ older: true })),
+      },
       "Older deliveries",
     );
     this.deliveriesBox = h(
@@ -557,7 +575,6 @@ class WebhookCard {
   /** Reads the newest page of deliveries again, or (`older`) the page after those shown. */
   async loadDeliveries({ older = false } = {}) {
     const after = older ? this.pageInfo?.endCursor : null;
-    this.olderButton.disabled = true;
     let connection;
     try {
       const data = await this.api.request(WEBHOOK_DELIVERIES, { id: this.webhook.id, after });
@@ -565,12 +582,13 @@ class WebhookCard {
     } catch (error) {
       replaceChildren(this.deliveriesError, `Could not load the deliveries: ${error.message}`);
       return;
-    } finally {
-      this.olderButton.disabled = false;
     }
     if (!connection) return;
     replaceChildren(this.deliveriesError, "");
+    const hadFocus = document.activeElement === this.olderButton;
     this.showDeliveries(connection, { older });
+    // The last page read: the button goes, and the focus to the last delivery shown.
+    if (hadFocus && this.olderButton.hidden) [...this.deliveriesBody.querySelectorAll(".payload-button")].at(-1)?.focus();
   }
 
   showDeliveries(connection, { older }) {
