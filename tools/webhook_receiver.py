@@ -32,6 +32,7 @@ class WebhookReceiver:
         self.received: list[Received] = []
         self.delay_seconds = delay_seconds
         self._statuses: list[int] = []
+        self._holds: list[float] = []
         self._lock = threading.Condition()
         receiver = self
 
@@ -41,7 +42,7 @@ class WebhookReceiver:
             def do_POST(self) -> None:
                 length = int(self.headers.get("content-length", "0"))
                 body = self.rfile.read(length)
-                status = receiver._record(
+                status, hold = receiver._record(
                     Received(
                         path=self.path,
                         headers={name.lower(): value for name, value in self.headers.items()},
@@ -49,8 +50,8 @@ class WebhookReceiver:
                         at=time.time(),
                     )
                 )
-                if receiver.delay_seconds:
-                    time.sleep(receiver.delay_seconds)
+                if hold or receiver.delay_seconds:
+                    time.sleep(hold or receiver.delay_seconds)
                 answer = b'{"ok":true}' if status < 300 else b'{"error":"told to fail"}'
                 self.send_response(status)
                 self.send_header("content-type", "application/json")
@@ -73,6 +74,11 @@ class WebhookReceiver:
         with self._lock:
             self._statuses.extend(statuses)
 
+    def hold_next(self, seconds: float) -> None:
+        """The next request waits `seconds` before it is answered (a receiver hanging)."""
+        with self._lock:
+            self._holds.append(seconds)
+
     def wait_for(self, count: int, timeout: float = 20.0) -> list[Received]:
         """The first `count` requests, once they have come (AssertionError after `timeout`)."""
         deadline = time.monotonic() + timeout
@@ -87,11 +93,12 @@ class WebhookReceiver:
                 self._lock.wait(left)
             return list(self.received[:count])
 
-    def _record(self, request: Received) -> int:
+    def _record(self, request: Received) -> tuple[int, float]:
         with self._lock:
             self.received.append(request)
             self._lock.notify_all()
-            return self._statuses.pop(0) if self._statuses else 200
+            status = self._statuses.pop(0) if self._statuses else 200
+            return status, self._holds.pop(0) if self._holds else 0.0
 
     def start(self) -> None:
         self._thread.start()

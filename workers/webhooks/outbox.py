@@ -253,6 +253,16 @@ async def record_sync_failed(
     await _add(session, ((target, WebhookEvent.SYNC_FAILED, {"sync": sync}) for target in targets))
 
 
+async def add_event(
+    session: AsyncSession, *, webhook_id: int, event: WebhookEvent, data: dict[str, Any]
+) -> None:
+    """One event for one webhook, in the caller's transaction."""
+    now = utc_now()
+    await session.execute(
+        insert(WebhookDelivery), [new_delivery_row(webhook_id, event, body(event, data, now), now)]
+    )
+
+
 def body(event: WebhookEvent, data: dict[str, Any], at: datetime) -> str:
     """A delivery's JSON body: `type`, `timestamp` and `data`, compact."""
     return json.dumps(
