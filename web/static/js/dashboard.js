@@ -1,4 +1,5 @@
-// The dashboard: wallets at #/, one wallet at #/wallet/<chain>/<address>; live over websockets.
+// The dashboard: wallets at #/, one wallet at #/wallet/<chain>/<address>, webhooks at
+// #/webhooks; live over websockets.
 
 import { Api } from "./api.js";
 import { loadChains } from "./chains.js";
@@ -6,6 +7,7 @@ import { h, replaceChildren } from "./dom.js";
 import { loadUiConfig, storedToken, storeToken } from "./session.js";
 import { WalletView } from "./wallet-view.js";
 import { WalletsView } from "./wallets-view.js";
+import { WebhooksView } from "./webhooks-view.js";
 
 const main = document.getElementById("main");
 const banner = document.getElementById("banner");
@@ -89,11 +91,24 @@ function route() {
     const chain = match[1] ? match[1].toUpperCase() : null;
     view = new WalletView(api, main, decodeURIComponent(match[2]), chain);
     document.title = "Wallet · wallet-tracker";
+  } else if (window.location.hash === "#/webhooks") {
+    view = new WebhooksView(api, main);
+    document.title = "Webhooks · wallet-tracker";
   } else {
     view = new WalletsView(api, main);
     document.title = "Wallets · wallet-tracker";
   }
+  markCurrentPage();
   view.open();
+}
+
+/** The top bar's link to the page shown (a wallet's page belongs to "Wallets"). */
+function markCurrentPage() {
+  const current = window.location.hash === "#/webhooks" ? "#/webhooks" : "#/";
+  for (const link of document.querySelectorAll(".top-nav a[href^='#']")) {
+    if (link.getAttribute("href") === current) link.setAttribute("aria-current", "page");
+    else link.removeAttribute("aria-current");
+  }
 }
 
 async function start() {

@@ -87,3 +87,57 @@ export function formatCount(count) {
 export function isoUtc(date) {
   return date.toISOString().replace(/\.\d{3}Z$/, "+00:00");
 }
+
+/**
+ * JSON `text` laid out with two spaces an indent, as Python's `json.dumps(indent=2)` would,
+ * keeping every number and string exactly as written (JSON.parse would round big integers);
+ * text that is not JSON comes back as it is.
+ */
+export function prettyJson(text) {
+  try {
+    JSON.parse(text);
+  } catch {
+    return text;
+  }
+  const closing = { "{": "}", "[": "]" };
+  let depth = 0;
+  let laidOut = "";
+  const newline = () => `\n${"  ".repeat(depth)}`;
+  for (let index = 0; index < text.length; index += 1) {
+    const character = text[index];
+    if (character === '"') {
+      const end = stringEnd(text, index);
+      laidOut += text.slice(index, end);
+      index = end - 1;
+    } else if (character in closing) {
+      let next = index + 1;
+      while (JSON_WHITESPACE.has(text[next])) next += 1;
+      if (text[next] === closing[character]) {
+        laidOut += character + closing[character];
+        index = next;
+      } else {
+        depth += 1;
+        laidOut += character + newline();
+      }
+    } else if (character === "}" || character === "]") {
+      depth -= 1;
+      laidOut += newline() + character;
+    } else if (character === ",") {
+      laidOut += `,${newline()}`;
+    } else if (character === ":") {
+      laidOut += ": ";
+    } else if (!JSON_WHITESPACE.has(character)) {
+      laidOut += character;
+    }
+  }
+  return laidOut;
+}
+
+const JSON_WHITESPACE = new Set([" ", "\t", "\n", "\r"]);
+
+/** The index just after the string that starts with the quote at `start`. */
+function stringEnd(text, start) {
+  let index = start + 1;
+  while (index < text.length && text[index] !== '"') index += text[index] === "\\" ? 2 : 1;
+  return index + 1;
+}

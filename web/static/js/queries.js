@@ -91,3 +91,47 @@ export const WALLET_PAGE_UPDATES = `subscription WalletPageUpdates($address: Str
 export const JOB_UPDATES = `subscription JobUpdates($id: ID!) {
   jobUpdates(id: $id) { ${JOB_FIELDS} }
 }`;
+
+// Webhooks: the viewer's endpoints, their recent deliveries, and what changes them.
+
+const DELIVERY_FIELDS = `id event status attempts lastStatusCode lastError payload createdAt
+  deliveredAt nextAttemptAt`;
+const WEBHOOK_FIELDS = `id url events enabled disabledReason createdAt
+  wallet { id address label chain }`;
+export const DELIVERIES_PAGE = 10;
+/** A page of deliveries, newest first; after `$after` where the operation declares it. */
+const deliveries = (paged) => `deliveries(first: ${DELIVERIES_PAGE}${paged ? ", after: $after" : ""}) {
+  totalCount
+  pageInfo { hasNextPage endCursor }
+  edges { node { ${DELIVERY_FIELDS} } }
+}`;
+
+export const WEBHOOKS = `query Webhooks {
+  viewer { webhooks { ${WEBHOOK_FIELDS} ${deliveries(false)} } }
+}`;
+
+/** One webhook's deliveries, the page after `after`. */
+export const WEBHOOK_DELIVERIES = `query WebhookDeliveries($id: ID!, $after: String) {
+  node(id: $id) { ... on Webhook { id ${deliveries(true)} } }
+}`;
+
+export const CREATE_WEBHOOK = `mutation CreateWebhook($url: String!, $events: [WebhookEvent!]!,
+    $address: String, $chain: Chain) {
+  createWebhook(input: {url: $url, events: $events, address: $address, chain: $chain}) {
+    webhook { ${WEBHOOK_FIELDS} ${deliveries(false)} }
+    secret
+    ${ERROR_FIELDS}
+  }
+}`;
+
+export const UPDATE_WEBHOOK = `mutation UpdateWebhook($id: ID!, $enabled: Boolean) {
+  updateWebhook(input: {id: $id, enabled: $enabled}) { webhook { ${WEBHOOK_FIELDS} } ${ERROR_FIELDS} }
+}`;
+
+export const DELETE_WEBHOOK = `mutation DeleteWebhook($id: ID!) {
+  deleteWebhook(input: {id: $id}) { deletedId ${ERROR_FIELDS} }
+}`;
+
+export const TEST_WEBHOOK = `mutation TestWebhook($id: ID!) {
+  testWebhook(input: {id: $id}) { delivery { ${DELIVERY_FIELDS} } ${ERROR_FIELDS} }
+}`;

@@ -13,7 +13,15 @@ import {
   WALLET_UPDATES,
   WALLETS,
 } from "./queries.js";
-import { amount, isRunning, JobProgress, statusBadge, syncNow, syncedAt } from "./widgets.js";
+import {
+  amount,
+  askToConfirm,
+  isRunning,
+  JobProgress,
+  statusBadge,
+  syncNow,
+  syncedAt,
+} from "./widgets.js";
 
 // Each live wallet is one subscription, and subscriptions count against the rate limit: the
 // newest wallets update live, and the whole list is re-read now and then when there are more.
@@ -685,17 +693,11 @@ class WalletRow {
 
 /** Asks in a modal dialog; resolves true when the person confirms. */
 export function confirmRemoval(wallet, chainName) {
-  const dialog = document.getElementById("confirm-dialog");
-  document.getElementById("confirm-title").textContent = `Remove ${walletName(wallet)}?`;
-  document.getElementById("confirm-text").textContent =
-    `Stop tracking ${wallet.address} on ${chainName}. Its synced history stays on the server for anyone else ` +
-    "tracking it; you can add it again later.";
-  dialog.returnValue = "";
-  dialog.showModal();
-  document.getElementById("confirm-button").focus();
-  return new Promise((resolve) => {
-    dialog.addEventListener("close", () => resolve(dialog.returnValue === "confirm"), {
-      once: true,
-    });
+  return askToConfirm({
+    title: `Remove ${walletName(wallet)}?`,
+    text:
+      `Stop tracking ${wallet.address} on ${chainName}. Its synced history stays on the server for anyone else ` +
+      "tracking it; you can add it again later.",
+    action: "Remove",
   });
 }

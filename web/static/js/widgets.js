@@ -174,3 +174,23 @@ export function copyControl(source, what) {
   );
   return h("span", { class: "copy-control" }, button, note);
 }
+
+/**
+ * Asks in the page's modal dialog (Escape or Cancel says no); resolves true when the person
+ * presses the `action` button.
+ */
+export function askToConfirm({ title, text, action }) {
+  const dialog = document.getElementById("confirm-dialog");
+  document.getElementById("confirm-title").textContent = title;
+  document.getElementById("confirm-text").textContent = text;
+  const button = document.getElementById("confirm-button");
+  button.textContent = action;
+  dialog.returnValue = "";
+  dialog.showModal();
+  button.focus();
+  return new Promise((resolve) => {
+    dialog.addEventListener("close", () => resolve(dialog.returnValue === "confirm"), {
+      once: true,
+    });
+  });
+}
