@@ -186,6 +186,7 @@ async def send_ping(
     box = secret_box(settings)
     async with WebhookSender(
         allow_private=settings.webhook_allow_private,
+        allow_http=settings.webhook_allow_http,
         timeout_seconds=settings.webhook_timeout_seconds,
     ) as sender:
         dispatcher = WebhookDispatcher(

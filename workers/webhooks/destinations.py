@@ -223,10 +223,14 @@ class WebhookSender:
         *,
         allow_private: bool,
         timeout_seconds: float,
+        allow_http: bool = True,
         ssl_context: ssl.SSLContext | None = None,
     ) -> None:
-        """`ssl_context`: the certificate authorities trusted; default: httpx's (certifi)."""
+        """`allow_http`: False refuses plain http URLs at send time too (a webhook created
+        while WEBHOOK_ALLOW_HTTP was on). `ssl_context`: the certificate authorities trusted;
+        default: httpx's (certifi)."""
         self._allow_private = allow_private
+        self._allow_http = allow_http
         self._timeout_seconds = timeout_seconds
         self._timeout_error = f"timed out after {timeout_seconds:g} s"
         # One certificate store for every receiver; loading it costs tens of milliseconds.
@@ -264,8 +268,7 @@ class WebhookSender:
     async def _attempt(
         self, url: str, body: bytes, headers: dict[str, str], connection: list[str]
     ) -> Outcome:
-        # Whether plain http is allowed was decided when the webhook was created.
-        parsed = _checked_url(url, allow_http=True)
+        parsed = _checked_url(url, allow_http=self._allow_http)
         addresses = await _resolve(parsed)
         if not self._allow_private:
             _check_public(url, parsed, addresses)

@@ -281,6 +281,7 @@ async def start_dispatcher(
     sender = await exits.enter_async_context(
         WebhookSender(
             allow_private=settings.webhook_allow_private,
+            allow_http=settings.webhook_allow_http,
             timeout_seconds=settings.webhook_timeout_seconds,
         )
     )

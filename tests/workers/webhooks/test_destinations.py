@@ -166,6 +166,17 @@ async def test_a_delivery_to_loopback_is_refused_before_anything_is_sent(
     assert receiver.requests == []
 
 
+async def test_plain_http_is_refused_at_send_time_once_no_longer_allowed(
+    receiver: Receiver,
+) -> None:
+    async with WebhookSender(allow_private=True, allow_http=False, timeout_seconds=5) as sender:
+        outcome = await sender.post(f"http://127.0.0.1:{receiver.port}/hook", BODY, HEADERS)
+
+    assert outcome.error is not None
+    assert "WEBHOOK_ALLOW_HTTP=true" in outcome.error
+    assert receiver.requests == []
+
+
 async def test_a_delivery_to_ipv6_loopback_is_refused_and_allowed_when_private_is(
     start_receiver: StartReceiver,
 ) -> None:
