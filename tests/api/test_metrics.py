@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import httpx
 import pytest
 from prometheus_client.parser import text_string_to_metric_families
 
-from tests.conftest import LiveServer
+from tests.conftest import LiveServer, syncing_settings
 from tests.utils.graphql import GraphQLClient
+from tools.simulator.testing import RunningSimulator
+from tools.webhook_receiver import running_receiver
+from workers.redis_server import RedisServer
 
 ADDRESS = "12xQ9k5ousS8MqNsMBqHKtjAtCuKezm2Ju"
+WITH_MEMPOOL = "3J98t1WpEZ73CNmQviecrnyiWrnqRhWNLy"
 
 
 def scrape(server: LiveServer) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
@@ -101,3 +106,70 @@ def test_metrics_count_requests_operations_syncs_and_provider_calls(
     assert ("wallet_tracker_queue_depth", ()) in after
     assert 0 <= after[("wallet_tracker_queue_depth", ())] < 5
     assert after[("wallet_tracker_open_subscriptions", ())] == 0
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+def test_metrics_count_webhook_attempts_deliveries_latency_and_the_queue(
+    database_url: str,
+    redis_server: RedisServer,
+    simulator: RunningSimulator,
+    tmp_path: Path,
+) -> None:
+    settings = syncing_settings(
+        database_url,
+        redis_server,
+        simulator,
+        tmp_path,
+        webhook_allow_http=True,
+        webhook_allow_private=True,
+    )
+    server = LiveServer(settings)
+    server.start()
+    try:
+        with running_receiver() as receiver, GraphQLClient(server.base_url) as graphql:
+            wait_for_sync(graphql, graphql.add_wallet(WITH_MEMPOOL)["job"]["id"])
+            created = graphql.data(
+                """mutation($url: String!) { createWebhook(input: {url: $url,
+                events: [TRANSACTION_NEW]}) { errors { message } } }""",
+                {"url": receiver.url},
+            )["createWebhook"]
+            assert created["errors"] == []
+            before = scrape(server)
+            simulator.admin.add_mempool_transaction(WITH_MEMPOOL, 4_321)
+            job_id = graphql.data(
+                "mutation($a: String!) { syncWallet(input: {address: $a}) { job { id } } }",
+                {"a": WITH_MEMPOOL},
+            )["syncWallet"]["job"]["id"]
+            wait_for_sync(graphql, job_id)
+            [delivered] = receiver.wait_for(1)
+            assert b'"amount":"4321"' in delivered.body
+            deadline = time.monotonic() + 10
+            while value(
+                scrape(server), "wallet_tracker_webhook_deliveries_total", outcome="succeeded"
+            ) == value(before, "wallet_tracker_webhook_deliveries_total", outcome="succeeded"):
+                assert time.monotonic() < deadline, "the delivery was never counted"
+                time.sleep(0.1)
+            after = scrape(server)
+    finally:
+        server.stop()
+
+    def moved(name: str, **labels: str) -> float:
+        return value(after, name, **labels) - value(before, name, **labels)
+
+    assert moved("wallet_tracker_webhook_attempts_total", outcome="succeeded") == 1
+    assert moved("wallet_tracker_webhook_deliveries_total", outcome="succeeded") == 1
+    assert moved("wallet_tracker_webhook_latency_seconds_count") == 1
+    assert moved("wallet_tracker_webhook_latency_seconds_bucket", le="60.0") == 1
+    assert after[("wallet_tracker_webhook_queue_depth", ())] == 0
+
+
+def wait_for_sync(graphql: GraphQLClient, job_id: str) -> None:
+    for _ in range(200):
+        status = graphql.data("query($id: ID!) { job(id: $id) { status } }", {"id": job_id})["job"][
+            "status"
+        ]
+        if status in ("SUCCEEDED", "FAILED"):
+            assert status == "SUCCEEDED"
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"job {job_id} did not finish")
