@@ -29,6 +29,7 @@ from tools.bench import (
     rate_limit,
     solana_sync,
     subscriptions,
+    webhooks,
 )
 from tools.bench.report import Row, machine_description, render
 from tools.bench.system import (
@@ -56,6 +57,7 @@ BENCHMARKS: dict[str, Benchmark] = {
     "ethereum_sync": ethereum_sync.run,
     "derivation": derivation.run,
     "hd_sync": hd_sync.run,
+    "webhooks": webhooks.run,
 }
 
 
