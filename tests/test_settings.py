@@ -83,9 +83,9 @@ def test_keyless_blockchair_gets_a_gentle_default_rate(monkeypatch: pytest.Monke
     monkeypatch.delenv("BLOCKCHAIR_API_KEY", raising=False)
     monkeypatch.delenv("BLOCKCHAIR_RATE_LIMIT", raising=False)
     assert Settings().blockchair_requests_per_second == 0.5
-    monkeypatch.setenv("BLOCKCHAIR_API_KEY", "secret")
+    monkeypatch.setenv("BLOCKCHAIR_API_KEY", "bc-key-never-shown")
     assert Settings().blockchair_requests_per_second == 4.0
-    assert "secret" not in repr(Settings())
+    assert "bc-key-never-shown" not in repr(Settings())
 
 
 @pytest.mark.parametrize(

@@ -56,11 +56,15 @@ class WebhookReceiver:
                 if hold or receiver.delay_seconds:
                     time.sleep(hold or receiver.delay_seconds)
                 answer = b'{"ok":true}' if status < 300 else b'{"error":"told to fail"}'
-                self.send_response(status)
-                self.send_header("content-type", "application/json")
-                self.send_header("content-length", str(len(answer)))
-                self.end_headers()
-                self.wfile.write(answer)
+                try:
+                    self.send_response(status)
+                    self.send_header("content-type", "application/json")
+                    self.send_header("content-length", str(len(answer)))
+                    self.end_headers()
+                    self.wfile.write(answer)
+                except (BrokenPipeError, ConnectionResetError):
+                    # The sender gave up waiting (a held answer): nothing to tell it.
+                    self.close_connection = True
 
             def log_message(self, format: str, *args: object) -> None:  # noqa: A002
                 pass

@@ -63,6 +63,18 @@ class SharedMetrics:
     async def webhook_attempt(self, outcome: str) -> None:
         await self._add({figure_field(WEBHOOK_ATTEMPTS, outcome): 1})
 
+    async def webhooks_delivered(self, latencies: list[float]) -> None:
+        """Deliveries that succeeded at their attempt, `latencies` seconds after their events."""
+        counts = {
+            figure_field(WEBHOOK_ATTEMPTS, "succeeded"): len(latencies),
+            figure_field(WEBHOOK_DELIVERIES, "succeeded"): len(latencies),
+        }
+        for bound in WEBHOOK_LATENCY_BUCKETS:
+            within = sum(1 for seconds in latencies if seconds <= bound)
+            if within:
+                counts[figure_field(WEBHOOK_LATENCY_BUCKET, bound)] = within
+        await self._add(counts, {WEBHOOK_LATENCY_SUM: sum(latencies)})
+
     async def webhook_delivered(self, outcome: str, seconds: float) -> None:
         """A delivery ended: `outcome` succeeded or failed, `seconds` after its event."""
         counts = {figure_field(WEBHOOK_DELIVERIES, outcome): 1}

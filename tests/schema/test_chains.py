@@ -283,16 +283,3 @@ def test_an_address_wallet_is_its_one_address(graphql: GraphQLClient, database_u
         assert empty["edges"] == [], variables
     [error] = graphql.execute(query, {"a": ADDRESS, "after": "bm9wZQ"})["errors"]
     assert error["extensions"]["code"] == "INVALID_INPUT"
-
-
-def test_webhooks_are_not_delivered_yet_and_the_mutations_say_so(graphql: GraphQLClient) -> None:
-    assert graphql.data("{ viewer { webhooks { id } } }")["viewer"]["webhooks"] == []
-    errors = refusal_errors(
-        graphql,
-        'mutation { createWebhook(input: {url: "https://example.com/hook", events: [PING]})'
-        " { webhook { id } secret errors { code message } } }",
-        null=("webhook", "secret"),
-    )
-    assert errors[0]["code"] == "FORBIDDEN"
-    assert "not available" in errors[0]["message"]
-    assert graphql.data("{ viewer { webhooks { id } } }")["viewer"]["webhooks"] == []

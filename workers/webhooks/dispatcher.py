@@ -16,8 +16,9 @@ import random
 from contextlib import AsyncExitStack
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import cast
 
-from sqlalchemy import ColumnElement, func, or_, select, update
+from sqlalchemy import ColumnElement, Table, bindparam, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -37,6 +38,8 @@ POLL_SECONDS = 0.2
 PARALLEL_WEBHOOKS = 16
 # Deliveries sent to one webhook before its turn passes to the others.
 BATCH_PER_TURN = 200
+# Deliveries claimed at once (one statement), then sent one by one in order.
+CLAIM_RUN = 50
 JITTER = 0.2
 
 
@@ -107,20 +110,29 @@ class WebhookDispatcher:
         return sum(sent)
 
     async def _take_turn(self, webhook_id: int) -> int:
+        """Sends the webhook's due deliveries in order, a claimed run at a time, until one
+        fails (the rest wait for its retry) or the turn's share is spent."""
         async with self._turns:
             destination = await self._destination(webhook_id)
             if destination is None:
                 return 0
             attempts = 0
             while attempts < BATCH_PER_TURN:
-                delivery = await self._claim_next(webhook_id)
-                if delivery is None:
+                run = await self._claim_run(webhook_id)
+                if not run:
                     break
-                outcome = await self.send(destination, delivery)
-                attempts += 1
-                succeeded = await self.record(webhook_id, delivery, outcome)
-                if not succeeded:
-                    break
+                succeeded: list[tuple[Claimed, Outcome, datetime]] = []
+                for index, delivery in enumerate(run):
+                    outcome = await self.send(destination, delivery)
+                    attempts += 1
+                    if outcome.succeeded:
+                        succeeded.append((delivery, outcome, utc_now()))
+                        continue
+                    await self._record_successes(webhook_id, succeeded)
+                    await self._release(run[index + 1 :])
+                    await self.record(webhook_id, delivery, outcome)
+                    return attempts
+                await self._record_successes(webhook_id, succeeded)
             return attempts
 
     async def send(self, destination: Destination, delivery: Claimed) -> Outcome:
@@ -162,24 +174,40 @@ class WebhookDispatcher:
             logger.exception("webhook %s: its secret cannot be read; nothing is sent", webhook_id)
             return None
 
-    async def _claim_next(self, webhook_id: int) -> Claimed | None:
-        """Claims the webhook's oldest pending delivery when it is due and nobody holds it."""
+    async def _claim_run(self, webhook_id: int) -> list[Claimed]:
+        """Claims the webhook's oldest pending deliveries, up to CLAIM_RUN of them, as far as
+        they are due and nobody holds them: a run that starts at the oldest, so they go out
+        in order."""
         now = utc_now()
         lease = now + self.lease
         async with self.sessions.begin() as session:
-            head = await session.scalar(
-                select(func.min(WebhookDelivery.id)).where(
+            oldest = await session.execute(
+                select(
+                    WebhookDelivery.id,
+                    WebhookDelivery.next_attempt_at,
+                    WebhookDelivery.locked_until,
+                )
+                .where(
                     WebhookDelivery.webhook_id == webhook_id,
                     WebhookDelivery.status == DeliveryStatus.PENDING,
                 )
+                .order_by(WebhookDelivery.id)
+                .limit(CLAIM_RUN)
             )
-            if head is None:
-                return None
+            run: list[int] = []
+            for delivery_id, next_attempt_at, locked_until in oldest:
+                if next_attempt_at is None or next_attempt_at > now:
+                    break
+                if locked_until is not None and locked_until >= now:
+                    break
+                run.append(delivery_id)
+            if not run:
+                return []
             enabled = select(Webhook.id).where(Webhook.id == webhook_id, Webhook.enabled.is_(True))
-            row = (
+            rows = (
                 await session.execute(
                     update(WebhookDelivery)
-                    .where(WebhookDelivery.id == head, *_claimable(now), enabled.exists())
+                    .where(WebhookDelivery.id.in_(run), *_claimable(now), enabled.exists())
                     .values(locked_until=lease, attempts=WebhookDelivery.attempts + 1)
                     .returning(
                         WebhookDelivery.id,
@@ -189,11 +217,77 @@ class WebhookDispatcher:
                         WebhookDelivery.attempts,
                         WebhookDelivery.created_at,
                     )
+                    .execution_options(synchronize_session=False)
                 )
-            ).first()
-        if row is None:
-            return None
-        return Claimed(*row, lease=lease)
+            ).all()
+        claimed = sorted((Claimed(*row, lease=lease) for row in rows), key=lambda c: c.id)
+        if [delivery.id for delivery in claimed] != run[: len(claimed)]:
+            # Another worker took part of the run meanwhile: hand back ours, keep the order.
+            await self._release(claimed)
+            return []
+        return claimed
+
+    async def _release(self, deliveries: list[Claimed]) -> None:
+        """Hands claimed deliveries back unsent (their attempt not counted)."""
+        if not deliveries:
+            return
+        async with self.sessions.begin() as session:
+            await session.execute(
+                update(WebhookDelivery)
+                .where(
+                    WebhookDelivery.id.in_([delivery.id for delivery in deliveries]),
+                    WebhookDelivery.locked_until == deliveries[0].lease,
+                )
+                .values(locked_until=None, attempts=WebhookDelivery.attempts - 1)
+                .execution_options(synchronize_session=False)
+            )
+
+    async def _record_successes(
+        self, webhook_id: int, succeeded: list[tuple[Claimed, Outcome, datetime]]
+    ) -> None:
+        """Stores a run's delivered ones in one statement (a crash before it sends them
+        again: at least once), and the webhook's failures-in-a-row count back to 0."""
+        if not succeeded:
+            return
+        table = cast("Table", WebhookDelivery.__table__)
+        async with self.sessions.begin() as session:
+            connection = await session.connection()
+            await connection.execute(
+                update(table)
+                .where(
+                    table.c.id == bindparam("delivery_id"),
+                    table.c.locked_until == bindparam("lease"),
+                )
+                .values(
+                    status=DeliveryStatus.SUCCEEDED,
+                    delivered_at=bindparam("delivered_at"),
+                    last_status_code=bindparam("status_code"),
+                    last_error=None,
+                    last_response=bindparam("response"),
+                    next_attempt_at=None,
+                    locked_until=None,
+                ),
+                [
+                    {
+                        "delivery_id": delivery.id,
+                        "lease": delivery.lease,
+                        "delivered_at": at,
+                        "status_code": outcome.status_code,
+                        "response": outcome.response_body,
+                    }
+                    for delivery, outcome, at in succeeded
+                ],
+            )
+            if any(delivery.event is not WebhookEvent.PING for delivery, _, _ in succeeded):
+                await session.execute(
+                    update(Webhook)
+                    .where(Webhook.id == webhook_id, Webhook.failed_in_a_row != 0)
+                    .values(failed_in_a_row=0)
+                    .execution_options(synchronize_session=False)
+                )
+        await self.metrics.webhooks_delivered(
+            [(at - delivery.created_at).total_seconds() for delivery, _, at in succeeded]
+        )
 
     async def record(
         self, webhook_id: int, delivery: Claimed, outcome: Outcome, *, retry: bool = True
