@@ -9,6 +9,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from contextlib import AsyncExitStack
 from dataclasses import dataclass
+from datetime import datetime
 
 from pydantic import SecretStr
 from sqlalchemy import insert
@@ -186,20 +187,34 @@ class TimedMetrics(SharedMetrics):
         await super().webhook_delivered(outcome, seconds)
         self.spent += time.perf_counter() - started
 
+    async def webhooks_delivered(self, latencies: list[float]) -> None:
+        started = time.perf_counter()
+        await super().webhooks_delivered(latencies)
+        self.spent += time.perf_counter() - started
+
 
 class TimedDispatcher(WebhookDispatcher):
-    """The dispatcher as the workers run it, with the time of each step of a delivery added
-    up: claiming it (one transaction), the HTTP attempt (signing included), recording the
-    outcome (one transaction, plus the shared metrics in Redis)."""
+    """The dispatcher as the workers run it, with the time of each step added up: claiming a
+    run of deliveries (one transaction), the HTTP attempts (signing included), recording the
+    outcomes (one transaction a run, plus the shared metrics in Redis)."""
 
     spent: defaultdict[str, float]
 
-    async def _claim_next(self, webhook_id: int) -> Claimed | None:
+    async def _claim_run(self, webhook_id: int) -> list[Claimed]:
         started = time.perf_counter()
         try:
-            return await super()._claim_next(webhook_id)
+            return await super()._claim_run(webhook_id)
         finally:
             self.spent["claim"] += time.perf_counter() - started
+
+    async def _record_successes(
+        self, webhook_id: int, succeeded: list[tuple[Claimed, Outcome, datetime]]
+    ) -> None:
+        started = time.perf_counter()
+        try:
+            await super()._record_successes(webhook_id, succeeded)
+        finally:
+            self.spent["record"] += time.perf_counter() - started
 
     async def send(self, destination: Destination, delivery: Claimed) -> Outcome:
         started = time.perf_counter()
