@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
+import asyncio
 import time
 from pathlib import Path
 from typing import Any
 
 import pytest
-from arq import create_pool
+from arq import ArqRedis, create_pool
 
-from tests.conftest import LiveServer, make_settings
+from api.runtime import start_runtime, stop_runtime
+from db.models import JobStatus, SyncJob
+from db.session import SessionFactory
+from tests.conftest import LiveServer, make_settings, syncing_settings
 from tests.utils.graphql import GraphQLClient
+from tests.utils.sync_harness import queue_sync
 from tools.simulator.testing import RunningSimulator
 from workers.constants import QUEUE_NAME
 from workers.redis_server import RedisServer
+
+BIG_ADDRESS = "bc1qm34lsc65zpw79lxes69zkqmk6ee3ewf0j77s3h"
 
 
 @pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
@@ -78,3 +85,39 @@ def test_a_standalone_worker_needs_a_shared_redis(monkeypatch: pytest.MonkeyPatc
         assert worker_settings.queue_name == QUEUE_NAME
     finally:
         get_settings.cache_clear()
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+async def test_a_server_stopped_mid_sync_hands_the_job_back_and_closes_its_worker_fully(
+    database_url: str,
+    redis_server: RedisServer,
+    simulator: RunningSimulator,
+    tmp_path: Path,
+    sessions: SessionFactory,
+    arq_redis: ArqRedis,
+) -> None:
+    # About two pages a second: the 156k address is mid-sync for a minute.
+    settings = syncing_settings(
+        database_url, redis_server, simulator, tmp_path, blockchair_rate_limit=2.0
+    )
+    runtime = await start_runtime(settings)
+    try:
+        job_id = await queue_sync(sessions, arq_redis, BIG_ADDRESS)
+        deadline = time.monotonic() + 30
+        while (job := await job_row(sessions, job_id)).fetched_transactions == 0:
+            assert time.monotonic() < deadline, "the sync never started"
+            await asyncio.sleep(0.05)
+    finally:
+        await stop_runtime(runtime)
+
+    assert runtime.worker is not None
+    # Closed to the end: its shutdown hook ran and its Redis pool is closed.
+    assert runtime.worker._pool is None
+    handed_back = await job_row(sessions, job_id)
+    assert handed_back.status is JobStatus.QUEUED
+    assert handed_back.fetched_transactions >= job.fetched_transactions
+
+
+async def job_row(sessions: SessionFactory, job_id: int) -> SyncJob:
+    async with sessions() as session:
+        return await session.get_one(SyncJob, job_id)
