@@ -285,3 +285,18 @@ async def every_webhook_row(database_url: str) -> list[Any]:
             return list((await connection.execute(text("SELECT * FROM webhooks"))).all())
     finally:
         await engine.dispose()
+
+
+def test_a_webhook_of_one_wallet_goes_with_the_wallet(
+    graphql: GraphQLClient, receiver: WebhookReceiver
+) -> None:
+    assert graphql.add_wallet(SEGWIT)["errors"] == []
+    assert graphql.add_wallet(LEGACY)["errors"] == []
+    of_segwit = create(graphql, receiver.url, address=SEGWIT)["webhook"]
+    of_all = create(graphql, receiver.url)["webhook"]
+
+    assert graphql.remove_wallet(SEGWIT)["errors"] == []
+
+    remaining = graphql.data(LIST)["viewer"]["webhooks"]
+    assert [hook["id"] for hook in remaining] == [of_all["id"]]
+    assert of_segwit["id"] != of_all["id"]
