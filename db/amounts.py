@@ -119,7 +119,11 @@ class _ExactSum:
         self.seen = False
 
     def step(self, value: object) -> None:
-        if value is not None:
+        # Called once a row: an INTEGER (most amounts) is added without a call.
+        if type(value) is int:
+            self.total += value
+            self.seen = True
+        elif value is not None:
             self.total += stored_amount(value) or 0
             self.seen = True
 
@@ -137,6 +141,8 @@ class _ExactSum:
 
 
 def _amount_sign(value: object) -> int | None:
+    if type(value) is int:
+        return (value > 0) - (value < 0)
     amount = stored_amount(value)
     if amount is None:
         return None

@@ -31,6 +31,7 @@ from workers.providers.etherscan import (
     WithdrawalsUnsupportedError,
 )
 from workers.sync import ProviderSync, _atomic, _new_pass_id
+from workers.transaction_history import StoredTotals
 
 logger = logging.getLogger(__name__)
 
@@ -168,20 +169,24 @@ class EthereumSync(ProviderSync[EtherscanProvider]):
             cursor = await self._new_cursor()
         result = await self.read_pass(cursor)
         balance = await self.provider.balance_wei(self.job.address)
-        problem = await self._difference(balance, result)
+        totals = await self._stored_totals()
+        problem = self._difference(balance, result, totals)
         if problem is not None:
             logger.warning("sync job %s: %s; running a full re-sync", self.job.job_id, problem)
             result = await self.read_pass(PassCursor(_new_pass_id(), 0, 0))
             balance = await self.provider.balance_wei(self.job.address)
-            problem = await self._difference(balance, result)
+            totals = await self._stored_totals()
+            problem = self._difference(balance, result, totals)
             if problem is not None:
                 raise SyncMismatchError(
                     f"{self.provider.name}: stored history disagrees with the explorer after a "
                     f"full re-sync: {problem}"
                 )
+        # The totals just checked are the stored ones still: this run holds the address's job.
         return await self.finish_from_stored(
             tip_height=result.tip,
             reorg_safe_height=max(result.tip - self.provider.reorg_depth, -1),
+            totals=totals,
         )
 
     async def _new_cursor(self) -> PassCursor:
@@ -291,15 +296,17 @@ class EthereumSync(ProviderSync[EtherscanProvider]):
             oldest_first=True,
         )
 
-    async def _difference(self, balance: int, result: PassResult) -> str | None:
+    async def _stored_totals(self) -> StoredTotals:
+        return await transaction_history.stored_totals(
+            self.sessions, address_id=self.job.address_id, chain=self.job.chain
+        )
+
+    def _difference(self, balance: int, result: PassResult, totals: StoredTotals) -> str | None:
         """Why the stored history does not add up to the explorer's balance, or None.
 
         An explorer that lists no withdrawals (or no genesis allocation) cannot account for
         them: then the stored sum may fall short of the balance, by what it could not list,
         but never exceed it."""
-        totals = await transaction_history.stored_totals(
-            self.sessions, address_id=self.job.address_id, chain=self.job.chain
-        )
         stored = totals.balance_sat
         complete = result.withdrawals_listed and result.genesis_listed
         if stored == balance or (not complete and stored < balance):

@@ -29,11 +29,12 @@ _COLUMNS = (
 )
 # JSON keeps each value's SQLite type: integers (64-bit, exact) stay INTEGER, the text of a
 # larger amount stays TEXT, true/false become 1/0 as bound booleans do. `ORDER BY key` keeps
-# the page's order, which the new rows' ids follow.
+# the page's order, which the new rows' ids follow. The address and the pass, the same for
+# every row, are bound once: SQLite parses a row's JSON again for each value it extracts.
 _INSERT_PAGE = (
-    f"INSERT INTO transactions ({_COLUMNS}) SELECT "
-    + ", ".join(f"json_extract(value, '$[{index}]')" for index in range(10))
-    + " FROM json_each(?) ORDER BY key"
+    f"INSERT INTO transactions ({_COLUMNS}) SELECT ?2, "
+    + ", ".join(f"json_extract(value, '$[{index}]')" for index in range(7))
+    + ", ?3, json_extract(value, '$[7]') FROM json_each(?1) ORDER BY key"
 )
 
 
@@ -89,7 +90,6 @@ async def append_with_balances(
         balances[index] = balance
     rows = [
         (
-            address_id,
             tx.txid,
             tx.block_height,
             sort_key_for(tx.block_height),
@@ -97,12 +97,13 @@ async def append_with_balances(
             _stored(tx.amount_sat),
             None if tx.fee is None else _stored(tx.fee),
             tx.failed,
-            sync_pass,
             _stored(after),
         )
         for tx, time, after in zip(transactions, times, balances, strict=True)
     ]
-    await connection.exec_driver_sql(_INSERT_PAGE, (orjson.dumps(rows).decode(),))
+    await connection.exec_driver_sql(
+        _INSERT_PAGE, (orjson.dumps(rows).decode(), address_id, sync_pass)
+    )
     return True
 
 

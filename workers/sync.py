@@ -237,18 +237,22 @@ class ProviderSync(Generic[ProviderT]):
         )
         await self.publisher.job_changed(row, progress_only=True)
 
-    async def finish_from_stored(self, *, tip_height: int, reorg_safe_height: int) -> SyncJob:
+    async def finish_from_stored(
+        self, *, tip_height: int, reorg_safe_height: int, totals: StoredTotals | None = None
+    ) -> SyncJob:
         """Ends the job SUCCEEDED with the address's figures summed from its stored history,
-        for chains whose providers report no totals of their own (Ethereum, Solana)."""
+        for chains whose providers report no totals of their own (Ethereum, Solana);
+        `totals`: those of the stored rows as they are, if the caller summed them already."""
         flows = await transaction_history.stored_flows(
             self.sessions,
             address_id=self.job.address_id,
             chain=self.job.chain,
             up_to_height=tip_height,
         )
-        totals = await transaction_history.stored_totals(
-            self.sessions, address_id=self.job.address_id, chain=self.job.chain
-        )
+        if totals is None:
+            totals = await transaction_history.stored_totals(
+                self.sessions, address_id=self.job.address_id, chain=self.job.chain
+            )
         summary = AddressSummary(
             balance_sat=totals.balance_sat,
             total_received_sat=flows.received_sat,
