@@ -35,6 +35,10 @@ from workers.transaction_history import StoredTotals
 
 logger = logging.getLogger(__name__)
 
+ASSUMED_RESULT_WINDOW = 10_000
+"""Etherscan's: `page x offset` at most this. An explorer with a smaller one says so, and the
+sync then asks one page at a time."""
+
 
 @dataclass
 class PassCursor:
@@ -87,34 +91,76 @@ class StreamReader:
         """Every row of this stream up to this block is in `buffer` (or was taken from it)."""
         self.buffer: dict[tuple[str, ...], StreamRow] = {}
         self.supported = True
+        self.two_pages_at_once = False
+        """Pages 1 and 2 of a range asked together: set once a page came full (a long history
+        to read), when two pages fit the result window."""
+        self.window_allows_two = 2 * page_size <= ASSUMED_RESULT_WINDOW
 
     async def read_page(self) -> None:
         start = self.read_through + 1
         try:
-            rows = await self._fetch(start, self.tip, page=1)
+            rows, pages, last_page_full = await self._first_pages(start)
         except WithdrawalsUnsupportedError:
             logger.info("%s lists no %s: going on without them", self.provider.name, self.stream)
             self.supported = False
             self.read_through = self.tip
             return
-        if len(rows) < self.page_size:
+        if not last_page_full:
             self._keep(rows)
             self.read_through = self.tip
             return
+        # Pages come full: the explorer's answer is the wait of a long history, so the next
+        # range is asked two pages at once, the second while the first is decoded.
+        self.two_pages_at_once = self.window_allows_two
         last_block = rows[-1].block
         if last_block > start:
             # The cap may have cut the last block in half: it is read again from its start.
             self._keep(row for row in rows if row.block < last_block)
             self.read_through = last_block - 1
             return
-        # One block holds a full page or more: page within it.
+        # One block holds every row read (a full page or more): page within it.
         self._keep(rows)
-        page = 2
-        while len(rows) >= self.page_size:
+        page = pages + 1
+        while last_page_full:
             rows = await self._fetch(start, start, page=page)
             self._keep(rows)
+            last_page_full = len(rows) >= self.page_size
             page += 1
         self.read_through = start
+
+    async def _first_pages(self, start: int) -> tuple[list[StreamRow], int, bool]:
+        """The first rows of blocks `start`…tip, in order: page 1, or pages 1 and 2 asked
+        together; how many pages they are, and whether the last one came full (more follow)."""
+        size = self.page_size
+        if not self.two_pages_at_once:
+            rows = await self._fetch(start, self.tip, page=1)
+            return rows, 1, len(rows) >= self.page_size
+        second = asyncio.create_task(self._second_page(start, size))
+        try:
+            rows = await self._fetch(start, self.tip, page=1)
+        except BaseException:
+            second.cancel()
+            await asyncio.gather(second, return_exceptions=True)
+            raise
+        more = await second
+        if more is None or self.page_size != size:
+            # The result window is smaller than two pages: one page at a time from now on.
+            self.two_pages_at_once = self.window_allows_two = False
+            return rows, 1, len(rows) >= self.page_size
+        if len(rows) < size:
+            # Page 1 held the rest of the range (page 2 is empty).
+            return rows, 1, False
+        return rows + more, 2, len(more) >= size
+
+    async def _second_page(self, start: int, size: int) -> list[StreamRow] | None:
+        """Page 2 of blocks `start`…tip at `size` rows a page; None if it lies beyond the
+        explorer's result window."""
+        try:
+            return await self.provider.rows(
+                self.stream, self.address, start=start, end=self.tip, page=2, offset=size
+            )
+        except ResultWindowTooLargeError:
+            return None
 
     def take_through(self, block: int) -> list[StreamRow]:
         taken = [row for row in self.buffer.values() if row.block <= block]
@@ -156,6 +202,7 @@ class StreamReader:
                     smaller,
                 )
                 self.page_size = smaller
+                self.window_allows_two = self.two_pages_at_once = False
 
 
 class EthereumSync(ProviderSync[EtherscanProvider]):
