@@ -88,12 +88,14 @@ async def append_with_balances(
     for index in sorted(range(len(transactions)), key=times.__getitem__):
         balance += transactions[index].amount_sat
         balances[index] = balance
+    # Rows of one block share their time: each distinct time is formatted once.
+    stored_times = {time: _stored_time(time) for time in set(times)}
     rows = [
         (
             tx.txid,
             tx.block_height,
             sort_key_for(tx.block_height),
-            _stored_time(time),
+            stored_times[time],
             _stored(tx.amount_sat),
             None if tx.fee is None else _stored(tx.fee),
             tx.failed,
