@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import gc
 
-# Allocations (less deallocations) before a young collection, then young collections before a
-# middle one, and middle ones before a full one (Python's defaults: 700, 10, 10). Most of what a
-# request or a sync page allocates is freed by reference counting well before 50,000 objects;
-# fewer collections promote fewer short-lived objects, and a full collection comes less often.
-GC_THRESHOLDS = (50_000, 20, 100)
+# Allocations (less deallocations) before a young collection, young collections before a
+# middle one, middle ones before a full one (Python's: 700, 10, 10). Most of what a request or a
+# sync page allocates is freed by reference counting long before 25,000 objects, so collections
+# become rare; a young one then walks up to 25,000 objects (20-35 ms here, under load). 50,000
+# paused 70-95 ms; 10,000 and 5,000 collected more often for as much time in all (issue 15,
+# BENCHMARKS.md).
+GC_THRESHOLDS = (25_000, 10, 100)
 PYTHON_THRESHOLDS = gc.get_threshold()
 
 
