@@ -30,6 +30,7 @@ from api.middleware.trusted_host import TrustedHost
 from api.runtime import start_runtime, stop_runtime
 from db.migrate import upgrade_database
 from db.session import create_engine, create_session_factory
+from garbage_collection import release_long_lived_objects, settle_long_lived_objects
 from logs import configure_logging
 from resolvers.accounts import create_account
 from schema import build_schema
@@ -52,6 +53,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         app.state.runtime = await start_runtime(settings)
+        settle_long_lived_objects()
         logger.info(
             "wallet-tracker ready: GraphQL at http://%s:%s/graphql", settings.host, settings.port
         )
@@ -59,6 +61,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             yield
         finally:
             await stop_runtime(app.state.runtime)
+            release_long_lived_objects()
 
     graphql_app = WalletTrackerGraphQL(
         build_schema(introspection=settings.introspection),

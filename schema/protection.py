@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from strawberry.extensions import (
+    AddValidationRules,
     DisableIntrospection,
     MaxAliasesLimiter,
     MaxTokensLimiter,
@@ -12,11 +13,26 @@ from strawberry.extensions import (
     SchemaExtension,
 )
 
+from schema.document_cache import CachedDocuments
 from schema.masking import MaskUnexpectedErrors
 
 MAX_DEPTH = 12
 MAX_ALIASES = 30
 MAX_TOKENS = 2_000
+
+# The limiters' rule classes, made once: each limiter instance makes a class of its own, and
+# a validation cache keyed by the rules would then never hit (strawberry issue #4635).
+LIMIT_RULES = (
+    *QueryDepthLimiter(max_depth=MAX_DEPTH).validation_rules,
+    *MaxAliasesLimiter(max_alias_count=MAX_ALIASES).validation_rules,
+)
+
+
+class OperationLimits(AddValidationRules):
+    """The depth and alias limits, as the same rule classes for every operation."""
+
+    def __init__(self) -> None:
+        super().__init__(list(LIMIT_RULES))
 
 
 def protection_extensions(
@@ -24,11 +40,11 @@ def protection_extensions(
 ) -> list[type[SchemaExtension] | Callable[[], SchemaExtension]]:
     """Factories, not instances: an instance would be shared by concurrent requests."""
     extensions: list[type[SchemaExtension] | Callable[[], SchemaExtension]] = [
-        lambda: QueryDepthLimiter(max_depth=MAX_DEPTH),
-        lambda: MaxAliasesLimiter(max_alias_count=MAX_ALIASES),
+        OperationLimits,
         lambda: MaxTokensLimiter(max_token_count=MAX_TOKENS),
         MaskUnexpectedErrors,
     ]
     if not introspection:
         extensions.append(DisableIntrospection)
+    extensions.append(CachedDocuments)
     return extensions

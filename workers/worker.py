@@ -15,6 +15,7 @@ from redis.asyncio import Redis
 
 from db.models import Chain
 from db.session import SessionFactory, create_engine, create_session_factory
+from garbage_collection import release_long_lived_objects, settle_long_lived_objects
 from logs import configure_logging
 from settings import Settings, get_settings
 from workers.circuit import CircuitBreaker
@@ -83,6 +84,7 @@ async def startup(ctx: dict[str, Any]) -> None:
     ctx["webhook_dispatcher"] = await start_dispatcher(
         settings, sessions=ctx["sessions"], metrics=SharedMetrics(ctx["redis"]), exits=exits
     )
+    settle_long_lived_objects()
 
 
 # Chains read otherwise than in Bitcoin-like newest-first pages.
@@ -125,6 +127,7 @@ async def shutdown(ctx: dict[str, Any]) -> None:
     exits: AsyncExitStack | None = ctx.get("exits")
     if exits is not None:
         await exits.aclose()
+    release_long_lived_objects()
 
 
 def create_in_process_worker(
