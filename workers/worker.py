@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import signal
 from contextlib import AsyncExitStack
 from datetime import timedelta
 from typing import Any
@@ -130,11 +132,28 @@ async def shutdown(ctx: dict[str, Any]) -> None:
     release_long_lived_objects()
 
 
+class InProcessWorker(Worker):
+    """arq's Worker, closed completely even when a job is cancelled at the wrong moment.
+
+    arq's `close()` cancels the running jobs, then waits for them with a plain `gather`: a job
+    cancelled before its own error handling starts (reading the job from Redis, or writing its
+    result) ends with CancelledError, the `gather` raises it, and `close()` stops there. The
+    shutdown hook never ran and the Redis pool stayed open: the providers' HTTP clients and
+    the pool's connections were left to the garbage collector (seen as ResourceWarnings in
+    the test suite, a cron job cancelled as a server stopped)."""
+
+    async def close(self) -> None:
+        self.handle_sig(signal.SIGUSR1)
+        await asyncio.gather(*self.tasks.values(), return_exceptions=True)
+        self.tasks.clear()
+        await super().close()
+
+
 def create_in_process_worker(
     redis_settings: RedisSettings, *, settings: Settings, sessions: Any
 ) -> Worker:
     """A worker the server's lifespan runs as a task; the server owns signals, not the worker."""
-    return Worker(
+    return InProcessWorker(
         functions=WORKER_FUNCTIONS,
         cron_jobs=CRON_JOBS,
         redis_settings=redis_settings,

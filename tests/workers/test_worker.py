@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import time
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,7 @@ from tests.utils.sync_harness import queue_sync
 from tools.simulator.testing import RunningSimulator
 from workers.constants import QUEUE_NAME
 from workers.redis_server import RedisServer
+from workers.worker import create_in_process_worker
 
 BIG_ADDRESS = "bc1qm34lsc65zpw79lxes69zkqmk6ee3ewf0j77s3h"
 
@@ -121,3 +123,33 @@ async def test_a_server_stopped_mid_sync_hands_the_job_back_and_closes_its_worke
 async def job_row(sessions: SessionFactory, job_id: int) -> SyncJob:
     async with sessions() as session:
         return await session.get_one(SyncJob, job_id)
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+async def test_a_job_cancelled_before_its_own_handling_does_not_stop_the_worker_closing(
+    database_url: str, redis_server: RedisServer, tmp_path: Path, sessions: SessionFactory
+) -> None:
+    settings = make_settings(database_url, redis_server, tmp_path, run_worker=True)
+    worker = create_in_process_worker(
+        redis_server.arq_settings, settings=settings, sessions=sessions
+    )
+    running = asyncio.create_task(worker.async_run())
+    deadline = time.monotonic() + 20
+    while "webhook_dispatcher" not in worker.ctx:
+        assert time.monotonic() < deadline, "the worker never started"
+        await asyncio.sleep(0.05)
+    # A job task as arq has it while it reads the job from Redis: not yet inside the part of
+    # arq's run_job that turns a cancellation into a retry.
+    worker.tasks["caught-early"] = asyncio.create_task(asyncio.sleep(3600))
+    dispatcher_task = next(
+        task for task in asyncio.all_tasks() if task.get_name() == "webhook dispatcher"
+    )
+
+    await worker.close()
+    running.cancel()
+    with contextlib.suppress(asyncio.CancelledError):
+        await running
+
+    # The shutdown hook ran (it stops the webhook dispatcher) and the Redis pool is closed.
+    assert dispatcher_task.done()
+    assert worker._pool is None
