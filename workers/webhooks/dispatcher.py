@@ -324,8 +324,8 @@ class WebhookDispatcher:
             if not result.rowcount:  # type: ignore[attr-defined]
                 logger.warning("webhook delivery %s was claimed by another worker", delivery.id)
                 return False
-            if delivery.event is not WebhookEvent.PING:
-                await self._count_towards_disabling(session, webhook_id, outcome, final_failure)
+            if final_failure and delivery.event is not WebhookEvent.PING:
+                await self._count_failure(session, webhook_id, outcome)
         await self.metrics.webhook_attempt("succeeded" if outcome.succeeded else "failed")
         if outcome.succeeded or final_failure:
             seconds = (now - delivery.created_at).total_seconds()
@@ -334,38 +334,33 @@ class WebhookDispatcher:
             )
         return outcome.succeeded
 
-    async def _count_towards_disabling(
-        self, session: AsyncSession, webhook_id: int, outcome: Outcome, final_failure: bool
+    async def _count_failure(
+        self, session: AsyncSession, webhook_id: int, outcome: Outcome
     ) -> None:
-        if outcome.succeeded:
+        """One more delivery FAILED in a row (successes reset the count in
+        `_record_successes`); enough of them disable the webhook."""
+        failed = await session.scalar(
+            update(Webhook)
+            .where(Webhook.id == webhook_id)
+            .values(failed_in_a_row=Webhook.failed_in_a_row + 1)
+            .returning(Webhook.failed_in_a_row)
+        )
+        if failed is not None and failed >= self.disable_after:
             await session.execute(
                 update(Webhook)
-                .where(Webhook.id == webhook_id, Webhook.failed_in_a_row != 0)
-                .values(failed_in_a_row=0)
-            )
-        elif final_failure:
-            failed = await session.scalar(
-                update(Webhook)
-                .where(Webhook.id == webhook_id)
-                .values(failed_in_a_row=Webhook.failed_in_a_row + 1)
-                .returning(Webhook.failed_in_a_row)
-            )
-            if failed is not None and failed >= self.disable_after:
-                await session.execute(
-                    update(Webhook)
-                    .where(Webhook.id == webhook_id, Webhook.enabled.is_(True))
-                    .values(
-                        enabled=False,
-                        disabled_reason=(
-                            f"disabled after {failed} deliveries in a row failed "
-                            f"(WEBHOOK_DISABLE_AFTER={self.disable_after}); the last: "
-                            f"{outcome.error}"
-                        ),
-                    )
+                .where(Webhook.id == webhook_id, Webhook.enabled.is_(True))
+                .values(
+                    enabled=False,
+                    disabled_reason=(
+                        f"disabled after {failed} deliveries in a row failed "
+                        f"(WEBHOOK_DISABLE_AFTER={self.disable_after}); the last: "
+                        f"{outcome.error}"
+                    ),
                 )
-                logger.warning(
-                    "webhook %s disabled after %s failed deliveries in a row", webhook_id, failed
-                )
+            )
+            logger.warning(
+                "webhook %s disabled after %s failed deliveries in a row", webhook_id, failed
+            )
 
 
 async def start_dispatcher(
