@@ -17,6 +17,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 @dataclass(frozen=True)
 class Received:
+    method: str
     path: str
     headers: dict[str, str]
     """Lower-case names."""
@@ -47,6 +48,7 @@ class WebhookReceiver:
                 body = self.rfile.read(length)
                 status, hold = receiver._record(
                     Received(
+                        method=self.command,
                         path=self.path,
                         headers={name.lower(): value for name, value in self.headers.items()},
                         body=body,

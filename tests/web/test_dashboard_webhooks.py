@@ -7,12 +7,9 @@ from __future__ import annotations
 
 import base64
 import json
-import threading
 from collections.abc import Iterator
-from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from types import TracebackType
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 from playwright.sync_api import Page, expect
@@ -23,6 +20,7 @@ from tests.utils.graphql import GraphQLClient
 from tests.web.conftest import PHONE, PageWatch, screenshot
 from tests.web.test_dashboard import synced_wallet
 from tools.simulator.seeds import GENESIS_ADDRESS
+from tools.webhook_receiver import Received, WebhookReceiver, running_receiver
 
 WEBHOOKS = """
 {
@@ -48,72 +46,9 @@ EVERY_EVENT = ["TRANSACTION_NEW", "TRANSACTION_CONFIRMED", "TRANSACTION_DROPPED"
 STATUS_TEXT = {"PENDING": "Pending", "SUCCEEDED": "Succeeded", "FAILED": "Failed"}
 
 
-@dataclass(frozen=True)
-class ReceivedRequest:
-    method: str
-    path: str
-    headers: dict[str, str]
-    """Names in lower case."""
-    body: bytes
-
-
-class Receiver:
-    """A webhook endpoint on loopback: records every request and answers `status`."""
-
-    def __init__(self) -> None:
-        self.status = 200
-        self._requests: list[ReceivedRequest] = []
-        self._lock = threading.Lock()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        port = self._server.server_address[1]
-        self.url = f"http://127.0.0.1:{port}/hooks/wallet-tracker"
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
-
-    def _handler(self) -> type[BaseHTTPRequestHandler]:
-        receiver = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:
-                body = self.rfile.read(int(self.headers.get("Content-Length", "0")))
-                headers = {name.lower(): value for name, value in self.headers.items()}
-                with receiver._lock:
-                    receiver._requests.append(ReceivedRequest("POST", self.path, headers, body))
-                    status = receiver.status
-                reply = b"thanks" if status < 300 else b"receiver says no"
-                self.send_response(status)
-                self.send_header("Content-Type", "text/plain")
-                self.send_header("Content-Length", str(len(reply)))
-                self.end_headers()
-                self.wfile.write(reply)
-
-            def log_message(self, message: str, *args: Any) -> None:
-                pass
-
-        return Handler
-
-    @property
-    def requests(self) -> list[ReceivedRequest]:
-        with self._lock:
-            return list(self._requests)
-
-    def __enter__(self) -> Receiver:
-        self._thread.start()
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-        self._thread.join(timeout=10)
-
-
 @pytest.fixture
-def receiver() -> Iterator[Receiver]:
-    with Receiver() as running:
+def receiver() -> Iterator[WebhookReceiver]:
+    with running_receiver() as running:
         yield running
 
 
@@ -138,7 +73,7 @@ def api_create_webhook(server: LiveServer, url: str, events: list[str]) -> dict[
     return payload
 
 
-def assert_signed(request: ReceivedRequest, secret: str) -> None:
+def assert_signed(request: Received, secret: str) -> None:
     """The request carries a Standard Webhooks signature made with `secret` (checked by the
     reference library, as a receiver would)."""
     for header in ("webhook-id", "webhook-timestamp", "webhook-signature"):
@@ -152,7 +87,7 @@ def pretty(payload: bytes | str) -> str:
 
 
 def test_create_a_webhook_copy_its_secret_once_and_send_it_a_signed_test(
-    page: Page, watch: PageWatch, webhook_server: LiveServer, receiver: Receiver
+    page: Page, watch: PageWatch, webhook_server: LiveServer, receiver: WebhookReceiver
 ) -> None:
     synced_wallet(webhook_server, GENESIS_ADDRESS, "Genesis")
     page.goto(webhook_server.base_url + "/")
@@ -194,9 +129,9 @@ def test_create_a_webhook_copy_its_secret_once_and_send_it_a_signed_test(
 
     card.get_by_role("button", name="Send a test").click()
     expect(card.locator(".row-message")).to_have_text("Test delivered: HTTP 200.")
-    [request] = receiver.requests
+    [request] = receiver.received
     assert request.method == "POST"
-    assert request.path == "/hooks/wallet-tracker"
+    assert request.path == urlsplit(receiver.url).path
     assert_signed(request, secret)
     delivery = card.locator("tr.delivery").first
     expect(delivery.locator("td").first).to_have_text("Test")
@@ -215,9 +150,9 @@ def test_create_a_webhook_copy_its_secret_once_and_send_it_a_signed_test(
 
 
 def test_a_failing_receiver_shows_why_the_test_failed(
-    page: Page, webhook_server: LiveServer, receiver: Receiver
+    page: Page, webhook_server: LiveServer, receiver: WebhookReceiver
 ) -> None:
-    receiver.status = 500
+    receiver.answer_with(500)
     api_create_webhook(webhook_server, receiver.url, ["TRANSACTION_NEW"])
     page.goto(webhook_server.base_url + "/#/webhooks")
     card = page.locator(".webhook-card")
@@ -228,7 +163,7 @@ def test_a_failing_receiver_shows_why_the_test_failed(
     message = card.locator(".row-message")
     expect(message).to_contain_text("HTTP 500")
     expect(message).to_have_class("row-message error")
-    assert len(receiver.requests) == 1
+    assert len(receiver.received) == 1
     [webhook] = api_webhooks(webhook_server)
     [ping] = [edge["node"] for edge in webhook["deliveries"]["edges"]]
     assert ping["event"] == "PING"
@@ -242,7 +177,7 @@ def test_a_failing_receiver_shows_why_the_test_failed(
 
 
 def test_turn_a_webhook_off_and_on_and_delete_it(
-    page: Page, webhook_server: LiveServer, receiver: Receiver
+    page: Page, webhook_server: LiveServer, receiver: WebhookReceiver
 ) -> None:
     api_create_webhook(webhook_server, receiver.url, EVERY_EVENT)
     page.goto(webhook_server.base_url + "/#/webhooks")
@@ -320,7 +255,7 @@ def test_a_refused_url_is_explained_at_its_field(
 
 
 def test_the_webhooks_page_fits_a_phone_and_works_with_the_keyboard(
-    page: Page, webhook_server: LiveServer, receiver: Receiver
+    page: Page, webhook_server: LiveServer, receiver: WebhookReceiver
 ) -> None:
     page.context.grant_permissions(["clipboard-read", "clipboard-write"])
     page.set_viewport_size(PHONE)  # type: ignore[arg-type]
@@ -365,7 +300,7 @@ def test_the_webhooks_page_fits_a_phone_and_works_with_the_keyboard(
     expect(card.get_by_role("button", name="Send a test")).to_be_focused()
     page.keyboard.press("Enter")
     expect(card.locator(".row-message")).to_have_text("Test delivered: HTTP 200.")
-    assert_signed(receiver.requests[0], secret)
+    assert_signed(receiver.received[0], secret)
     card.locator("tr.delivery").first.get_by_role("button", name="Payload").click()
     expect(card.locator("pre.payload").first).to_be_visible()
     assert page.evaluate("document.documentElement.scrollWidth") <= PHONE["width"]
@@ -373,7 +308,7 @@ def test_the_webhooks_page_fits_a_phone_and_works_with_the_keyboard(
 
 
 def test_an_unreachable_api_is_explained_on_the_webhooks_page(
-    page: Page, webhook_server: LiveServer, receiver: Receiver
+    page: Page, webhook_server: LiveServer, receiver: WebhookReceiver
 ) -> None:
     api_create_webhook(webhook_server, receiver.url, EVERY_EVENT)
     page.route("**/graphql", lambda route: route.abort())
