@@ -345,7 +345,8 @@ class AuthenticatingTransportWsHandler(BaseGraphQLTransportWSHandler[ApiContext,
         )
         rider = None
         stream = None
-        handed_over = False  # `results` now belongs to the shared stream, which closes it
+        # `results` closed here, or handed to the shared stream, which closes it.
+        closed = handed_over = False
         try:
             is_first_result = True
             async for result in results:
@@ -370,6 +371,7 @@ class AuthenticatingTransportWsHandler(BaseGraphQLTransportWSHandler[ApiContext,
                         rider = stream.join()
                 if rider is not None:
                     if not handed_over:
+                        closed = True
                         await results.aclose()  # its own listener, replaced by the seat
                     await self._send_next(operation, payload)
                     break
@@ -377,7 +379,7 @@ class AuthenticatingTransportWsHandler(BaseGraphQLTransportWSHandler[ApiContext,
             while rider is not None and (later := await rider.next_payload()) is not None:
                 await self._send_next(operation, later)
         finally:
-            if not handed_over:
+            if not (closed or handed_over):
                 await results.aclose()
             if stream is not None and rider is not None:
                 stream.leave(rider)

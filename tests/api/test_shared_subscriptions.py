@@ -46,6 +46,7 @@ class Subscriptions:
     def __init__(self, connection: ClientConnection) -> None:
         self.connection = connection
         self.messages: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        self.frames: list[str] = []
         self._reader: asyncio.Task[None] | None = None
 
     @classmethod
@@ -81,6 +82,8 @@ class Subscriptions:
 
     async def _read(self) -> None:
         async for raw in self.connection:
+            assert isinstance(raw, str)
+            self.frames.append(raw)
             message = json.loads(raw)
             self.messages[message["id"]].append(message)
 
@@ -201,6 +204,12 @@ async def test_fifty_subscribers_of_two_accounts_each_get_the_whole_story_then_c
             "every subscription to complete",
         )
 
+    # Every frame as Strawberry writes one (compact JSON, `id`, `type`, `payload` in order).
+    for socket in sockets:
+        assert socket.frames
+        assert all(
+            frame == json.dumps(json.loads(frame), separators=(",", ":")) for frame in socket.frames
+        )
     expected = [("QUEUED", 0), *(("RUNNING", n) for n in range(1, 21)), ("SUCCEEDED", 21)]
     for socket, operation_id in subscribers:
         assert socket.states(operation_id) == expected
