@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
 import time
 from collections import defaultdict
+from pathlib import Path
 
 from websockets.asyncio.client import ClientConnection, connect
 
@@ -70,6 +72,14 @@ class Subscriber:
         if self._reader is not None:
             self._reader.cancel()
         await self.connection.close()
+
+
+def cpu_seconds(pid: int) -> float:
+    """CPU time (user and system) a process has used so far: a figure the machine's other
+    load does not inflate, unlike latency."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    # Fields 14 and 15 of proc(5), counted after the command name's closing parenthesis.
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 async def _open_all(url: str, job_id: str, count: int) -> list[Subscriber]:
@@ -158,6 +168,9 @@ async def run(bench: BenchContext) -> list[Row]:
     lost: dict[int, int] = defaultdict(int)
     superseded: dict[int, int] = defaultdict(int)
     finished: dict[int, int] = {}
+    cpu_per_event: dict[int, list[float]] = defaultdict(list)
+    # The subscribers' side: 1,000 websocket clients share this one process.
+    client_cpu_per_event: dict[int, list[float]] = defaultdict(list)
     environment = bench.server_environment(database_url)
     with server_process(environment, bench.path("subscriptions.log")) as server:
         url = server.base_url.replace("http://", "ws://") + "/graphql"
@@ -167,9 +180,15 @@ async def run(bench: BenchContext) -> list[Row]:
             try:
                 await asyncio.sleep(1.0)
                 for _ in range(bench.runs):
+                    cpu_before = cpu_seconds(server.process.pid)
+                    client_cpu_before = time.process_time()
                     taken, missing, skipped = await _publish_round(
                         publisher, job, subscribers, next_event
                     )
+                    cpu_used = cpu_seconds(server.process.pid) - cpu_before
+                    cpu_per_event[count].append(cpu_used / EVENTS_PER_RUN)
+                    client_cpu = time.process_time() - client_cpu_before
+                    client_cpu_per_event[count].append(client_cpu / EVENTS_PER_RUN)
                     next_event += EVENTS_PER_RUN
                     lost[count] += missing
                     superseded[count] += skipped
@@ -188,8 +207,11 @@ async def run(bench: BenchContext) -> list[Row]:
             f"p50 {seconds(many_p50)}, p99 {seconds(many_p99)}, {lost[SUBSCRIBERS]} lost "
             f"({superseded[SUBSCRIBERS]:,} of {EVENTS_PER_RUN * bench.runs * SUBSCRIBERS:,} "
             f"superseded by a newer one), end shown and completed to "
-            f"{finished[SUBSCRIBERS]:,} of {SUBSCRIBERS:,}",
-            f"1 subscriber p50 {seconds(one_p50)}, p99 {seconds(one_p99)}",
+            f"{finished[SUBSCRIBERS]:,} of {SUBSCRIBERS:,}, "
+            f"server CPU {seconds(median(cpu_per_event[SUBSCRIBERS]))} an event "
+            f"(the subscribers' {seconds(median(client_cpu_per_event[SUBSCRIBERS]))})",
+            f"1 subscriber p50 {seconds(one_p50)}, p99 {seconds(one_p99)}, "
+            f"CPU {seconds(median(cpu_per_event[1]))} an event",
             many_p99 / one_p99,
             f"p99 ≤ {MAX_P99_SECONDS * 1000:.0f} ms, none lost, terminal state always delivered",
             many_p99 <= MAX_P99_SECONDS
