@@ -250,6 +250,12 @@ async def test_other_documents_variables_and_accounts_do_not_ride_along(
         assert hub.shared_subscriptions.riders == 3
 
         await job.progress(5, error="provider hiccup, retrying")
+        await until(
+            showing(
+                [(alices, name) for name in ("plain", "plain again", "with error")], ("RUNNING", 5)
+            ),
+            "the change",
+        )
         await job.succeed(6)
         await until(
             lambda: all(alices.completed(name) for name in ("plain", "plain again", "with error")),
@@ -290,6 +296,7 @@ async def test_subscribers_leaving_early_do_not_disturb_the_others(
         await until(lambda: hub.open_subscriptions == 1, "the closed socket's subscriptions")
         assert hub.shared_subscriptions.riders == 1
         await job.progress(2)
+        await until(showing([(staying, "c")], ("RUNNING", 2)), "the second change")
         await job.succeed(3)
         await until(lambda: staying.completed("c"), "the last subscriber to complete")
 
