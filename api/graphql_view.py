@@ -3,23 +3,31 @@ sign-up rules, persisted queries and per-client limits."""
 
 from __future__ import annotations
 
+import json
+from collections.abc import AsyncGenerator, Mapping
+from contextlib import aclosing, suppress
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeAlias
 
 from cross_web import StarletteRequestAdapter
 from graphql import FieldNode, GraphQLError, OperationDefinitionNode, OperationType
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
-from starlette.websockets import WebSocket
-from strawberry.asgi import GraphQL
+from starlette.websockets import WebSocket, WebSocketDisconnect
+from strawberry.asgi import ASGIWebSocketAdapter, GraphQL
 from strawberry.http.base import BaseRequestProtocol
+from strawberry.http.exceptions import WebSocketDisconnected
 from strawberry.http.typevars import RootValue
+from strawberry.schema.schema import StreamResult
 from strawberry.subscriptions.protocols.graphql_transport_ws.handlers import (
     BaseGraphQLTransportWSHandler,
+    Operation,
+    _OperationStreamClosed,
 )
 from strawberry.subscriptions.protocols.graphql_transport_ws.types import (
     ConnectionInitMessage,
+    NextMessagePayload,
     SubscribeMessage,
 )
 from strawberry.types import ExecutionResult
@@ -69,6 +77,9 @@ ALLOWED_OPERATIONS = {
     "POST": {StrawberryOperationType.QUERY, StrawberryOperationType.MUTATION},
 }
 
+
+# The account, the document, the operation name and the variables (as sorted JSON).
+ShareKey: TypeAlias = tuple[int, str, str | None, str]
 
 SUBSCRIPTIONS_NEED_A_SOCKET = (
     "Subscriptions run over a websocket at /graphql (protocol graphql-transport-ws);"
@@ -260,6 +271,12 @@ class AuthenticatingTransportWsHandler(BaseGraphQLTransportWSHandler[ApiContext,
         except TooManyRequests as error:
             await self.websocket.close(code=4429, reason=_close_reason(str(error)))
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # Operation id -> what makes it the same as another subscriber's subscription, for the
+        # subscriptions that may share one stream (`run_operation` takes it).
+        self._share_keys: dict[str, ShareKey] = {}
+
     async def handle_subscribe(self, message: SubscribeMessage) -> None:
         if self.connection_acknowledged:
             context = self.context
@@ -277,7 +294,7 @@ class AuthenticatingTransportWsHandler(BaseGraphQLTransportWSHandler[ApiContext,
             document = parse_document(str(payload.get("query")))
             if document is not None:
                 try:
-                    select_operation(document, payload.get("operationName"))
+                    operation = select_operation(document, payload.get("operationName"))
                 except OperationNotDetermined as error:
                     await self.send_message(
                         {
@@ -287,7 +304,105 @@ class AuthenticatingTransportWsHandler(BaseGraphQLTransportWSHandler[ApiContext,
                         }
                     )
                     return
+                key = share_key(context, operation, payload)
+                if key is not None and message["id"] not in self.operations:
+                    self._share_keys[message["id"]] = key
         await super().handle_subscribe(message)
+        if message["id"] not in self.operations:
+            self._share_keys.pop(message["id"], None)  # refused: no operation will take it
+
+    async def run_operation(self, operation: Operation[ApiContext, RootValue]) -> None:
+        key = self._share_keys.pop(operation.id, None)
+        if key is None:
+            await super().run_operation(operation)
+            return
+        try:
+            await self._run_shareable(operation, key)
+            await operation.send_operation_message({"id": operation.id, "type": "complete"})
+        except _OperationStreamClosed:
+            return
+        except Exception as error:
+            # As Strawberry's own `run_operation` does.
+            await self.handle_task_exception(error)
+            with suppress(Exception):
+                await operation.send_operation_message({"id": operation.id, "type": "complete"})
+            self.operations.pop(operation.id, None)
+            raise
+
+    async def _run_shareable(
+        self, operation: Operation[ApiContext, RootValue], key: ShareKey
+    ) -> None:
+        """A subscription whose first result is executed for this subscriber alone (it
+        authorises the subscriber and is its snapshot), then, as soon as it may, rides the
+        shared stream of the same subscription, or starts it for the next subscribers."""
+        shared = runtime_of(self.context.request).live.shared_subscriptions
+        results = await self.schema.stream(
+            operation.query,
+            variable_values=operation.variables,
+            context_value=self.context,
+            root_value=self.root_value,
+            operation_name=operation.operation_name,
+        )
+        rider = None
+        stream = None
+        # `results` closed here, or handed to the shared stream, which closes it.
+        closed = handed_over = False
+        try:
+            is_first_result = True
+            async for result in results:
+                if is_first_result and isinstance(result, PreExecutionError):
+                    await self._handle_pre_execution_error(operation, result)
+                    return
+                if not isinstance(result, ExecutionResult):
+                    await self._reject_incremental_delivery(operation)
+                    return
+                is_first_result = False
+                payload = self.view.encode_json_string(next_payload(result))
+                # Seated before its own payload is sent: whatever the stream sends meanwhile
+                # waits in the seat, and follows.
+                if not result.errors:  # errors are this subscriber's own; nobody rides on them
+                    stream = shared.find(key)
+                    if stream is None:
+                        stream = shared.start(key, self._payloads(results), latest=payload)
+                        handed_over = True
+                        rider = stream.join()
+                    elif stream.latest == payload:
+                        # Everything the stream sends from here is newer than this payload.
+                        rider = stream.join()
+                if rider is not None:
+                    if not handed_over:
+                        closed = True
+                        await results.aclose()  # its own listener, replaced by the seat
+                    await self._send_next(operation, payload)
+                    break
+                await self._send_next(operation, payload)
+            while rider is not None and (later := await rider.next_payload()) is not None:
+                await self._send_next(operation, later)
+        finally:
+            if not (closed or handed_over):
+                await results.aclose()
+            if stream is not None and rider is not None:
+                stream.leave(rider)
+
+    async def _payloads(self, results: StreamResult) -> AsyncGenerator[str, None]:
+        async with aclosing(results):
+            async for result in results:
+                assert isinstance(result, ExecutionResult)  # a subscription's later results
+                yield self.view.encode_json_string(next_payload(result))
+
+    async def _send_next(self, operation: Operation[ApiContext, RootValue], payload: str) -> None:
+        """A `next` message: the serialized payload with this operation's id spliced in, the
+        bytes Strawberry's `send_next` would send."""
+        if operation.completed:
+            return
+        adapter = self.websocket
+        assert isinstance(adapter, ASGIWebSocketAdapter)
+        try:
+            await adapter.ws.send_text(
+                f'{{"id":{self.view.encode_json_string(operation.id)},"type":"next","payload":{payload}}}'
+            )
+        except WebSocketDisconnect as error:
+            raise WebSocketDisconnected from error
 
     async def _still_authenticated(self) -> bool:
         context = self.context
@@ -295,6 +410,35 @@ class AuthenticatingTransportWsHandler(BaseGraphQLTransportWSHandler[ApiContext,
             return True
         token = socket_token(context)
         return token is not None and await authenticate(context.sessions, token) is not None
+
+
+def share_key(
+    context: ApiContext, operation: OperationDefinitionNode, payload: Mapping[str, Any]
+) -> ShareKey | None:
+    """What two subscriptions must have in common to share one stream: the account (every
+    resolver reads only through it), the document, the operation and the variables. None for
+    anything else than a subscription."""
+    if operation.operation != OperationType.SUBSCRIPTION or context.authenticated is None:
+        return None
+    operation_name = payload.get("operationName")
+    if operation_name is not None and not isinstance(operation_name, str):
+        return None
+    try:
+        variables = json.dumps(payload.get("variables"), sort_keys=True)
+    except (TypeError, ValueError):
+        return None
+    query = str(payload.get("query"))
+    return (context.authenticated.account_id, query, operation_name, variables)
+
+
+def next_payload(result: ExecutionResult) -> NextMessagePayload:
+    """A `next` message's payload, as Strawberry's `Operation.send_next` builds it."""
+    payload: NextMessagePayload = {"data": result.data}
+    if result.errors:
+        payload["errors"] = [error.formatted for error in result.errors]
+    if result.extensions:
+        payload["extensions"] = result.extensions
+    return payload
 
 
 def socket_token(context: ApiContext) -> str | None:

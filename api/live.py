@@ -13,6 +13,7 @@ from redis.asyncio import Redis
 from redis.exceptions import ConnectionError as RedisConnectionError
 from redis.exceptions import RedisError
 
+from api.shared_subscriptions import SharedSubscriptions
 from workers.constants import LIVE_IDLE_CHANNEL
 
 logger = logging.getLogger(__name__)
@@ -52,10 +53,17 @@ class LiveHub:
         self._inboxes: dict[str, set[Inbox]] = {}
         self._subscribed: dict[str, asyncio.Event] = {}
         self._reader: asyncio.Task[None] | None = None
+        # Subscribers of the same subscription ride one listener (`api.graphql_view`).
+        self.shared_subscriptions = SharedSubscriptions()
 
     @property
     def open_subscriptions(self) -> int:
-        return sum(len(inboxes) for inboxes in self._inboxes.values())
+        """GraphQL subscriptions open: those with a listener of their own, and every rider of
+        a shared one (whose one listener is its source's)."""
+        listeners = sum(len(inboxes) for inboxes in self._inboxes.values())
+        shared = self.shared_subscriptions
+        # A source's listener goes a moment before its stream's count of sources does.
+        return max(0, listeners - shared.sources) + shared.riders
 
     async def start(self) -> None:
         await self._pubsub.subscribe(LIVE_IDLE_CHANNEL)

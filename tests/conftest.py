@@ -114,7 +114,9 @@ class LiveServer:
         self._socket.bind(("127.0.0.1", 0))
         port = self._socket.getsockname()[1]
         self.base_url = f"http://127.0.0.1:{port}"
-        config = uvicorn.Config(create_app(settings), log_level="warning", lifespan="on")
+        # The app itself, for tests that look at the server process's state (`app.state`).
+        self.app = create_app(settings)
+        config = uvicorn.Config(self.app, log_level="warning", lifespan="on")
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(
             target=self._server.run, kwargs={"sockets": [self._socket]}, daemon=True
