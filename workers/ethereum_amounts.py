@@ -5,11 +5,42 @@ own rows."""
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from dataclasses import fields
+from datetime import datetime
 
 from workers.providers.base import ProviderTransaction
 from workers.providers.ethereum_rows import InternalRow, NormalRow, StreamRow, WithdrawalRow
 
 NO_CALLS: tuple[InternalRow, ...] = ()
+
+# A frozen dataclass's `__init__` sets each field through `object.__setattr__`: 3 µs a
+# transaction, a third of a full sync's netting. Its slots' own setters take a quarter of that.
+_FIELDS = ("txid", "block_height", "time", "amount_sat", "fee", "failed")
+if tuple(field.name for field in fields(ProviderTransaction)) != _FIELDS:
+    raise RuntimeError("ProviderTransaction's fields changed: update provider_transaction()")
+_set_txid, _set_height, _set_time, _set_amount, _set_fee, _set_failed = (
+    getattr(ProviderTransaction, name).__set__ for name in _FIELDS
+)
+_new = object.__new__
+
+
+def provider_transaction(
+    txid: str,
+    block_height: int | None,
+    time: datetime | None,
+    amount_sat: int,
+    fee: int | None,
+    failed: bool,
+) -> ProviderTransaction:
+    """`ProviderTransaction(txid, block_height, time, amount_sat, fee, failed)`, built faster."""
+    transaction = _new(ProviderTransaction)
+    _set_txid(transaction, txid)
+    _set_height(transaction, block_height)
+    _set_time(transaction, time)
+    _set_amount(transaction, amount_sat)
+    _set_fee(transaction, fee)
+    _set_failed(transaction, failed)
+    return transaction
 
 
 def net_transactions(address: str, rows: Iterable[StreamRow]) -> list[ProviderTransaction]:
@@ -30,9 +61,7 @@ def net_transactions(address: str, rows: Iterable[StreamRow]) -> list[ProviderTr
     for row in rows:
         if isinstance(row, WithdrawalRow):
             withdrawals.append(
-                ProviderTransaction(
-                    txid=row.txid, block_height=row.block, time=row.time, amount_sat=row.amount_wei
-                )
+                provider_transaction(row.txid, row.block, row.time, row.amount_wei, None, False)
             )
             continue
         first_rows.setdefault(row.hash, row)
@@ -68,11 +97,4 @@ def _net(
                 amount += call.value
             if call.sender == address:
                 amount -= call.value
-    return ProviderTransaction(
-        txid=txid,
-        block_height=placed_by.block,
-        time=placed_by.time,
-        amount_sat=amount,
-        fee=fee,
-        failed=failed,
-    )
+    return provider_transaction(txid, placed_by.block, placed_by.time, amount, fee, failed)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import time
 from dataclasses import asdict, dataclass
 from typing import cast
 
@@ -34,6 +35,13 @@ from workers.sync import ProviderSync, _atomic, _new_pass_id
 from workers.transaction_history import StoredTotals
 
 logger = logging.getLogger(__name__)
+
+COMMIT_ROWS = 10_000
+COMMIT_SECONDS = 2.0
+"""A pass commits what it read every this many rows or seconds, whichever comes first: each
+commit rewrites the txid index pages it touched into the WAL (about 1,000 of them for 2,000
+random hashes), so fewer, larger commits cost SQLite much less, while progress still moves
+every few seconds and a resumed pass reads at most this much again."""
 
 ASSUMED_RESULT_WINDOW = 10_000
 """Etherscan's: `page x offset` at most this. An explorer with a smaller one says so, and the
@@ -205,6 +213,13 @@ class StreamReader:
                 self.window_allows_two = self.two_pages_at_once = False
 
 
+async def _stop(fetches: dict[Stream, asyncio.Task[None]]) -> None:
+    for fetch in fetches.values():
+        fetch.cancel()
+    await asyncio.gather(*fetches.values(), return_exceptions=True)
+    fetches.clear()
+
+
 class EthereumSync(ProviderSync[EtherscanProvider]):
     """One explorer's attempt at a job: incremental when possible, then verified."""
 
@@ -270,12 +285,17 @@ class EthereumSync(ProviderSync[EtherscanProvider]):
             for stream in streams
         ]
         committed = cursor.next_block - 1
+        # Rows of every stream through `taken_through`, not yet committed: a commit is due
+        # every COMMIT_ROWS rows or COMMIT_SECONDS, at the tip, and when a page fails.
+        pending: list[StreamRow] = []
+        taken_through = committed
+        last_commit_at = time.monotonic()
         # One commit at a time runs while the next pages are fetched: a sync waits for the
         # larger of the explorer and the database, not their sum. Commits stay in block order.
         commit: asyncio.Task[None] | None = None
         # Every stream behind the one furthest ahead reads its next page meanwhile, so the
         # explorer serves one page while the worker decodes another; none reads past the
-        # furthest one, so the buffers hold about a page a stream beyond what is committed.
+        # furthest one, so the buffers hold about a page a stream beyond what is taken.
         fetches: dict[Stream, asyncio.Task[None]] = {}
         try:
             while committed < tip:
@@ -291,18 +311,33 @@ class EthereumSync(ProviderSync[EtherscanProvider]):
                         del fetches[stream]
                         fetch.result()
                 through = min(reader.read_through for reader in readers)
-                if through > committed:
-                    rows = [row for reader in readers for row in reader.take_through(through)]
+                if through > taken_through:
+                    pending += [row for reader in readers for row in reader.take_through(through)]
+                    taken_through = through
+                due = (
+                    len(pending) >= COMMIT_ROWS
+                    or time.monotonic() - last_commit_at >= COMMIT_SECONDS
+                    or taken_through >= tip
+                )
+                if taken_through > committed and due:
                     if commit is not None:
                         await commit
-                    commit = asyncio.create_task(self._commit(cursor, rows, through, tip))
-                    committed = through
+                    commit = asyncio.create_task(self._commit(cursor, pending, taken_through, tip))
+                    pending, committed = [], taken_through
+                    last_commit_at = time.monotonic()
+        except Exception:
+            # A page that failed to arrive: the ranges read completely before it are kept.
+            await _stop(fetches)
+            if commit is not None:
+                await commit
+                commit = None
+            if taken_through > committed:
+                await self._commit(cursor, pending, taken_through, tip)
+            raise
         finally:
-            # A page that failed to arrive leaves the ranges read before it committed; the
-            # other streams' pages in flight are dropped.
-            for fetch in fetches.values():
-                fetch.cancel()
-            await asyncio.gather(*fetches.values(), return_exceptions=True)
+            # Cancelled (a worker shutdown): the other streams' pages in flight are dropped,
+            # and the rows not yet committed are read again on resuming.
+            await _stop(fetches)
             if commit is not None:
                 await commit
         withdrawals_listed = all(r.supported for r in readers if r.stream == "txsBeaconWithdrawal")

@@ -22,6 +22,7 @@ from tools.simulator.ethereum import seeds
 from tools.simulator.ethereum.admin import relayed_payment
 from tools.simulator.ethereum.model import Transfer
 from tools.simulator.testing import RunningSimulator
+from workers import ethereum_sync
 
 ETH = Chain.ETHEREUM
 
@@ -332,6 +333,23 @@ async def test_paging_by_block_range_is_exact_under_every_window(
         async with harness.sessions() as session:
             await session.execute(update(TrackedAddress).values(last_synced_at=None))
             await session.commit()
+
+
+@pytest.mark.parametrize("ethereum_settings", [{"ethereum_page_size": 5}], indirect=True)
+async def test_a_pass_committed_range_by_range_is_exact(
+    harness: SyncHarness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A commit at every range read (as a slow explorer's pass makes them, one every few
+    # seconds) instead of every 10,000 rows: rows appended after earlier commits carry on
+    # their running balances.
+    monkeypatch.setattr(ethereum_sync, "COMMIT_ROWS", 1)
+    harness.use_only("etherscan", ETH)
+
+    job = await harness.sync(seeds.BUSY_ADDRESS, ETH)
+
+    assert job.status is JobStatus.SUCCEEDED, job.error
+    assert job.progress == 1.0
+    await assert_synced_exactly(harness, seeds.BUSY_ADDRESS)
 
 
 # What this checks does not depend on the database (both run the full, big-amount and reorg

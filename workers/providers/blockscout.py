@@ -6,10 +6,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from workers.providers.ethereum_listing import ListingDecoder, blockscout_internal_rows
 from workers.providers.etherscan import (
     DEFAULT_PAGE_SIZE,
     DEFAULT_REORG_DEPTH,
     EtherscanProvider,
+    Stream,
 )
 from workers.providers.http import ProviderHttp
 
@@ -42,3 +44,8 @@ class BlockscoutProvider(EtherscanProvider):
     def _block_number(self, result: Any) -> int:
         number = result.get("blockNumber") if isinstance(result, dict) else result
         return super()._block_number(number)
+
+    def _listing_decoder(self, stream: Stream) -> ListingDecoder | None:
+        if stream == "txlistinternal":
+            return blockscout_internal_rows
+        return super()._listing_decoder(stream)

@@ -4,7 +4,8 @@ from a row read twice at a page edge."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
+from functools import lru_cache
 from typing import NamedTuple
 
 # Named tuples, not frozen dataclasses: a full sync builds one per explorer row (100,000 and
@@ -69,3 +70,10 @@ class WithdrawalRow(NamedTuple):
 StreamRow = NormalRow | InternalRow | WithdrawalRow
 WITHDRAWAL_PREFIX = "withdrawal:"
 GENESIS_PREFIX = "GENESIS_"
+
+
+@lru_cache(maxsize=4_096)
+def parse_time(text: object) -> datetime:
+    """A row's unix `timeStamp` as a time. Cached: a transaction's normal and internal rows,
+    and the rows of one block, share their time."""
+    return datetime.fromtimestamp(int(str(text)), UTC)

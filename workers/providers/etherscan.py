@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import re
 import time
-from datetime import UTC, datetime
-from functools import lru_cache
 from typing import Any, Literal
 
 import httpx
@@ -20,12 +18,18 @@ from workers.providers.base import (
     RateLimitedError,
     TransientError,
 )
+from workers.providers.ethereum_listing import (
+    ListingDecoder,
+    etherscan_internal_rows,
+    normal_rows,
+)
 from workers.providers.ethereum_rows import (
     GENESIS_PREFIX,
     InternalRow,
     NormalRow,
     StreamRow,
     WithdrawalRow,
+    parse_time,
 )
 from workers.providers.http import ProviderHttp
 
@@ -116,26 +120,51 @@ class EtherscanProvider:
         """Rows of `stream` in blocks `start`…`end`, oldest first (`sort=asc`, which
         Blockscout does not default to)."""
         what = f"{stream} blocks {start}-{end} page {page}"
-        result = await self._get(
-            {
-                "module": "account",
-                "action": stream,
-                "address": address,
-                "startblock": str(start),
-                "endblock": str(end),
-                "page": str(page),
-                "offset": str(offset),
-                "sort": "asc",
-            },
-            what=what,
-            stream=stream,
-        )
+        params = {
+            "module": "account",
+            "action": stream,
+            "address": address,
+            "startblock": str(start),
+            "endblock": str(end),
+            "page": str(page),
+            "offset": str(offset),
+            "sort": "asc",
+        }
+        rows, result = await self._get_listing(params, what, stream)
+        if rows is not None:
+            return rows
         if not isinstance(result, list):
             raise TransientError(self.name, f"{what}: expected a list, got {result!r:.200}")
         try:
             return [self._parse(stream, row, address) for row in result]
         except (KeyError, TypeError, ValueError) as error:
             raise TransientError(self.name, f"{what}: malformed row: {error!r}") from error
+
+    def _listing_decoder(self, stream: Stream) -> ListingDecoder | None:
+        """What reads an ordinary answer of `stream` straight into rows (none for the few
+        withdrawals)."""
+        if stream == "txlist":
+            return normal_rows
+        if stream == "txlistinternal":
+            return etherscan_internal_rows
+        return None
+
+    async def _get_listing(
+        self, params: dict[str, str], what: str, stream: Stream
+    ) -> tuple[list[StreamRow] | None, Any]:
+        """The rows of an ordinary listing, decoded straight from the body; else None and the
+        answer's `result`, read (and its failures raised) the general way."""
+        decode = self._listing_decoder(stream)
+
+        async def request(client: httpx.AsyncClient) -> tuple[list[StreamRow] | None, Any]:
+            response = await client.get(self._url(client), params=self._params(params))
+            if decode is not None and response.status_code == 200:
+                rows = decode(response.content)
+                if rows is not None:
+                    return rows, None
+            return None, self._result(response, what, stream)
+
+        return await self.http.call(request, what=what)
 
     def _parse(self, stream: Stream, row: dict[str, Any], address: str) -> StreamRow:
         if stream == "txlist":
@@ -172,12 +201,15 @@ class EtherscanProvider:
 
     async def _get(self, params: dict[str, str], *, what: str, stream: Stream | None = None) -> Any:
         async def request(client: httpx.AsyncClient) -> Any:
-            # The API is the base URL itself: httpx would add a slash to a relative "".
-            url = str(client.base_url).rstrip("/")
-            response = await client.get(url, params=self._params(params))
+            response = await client.get(self._url(client), params=self._params(params))
             return self._result(response, what, stream)
 
         return await self.http.call(request, what=what)
+
+    @staticmethod
+    def _url(client: httpx.AsyncClient) -> str:
+        # The API is the base URL itself: httpx would add a slash to a relative "".
+        return str(client.base_url).rstrip("/")
 
     def _result(self, response: httpx.Response, what: str, stream: Stream | None) -> Any:
         """The `result` of a successful answer; raises what each failure means."""
@@ -267,13 +299,6 @@ def withdrawal_row(row: dict[str, Any]) -> WithdrawalRow:
         time=parse_time(row["timestamp"]),
         amount_wei=int(row["amount"]) * GWEI,
     )
-
-
-@lru_cache(maxsize=4_096)
-def parse_time(text: object) -> datetime:
-    """Cached: a transaction's normal and internal rows, and the rows of one block, share
-    their time."""
-    return datetime.fromtimestamp(int(str(text)), UTC)
 
 
 def _json_object(response: httpx.Response) -> dict[str, Any] | None:

@@ -6,13 +6,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import orjson
 from starlette.datastructures import QueryParams
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 
 from tools.simulator.ethereum import errors, rows
-from tools.simulator.ethereum.chain import EthereumChain
 from tools.simulator.ethereum.paths import ETHERSCAN_V1_PATH, ETHERSCAN_V2_PATH
 from tools.simulator.ethereum.query import (
     HASH_PATTERN,
@@ -23,12 +23,20 @@ from tools.simulator.ethereum.query import (
     parse_block_time,
     parse_paging,
 )
+from tools.simulator.ethereum.rendered_rows import listing_body
 from tools.simulator.ethereum.state import EthereumState
 from tools.simulator.json_response import FastJSONResponse
 from tools.simulator.state import Simulator
 
 CHAIN_ID = "1"
 Body = dict[str, Any]
+
+
+class RenderedListing(Response):
+    """A listing of rows serialised already (`rendered_rows`): the bytes `FastJSONResponse`
+    would send for them."""
+
+    media_type = "application/json"
 
 
 def envelope(status: str, message: str, result: Any) -> Body:
@@ -65,7 +73,7 @@ class EtherscanApi:
         params = request.query_params
         if params.get("chainid") != CHAIN_ID:
             return FastJSONResponse(notok(errors.MISSING_CHAINID))
-        actions: dict[tuple[str, str], Callable[[QueryParams], Body]] = {
+        actions: dict[tuple[str, str], Callable[[QueryParams], Body | RenderedListing]] = {
             ("account", "txlist"): self.txlist,
             ("account", "txlistinternal"): self.txlistinternal,
             ("account", "balance"): self.balance,
@@ -77,7 +85,8 @@ class EtherscanApi:
             return FastJSONResponse(notok(errors.INVALID_ACTION))
         try:
             with self.simulator.lock:
-                return FastJSONResponse(action(params))
+                answer = action(params)
+            return answer if isinstance(answer, Response) else FastJSONResponse(answer)
         except QueryError as error:
             return FastJSONResponse(notok(str(error)))
 
@@ -97,7 +106,7 @@ class EtherscanApi:
             found, paging, window=state.result_window, max_records=state.etherscan_max_records
         )
 
-    def txlist(self, params: QueryParams) -> Body:
+    def txlist(self, params: QueryParams) -> Body | RenderedListing:
         address, paging = self._address_and_paging(params)
         chain = self._state.chain
         # Hashes, and (an int) the genesis allocation ahead of them.
@@ -107,10 +116,19 @@ class EtherscanApi:
             found.append(genesis)
         found += chain.normal_hashes(address, paging.start_block, paging.end_block)
         page = self._page(found, paging)
-        rendered = None if page is None else [_transaction_row(chain, address, i) for i in page]
-        return listing(rendered, self._state)
+        if not page:
+            return listing(page, self._state)
+        rendered = self._state.rendered_rows
+        return _rendered_listing(
+            [
+                orjson.dumps(rows.genesis_row(chain, address, item))
+                if isinstance(item, int)
+                else rendered.transaction(chain, chain.indexed_transaction(item))
+                for item in page
+            ]
+        )
 
-    def txlistinternal(self, params: QueryParams) -> Body:
+    def txlistinternal(self, params: QueryParams) -> Body | RenderedListing:
         chain = self._state.chain
         transaction_hash = params.get("txhash")
         if transaction_hash is not None and "address" not in params:
@@ -123,12 +141,15 @@ class EtherscanApi:
             address, paging = self._address_and_paging(params)
             keys = chain.internal_keys(address, paging.start_block, paging.end_block)
         page = self._page(keys, paging)
-        rendered = (
-            None
-            if page is None
-            else [rows.etherscan_internal(chain, *chain.internal_call(key)) for key in page]
+        if not page:
+            return listing(page, self._state)
+        rendered = self._state.rendered_rows
+        return _rendered_listing(
+            [
+                rendered.internal(chain, chain.indexed_transaction(hash_), ordinal)
+                for hash_, ordinal in page
+            ]
         )
-        return listing(rendered, self._state)
 
     def balance(self, params: QueryParams) -> Body:
         address = parse_address(params.get("address"))
@@ -153,8 +174,6 @@ class EtherscanApi:
         return listing(rendered, self._state)
 
 
-def _transaction_row(chain: EthereumChain, address: str, item: str | int) -> rows.Row:
-    """A transaction by hash, or (an int) the address's genesis allocation."""
-    if isinstance(item, int):
-        return rows.genesis_row(chain, address, item)
-    return rows.etherscan_transaction(chain, chain.indexed_transaction(item))
+def _rendered_listing(rendered: list[bytes]) -> RenderedListing:
+    """`listing` of a non-empty page, from its rows serialised already."""
+    return RenderedListing(listing_body("1", errors.OK, rendered))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import deque
 
 from tools.simulator.ethereum.chain import EthereumChain
+from tools.simulator.ethereum.rendered_rows import RenderedRows
 from tools.simulator.ethereum.seeds import install_seeded_histories
 
 RESULT_WINDOW = 10_000
@@ -46,3 +47,5 @@ class EthereumState:
         # Blocks whose internal transactions Blockscout has not indexed yet (status "2").
         self.blockscout_unprocessed: set[int] = set()
         self.invalid_keys = InvalidKeyTracker()
+        # Etherscan's rows as served, serialised once each.
+        self.rendered_rows = RenderedRows()
