@@ -4,6 +4,7 @@ which providers syncs skip for now)."""
 from __future__ import annotations
 
 import asyncio
+import os
 from collections.abc import Awaitable
 from typing import TypedDict
 
@@ -21,7 +22,11 @@ READINESS_TIMEOUT_SECONDS = 2.0
 
 
 async def healthz(request: Request) -> Response:
-    return JSONResponse({"status": "ok"})
+    process = runtime_of(request).process
+    if process is None:
+        return JSONResponse({"status": "ok"})
+    # Which of the server processes answered (WEB_CONCURRENCY > 1), to tell them apart.
+    return JSONResponse({"status": "ok", "process": process, "pid": os.getpid()})
 
 
 async def readyz(request: Request) -> Response:

@@ -40,6 +40,8 @@ class Runtime:
     worker: Worker | None
     worker_task: asyncio.Task[None] | None
     settings: Settings
+    # Its number among the server processes `python server.py` started (WEB_CONCURRENCY > 1).
+    process: int | None = None
 
     def worker_state(self) -> str:
         """ "ok" while the in-process worker runs (or none runs here), else why it stopped."""
@@ -60,7 +62,7 @@ def runtime_of(connection: HTTPConnection) -> Runtime:
     return runtime
 
 
-async def start_runtime(settings: Settings) -> Runtime:
+async def start_runtime(settings: Settings, *, process: int | None = None) -> Runtime:
     engine = create_engine(settings.database_url)
     sessions = create_session_factory(engine)
     local_viewer = await ensure_local_account(sessions)
@@ -89,6 +91,7 @@ async def start_runtime(settings: Settings) -> Runtime:
         worker,
         worker_task,
         settings,
+        process,
     )
 
 
