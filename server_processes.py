@@ -7,6 +7,7 @@ import contextlib
 import ctypes
 import logging
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -111,10 +112,15 @@ def serve_processes(settings: Settings) -> int:
     Migrations have run already, and `port_is_free` said yes."""
     stopping = _StopRequest()
     redis_server = start_redis(settings.redis_url, settings.var_dir)
+    # The children's HTTP and GraphQL counters, in files /metrics adds up; this run's only.
+    metrics_dir = settings.var_dir / f"metrics-{os.getpid()}"
+    shutil.rmtree(metrics_dir, ignore_errors=True)
+    metrics_dir.mkdir(parents=True)
     children: list[ServerChild] = []
     try:
         children = [
-            _start_child(index, redis_server.url) for index in range(settings.web_concurrency)
+            _start_child(index, redis_server.url, metrics_dir)
+            for index in range(settings.web_concurrency)
         ]
         logger.info(
             "serving from %s processes (pids %s) on %s:%s; the in-process worker runs in "
@@ -129,6 +135,7 @@ def serve_processes(settings: Settings) -> int:
     finally:
         clean = _stop_children(children)
         redis_server.stop()
+        shutil.rmtree(metrics_dir, ignore_errors=True)
     if stopping.signal is not None:
         logger.info("stopped on %s", signal.Signals(stopping.signal).name)
     return 1 if failed or not clean else 0
@@ -146,10 +153,14 @@ class _StopRequest:
         self.signal = number
 
 
-def _start_child(index: int, redis_url: str) -> ServerChild:
+def _start_child(index: int, redis_url: str, metrics_dir: Path) -> ServerChild:
     # The children use the parent's Redis (the embedded one's socket when REDIS_URL was unset)
     # and skip migrations: both happened once, here.
-    environment = {**os.environ, "REDIS_URL": redis_url}
+    environment = {
+        **os.environ,
+        "REDIS_URL": redis_url,
+        "PROMETHEUS_MULTIPROC_DIR": str(metrics_dir.resolve()),
+    }
     command = [sys.executable, str(SERVER_SCRIPT), "serve", "--process", str(index)]
     command += ["--parent", str(os.getpid())]
     return ServerChild(index, subprocess.Popen(command, env=environment))

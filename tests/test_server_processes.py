@@ -74,6 +74,14 @@ def served_by(client: httpx.Client) -> int:
     return process
 
 
+def healthz_requests(client: httpx.Client) -> float:
+    wanted = 'wallet_tracker_http_requests_total{method="GET",route="/healthz",status="200"} '
+    for line in client.get("/metrics").text.splitlines():
+        if line.startswith(wanted):
+            return float(line.split()[-1])
+    raise AssertionError("no /healthz requests counted in /metrics")
+
+
 def open_subscriptions(client: httpx.Client) -> float:
     for line in client.get("/metrics").text.splitlines():
         if line.startswith("wallet_tracker_open_subscriptions "):
@@ -103,6 +111,12 @@ def test_two_processes_serve_from_one_database_redis_and_migration(
         assert served_by(second) == 1
         assert first.get("/readyz").status_code == 200
         assert second.get("/readyz").status_code == 200
+        # /metrics counts the requests of every process, whichever answers.
+        counted = healthz_requests(first)
+        for _ in range(5):
+            assert second.get("/healthz").status_code == 200
+        assert healthz_requests(first) == counted + 5
+        assert healthz_requests(second) == counted + 5
     assert len(_redis_servers_under(tmp_path)) == 1
     output = two_processes.output()
     assert output.count("Running upgrade  -> 0001") == 1, "migrations run once, in the parent"

@@ -1,0 +1,117 @@
+"""Job updates to 10,000 websocket subscribers spread over the server processes `make run`
+starts, against the same 10,000 on one process (WEB_CONCURRENCY=1)."""
+
+from __future__ import annotations
+
+import asyncio
+import resource
+from collections import defaultdict
+
+from db.models import Chain, JobStatus, SyncJob, utc_now
+from resolvers.accounts import ensure_local_account
+from resolvers.wallets import add_wallet
+from schema.node import to_global_id
+from tools.bench.report import Row, median, percentile, seconds
+from tools.bench.subscriptions import EVENTS_PER_RUN, _open_all, _publish_round
+from tools.bench.system import (
+    BIG_ADDRESS,
+    BenchContext,
+    make_run_server,
+    open_sessions,
+    usable_cores,
+)
+from workers.events import EventPublisher
+
+SUBSCRIBERS = 10_000
+MAX_P99_SECONDS = 0.500
+# Each websocket is a file descriptor here and in a server process; the rest is headroom.
+FILES_NEEDED = SUBSCRIBERS + 1_000
+
+
+def raise_open_files_limit() -> int:
+    """The soft limit on open files, raised to the hard one when that is needed and allowed."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft < FILES_NEEDED and (hard == resource.RLIM_INFINITY or hard > soft):
+        soft = hard if hard != resource.RLIM_INFINITY else FILES_NEEDED
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
+    return soft
+
+
+async def running_job(bench: BenchContext, database_url: str) -> SyncJob:
+    """A job the benchmark publishes the progress of, as a running sync would."""
+    async with open_sessions(database_url) as sessions:
+        viewer = await ensure_local_account(sessions)
+        added = await add_wallet(
+            sessions,
+            bench.arq_redis,
+            viewer=viewer,
+            chain=Chain.BITCOIN,
+            address=BIG_ADDRESS,
+            label=None,
+        )
+    job = added.job
+    assert job is not None, added.errors
+    # The server's in-process worker must not run it: the benchmark plays the worker.
+    await bench.arq_redis.flushdb()
+    job.status = JobStatus.RUNNING
+    job.provider = "blockchair"
+    job.attempts = 1
+    job.started_at = utc_now()
+    job.expected_transactions = 1_000_000
+    return job
+
+
+async def run(bench: BenchContext) -> list[Row]:
+    limit = raise_open_files_limit()
+    if limit < FILES_NEEDED:
+        raise RuntimeError(f"{SUBSCRIBERS:,} websockets need {FILES_NEEDED:,} open files: {limit}")
+    database_url = bench.fresh_sqlite("subscriptions-spread")
+    job = await running_job(bench, database_url)
+    job_id = to_global_id("SyncJob", job.id)
+    publisher = EventPublisher(bench.arq_redis)
+    environment = {
+        **bench.server_environment(database_url),
+        # Nothing for the worker to pick up meanwhile: no refresh, the job never stale.
+        "REFRESH_INTERVAL": "24h",
+        "STALE_JOB_TIMEOUT": "24h",
+    }
+    cores = usable_cores()
+    figures: dict[int, list[tuple[float, float]]] = defaultdict(list)
+    lost: dict[int, int] = defaultdict(int)
+    superseded: dict[int, int] = defaultdict(int)
+    next_event = 1
+    for processes in (1, cores):
+        log = bench.path(f"subscriptions-spread-{processes}.log")
+        with make_run_server(environment, log, processes=processes) as server:
+            url = server.base_url.replace("http://", "ws://") + "/graphql"
+            subscribers = await _open_all(url, job_id, SUBSCRIBERS)
+            try:
+                await asyncio.sleep(1.0)
+                for _ in range(bench.runs):
+                    taken, missing, skipped = await _publish_round(
+                        publisher, job, subscribers, next_event
+                    )
+                    next_event += EVENTS_PER_RUN
+                    lost[processes] += missing
+                    superseded[processes] += skipped
+                    figures[processes].append((percentile(taken, 0.5), percentile(taken, 0.99)))
+            finally:
+                await asyncio.gather(*(subscriber.close() for subscriber in subscribers))
+    one_p50 = median([p50 for p50, _ in figures[1]])
+    one_p99 = median([p99 for _, p99 in figures[1]])
+    many_p50 = median([p50 for p50, _ in figures[cores]])
+    many_p99 = median([p99 for _, p99 in figures[cores]])
+    events = EVENTS_PER_RUN * bench.runs * SUBSCRIBERS
+    return [
+        Row(
+            f"subscriptions, {SUBSCRIBERS:,} subscribers across {cores} server processes "
+            "(`make run`)",
+            f"p50 {seconds(many_p50)}, p99 {seconds(many_p99)}, {lost[cores]} lost "
+            f"({superseded[cores]:,} of {events:,} superseded by a newer one)",
+            f"1 process: p50 {seconds(one_p50)}, p99 {seconds(one_p99)}, {lost[1]} lost "
+            f"({superseded[1]:,} superseded)",
+            many_p99 / one_p99,
+            f"p99 ≤ {MAX_P99_SECONDS * 1000:.0f} ms, none lost",
+            many_p99 <= MAX_P99_SECONDS and lost[cores] == 0,
+        )
+    ]
