@@ -185,8 +185,6 @@ def serve_one_process(settings: Settings, process: int, *, parent: int | None) -
     # (and a signal during start-up) a clean exit rather than a death by SIGTERM.
     for stop_signal in (signal.SIGINT, signal.SIGTERM):
         signal.signal(stop_signal, _exit_cleanly)
-    if process != 0:
-        settings = settings.model_copy(update={"run_worker": False})
     config = uvicorn.Config(
         create_app(settings, process=process),
         log_level=settings.log_level.lower(),

@@ -14,6 +14,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from api.runtime import runtime_of
+from api.worker_state import reported_worker_state
 from settings import Settings
 from workers.circuit import SkippedProvider, skipped_providers
 from workers.providers import left_out_providers
@@ -37,6 +38,8 @@ async def readyz(request: Request) -> Response:
     }
     if runtime.worker_task is not None:
         checks["worker"] = runtime.worker_state()
+    elif runtime.worker_elsewhere:
+        checks["worker"] = await _reported(reported_worker_state(runtime.redis))
     ready = all(result == "ok" for result in checks.values())
     skipped: list[LeftOutProvider | SkippedProvider] | None = None
     circuits = await skipped_providers(runtime.redis, runtime.settings)
@@ -73,6 +76,14 @@ def _left_out(settings: Settings) -> list[LeftOutProvider]:
 async def _ping_database(engine: AsyncEngine) -> None:
     async with engine.connect() as connection:
         await connection.execute(text("SELECT 1"))
+
+
+async def _reported(state: Awaitable[str]) -> str:
+    """What process 0 reported of its worker, or why that could not be read."""
+    try:
+        return await asyncio.wait_for(state, READINESS_TIMEOUT_SECONDS)
+    except Exception as error:  # noqa: BLE001 - any failure means "not ready", reported by name
+        return f"error: {type(error).__name__}: {error}".strip()
 
 
 async def _check(probe: Awaitable[object]) -> str:
