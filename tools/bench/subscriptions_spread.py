@@ -17,6 +17,7 @@ from tools.bench.subscriptions import EVENTS_PER_RUN, Subscriber, _publish_round
 from tools.bench.system import (
     BIG_ADDRESS,
     BenchContext,
+    cpu_seconds,
     make_run_server,
     open_sessions,
     usable_cores,
@@ -103,6 +104,7 @@ async def run(bench: BenchContext) -> list[Row]:
     publisher = EventPublisher(bench.arq_redis)
     environment = {
         **bench.server_environment(database_url),
+        "PRICE_URL": bench.simulator.coingecko_url,
         # Nothing for the worker to pick up meanwhile: no refresh, the job never stale.
         "REFRESH_INTERVAL": "24h",
         "STALE_JOB_TIMEOUT": "24h",
@@ -112,6 +114,7 @@ async def run(bench: BenchContext) -> list[Row]:
     lost: dict[int, int] = defaultdict(int)
     superseded: dict[int, int] = defaultdict(int)
     opened_in: dict[int, float] = {}
+    cpu: dict[int, list[tuple[float, float]]] = defaultdict(list)
     next_event = 1
     for processes in (1, cores):
         log = bench.path(f"subscriptions-spread-{processes}.log")
@@ -123,8 +126,19 @@ async def run(bench: BenchContext) -> list[Row]:
             try:
                 await asyncio.sleep(1.0)
                 for _ in range(bench.runs):
+                    server_before = cpu_seconds(server.process.pid)
+                    own_before = time.process_time()
                     taken, missing, skipped = await _publish_round(
                         publisher, job, subscribers, next_event
+                    )
+                    # CPU per subscriber and event: the servers' sending, this process's
+                    # receiving (the load generator shares the cores).
+                    messages = EVENTS_PER_RUN * SUBSCRIBERS
+                    cpu[processes].append(
+                        (
+                            (cpu_seconds(server.process.pid) - server_before) / messages,
+                            (time.process_time() - own_before) / messages,
+                        )
                     )
                     next_event += EVENTS_PER_RUN
                     lost[processes] += missing
@@ -137,15 +151,21 @@ async def run(bench: BenchContext) -> list[Row]:
     many_p50 = median([p50 for p50, _ in figures[cores]])
     many_p99 = median([p99 for _, p99 in figures[cores]])
     events = EVENTS_PER_RUN * bench.runs * SUBSCRIBERS
+
+    def cpu_text(processes: int) -> str:
+        server = median([server for server, _ in cpu[processes]])
+        own = median([own for _, own in cpu[processes]])
+        return f"CPU per subscriber-event: servers {server * 1e6:.0f} µs, client {own * 1e6:.0f} µs"
+
     return [
         Row(
             f"subscriptions, {SUBSCRIBERS:,} subscribers across {cores} server processes "
             "(`make run`)",
             f"p50 {seconds(many_p50)}, p99 {seconds(many_p99)}, {lost[cores]} lost "
             f"({superseded[cores]:,} of {events:,} superseded by a newer one); opened in "
-            f"{opened_in[cores]:.0f} s",
+            f"{opened_in[cores]:.0f} s; {cpu_text(cores)}",
             f"1 process: p50 {seconds(one_p50)}, p99 {seconds(one_p99)}, {lost[1]} lost "
-            f"({superseded[1]:,} superseded); opened in {opened_in[1]:.0f} s",
+            f"({superseded[1]:,} superseded); opened in {opened_in[1]:.0f} s; {cpu_text(1)}",
             many_p99 / one_p99,
             f"p99 ≤ {MAX_P99_SECONDS * 1000:.0f} ms, none lost",
             many_p99 <= MAX_P99_SECONDS and lost[cores] == 0,
