@@ -47,7 +47,13 @@ def redact(text: str) -> str:
 
 
 class ContextAndRedaction(logging.Filter):
+    def __init__(self, process: int | None = None) -> None:
+        super().__init__()
+        self.process = process
+
     def filter(self, record: logging.LogRecord) -> bool:
+        if self.process is not None:
+            record.server_process = self.process
         for field in CONTEXT_FIELDS:
             if not hasattr(record, field):
                 setattr(record, field, _context[field].get())
@@ -61,7 +67,7 @@ class TextFormatter(logging.Formatter):
         line = super().format(record)
         context = " ".join(
             f"{field}={getattr(record, field)}"
-            for field in CONTEXT_FIELDS
+            for field in ("server_process", *CONTEXT_FIELDS)
             if getattr(record, field, None) is not None
         )
         return redact(f"{line} [{context}]" if context else line)
@@ -75,6 +81,9 @@ class JsonFormatter(logging.Formatter):
             "logger": record.name,
             "message": record.getMessage(),
         }
+        process = getattr(record, "server_process", None)
+        if process is not None:
+            entry["server_process"] = process
         for field in CONTEXT_FIELDS:
             value = getattr(record, field, None)
             if value is not None:
@@ -84,10 +93,11 @@ class JsonFormatter(logging.Formatter):
         return redact(json.dumps(entry))
 
 
-def configure_logging(*, level: str, log_format: str) -> None:
-    """One root handler for everything, uvicorn's and arq's loggers included."""
+def configure_logging(*, level: str, log_format: str, process: int | None = None) -> None:
+    """One root handler for everything, uvicorn's and arq's loggers included; `process` (one of
+    several server processes) starts every line."""
     handler = logging.StreamHandler()
-    handler.addFilter(ContextAndRedaction())
+    handler.addFilter(ContextAndRedaction(process))
     if log_format == "json":
         handler.setFormatter(JsonFormatter())
     else:

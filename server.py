@@ -7,8 +7,11 @@ import argparse
 import asyncio
 import contextlib
 import logging
+import os
+import signal
 import sys
 from collections.abc import AsyncIterator
+from types import FrameType
 
 import uvicorn
 from starlette.applications import Starlette
@@ -34,6 +37,12 @@ from garbage_collection import release_long_lived_objects, settle_long_lived_obj
 from logs import configure_logging
 from resolvers.accounts import create_account
 from schema import build_schema
+from server_processes import (
+    listening_sockets,
+    port_is_free,
+    serve_processes,
+    stop_with_parent,
+)
 from settings import Settings, get_settings
 from web.pages import web_routes
 
@@ -43,8 +52,9 @@ logger = logging.getLogger("wallet_tracker")
 RATE_LIMITED_PATHS = ("/graphql", "/export", "/import")
 
 
-def create_app(settings: Settings | None = None) -> Starlette:
-    """The ASGI app; `uvicorn --factory server:create_app` serves it without the CLI below."""
+def create_app(settings: Settings | None = None, *, process: int | None = None) -> Starlette:
+    """The ASGI app; `uvicorn --factory server:create_app` serves it without the CLI below.
+    `process`: its number among the processes `python server.py` started, if it started more."""
     settings = settings or get_settings()
     problems = settings.startup_problems()
     if problems:
@@ -52,7 +62,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
-        app.state.runtime = await start_runtime(settings)
+        app.state.runtime = await start_runtime(settings, process=process)
         settle_long_lived_objects()
         logger.info(
             "wallet-tracker ready: GraphQL at http://%s:%s/graphql", settings.host, settings.port
@@ -106,20 +116,27 @@ def main(argv: list[str] | None = None) -> None:
     """`python server.py` serves; `python -m server create-account NAME` makes an account."""
     parser = argparse.ArgumentParser(prog="python -m server", description=__doc__)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
-    commands.add_parser("serve", help="serve the API (the default)")
+    serve_command = commands.add_parser("serve", help="serve the API (the default)")
+    # How `python server.py` starts its server processes (WEB_CONCURRENCY > 1); not for people.
+    serve_command.add_argument("--process", type=int, help=argparse.SUPPRESS)
+    serve_command.add_argument("--parent", type=int, help=argparse.SUPPRESS)
     create = commands.add_parser(
         "create-account", help="create an account and print its first API token on the last line"
     )
     create.add_argument("name", help="the account's name, unique on this server")
     arguments = parser.parse_args(argv)
     settings = get_settings()
-    configure_logging(level=settings.log_level, log_format=settings.log_format)
+    process = getattr(arguments, "process", None)
+    configure_logging(level=settings.log_level, log_format=settings.log_format, process=process)
     if arguments.command == "create-account":
         sys.exit(asyncio.run(create_account_command(settings, arguments.name)))
     problems = settings.startup_problems()
     if problems:
         sys.exit("wallet-tracker refuses to start:\n- " + "\n- ".join(problems))
-    serve(settings)
+    if process is not None:
+        serve_one_process(settings, process, parent=arguments.parent)
+    else:
+        serve(settings)
 
 
 async def create_account_command(settings: Settings, name: str) -> int:
@@ -139,8 +156,14 @@ async def create_account_command(settings: Settings, name: str) -> int:
 
 
 def serve(settings: Settings) -> None:
-    """Migrates the database, then serves until Ctrl-C (or SIGTERM) has stopped everything."""
+    """Migrates the database, then serves until Ctrl-C (or SIGTERM) has stopped everything:
+    from this process, or from WEB_CONCURRENCY processes it starts and supervises."""
+    several = settings.web_concurrency > 1
+    if several and not port_is_free(settings.host, settings.port):
+        sys.exit(f"{settings.host}:{settings.port} is in use: another server listens there")
     asyncio.run(upgrade_database(settings.database_url))
+    if several:
+        sys.exit(serve_processes(settings))
     # uvicorn shuts everything down on Ctrl-C, then re-raises the signal: that is a normal exit.
     with contextlib.suppress(KeyboardInterrupt):
         uvicorn.run(
@@ -150,6 +173,28 @@ def serve(settings: Settings) -> None:
             log_level=settings.log_level.lower(),
             log_config=None,
         )
+
+
+def serve_one_process(settings: Settings, process: int, *, parent: int | None) -> None:
+    """One of the server processes `serve_processes` started: serves on its own SO_REUSEPORT
+    sockets (which keep TCP_NODELAY), with the in-process worker in process 0 only."""
+    stop_with_parent()
+    if parent is not None and os.getppid() != parent:
+        return  # the parent died before this process could ask to follow it
+    # uvicorn raises the signal that stopped it again once it has shut down; this makes that
+    # (and a signal during start-up) a clean exit rather than a death by SIGTERM.
+    for stop_signal in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(stop_signal, _exit_cleanly)
+    config = uvicorn.Config(
+        create_app(settings, process=process),
+        log_level=settings.log_level.lower(),
+        log_config=None,
+    )
+    uvicorn.Server(config).run(sockets=listening_sockets(settings.host, settings.port))
+
+
+def _exit_cleanly(number: int, frame: FrameType | None) -> None:
+    raise SystemExit(0)
 
 
 if __name__ == "__main__":

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import os
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -40,6 +41,9 @@ class Settings(BaseSettings):
     # Run the arq worker inside the server process; turn off when separate workers run.
     run_worker: bool = True
     var_dir: Path = Path("./var")
+    # Server processes `python server.py` starts, each with its own SO_REUSEPORT socket on
+    # HOST:PORT; 1 serves from the one process itself. Unset: one per core this process may use.
+    web_concurrency: int = Field(default_factory=lambda: _usable_cores(), ge=1)
 
     # Browser-facing switches: GraphiQL at GET /graphql, schema introspection, and the origins
     # (comma-separated) allowed to call the API from another site; none by default.
@@ -252,6 +256,13 @@ class Settings(BaseSettings):
                 "AUTH=token."
             )
         return problems
+
+
+def _usable_cores() -> int:
+    # The cores this process may run on (taskset, cpusets), else all the machine's.
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
 
 
 @lru_cache(maxsize=1)

@@ -4,6 +4,7 @@ which providers syncs skip for now)."""
 from __future__ import annotations
 
 import asyncio
+import os
 from collections.abc import Awaitable
 from typing import TypedDict
 
@@ -13,6 +14,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from api.runtime import runtime_of
+from api.worker_state import reported_worker_state
 from settings import Settings
 from workers.circuit import SkippedProvider, skipped_providers
 from workers.providers import left_out_providers
@@ -21,7 +23,11 @@ READINESS_TIMEOUT_SECONDS = 2.0
 
 
 async def healthz(request: Request) -> Response:
-    return JSONResponse({"status": "ok"})
+    process = runtime_of(request).process
+    if process is None:
+        return JSONResponse({"status": "ok"})
+    # Which of the server processes answered (WEB_CONCURRENCY > 1), to tell them apart.
+    return JSONResponse({"status": "ok", "process": process, "pid": os.getpid()})
 
 
 async def readyz(request: Request) -> Response:
@@ -32,6 +38,8 @@ async def readyz(request: Request) -> Response:
     }
     if runtime.worker_task is not None:
         checks["worker"] = runtime.worker_state()
+    elif runtime.worker_elsewhere:
+        checks["worker"] = await _reported(reported_worker_state(runtime.redis))
     ready = all(result == "ok" for result in checks.values())
     skipped: list[LeftOutProvider | SkippedProvider] | None = None
     circuits = await skipped_providers(runtime.redis, runtime.settings)
@@ -68,6 +76,14 @@ def _left_out(settings: Settings) -> list[LeftOutProvider]:
 async def _ping_database(engine: AsyncEngine) -> None:
     async with engine.connect() as connection:
         await connection.execute(text("SELECT 1"))
+
+
+async def _reported(state: Awaitable[str]) -> str:
+    """What process 0 reported of its worker, or why that could not be read."""
+    try:
+        return await asyncio.wait_for(state, READINESS_TIMEOUT_SECONDS)
+    except Exception as error:  # noqa: BLE001 - any failure means "not ready", reported by name
+        return f"error: {type(error).__name__}: {error}".strip()
 
 
 async def _check(probe: Awaitable[object]) -> str:

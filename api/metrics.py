@@ -1,5 +1,5 @@
-"""`GET /metrics`: this process's HTTP and GraphQL figures, plus the workers' shared ones, as
-Prometheus text."""
+"""`GET /metrics`: the server's HTTP and GraphQL figures (of every server process `python
+server.py` started), plus the workers' shared ones, as Prometheus text."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from typing import Any
 
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, generate_latest
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, HistogramMetricFamily
+from prometheus_client.multiprocess import MultiProcessCollector
 from prometheus_client.registry import Collector
 from sqlalchemy import func, select
 from starlette.requests import Request
@@ -119,7 +120,7 @@ class SharedFigures(Collector):
         )
         yield GaugeMetricFamily(
             "wallet_tracker_open_subscriptions",
-            "Open GraphQL subscriptions on this server process.",
+            "Open GraphQL subscriptions on the server process that answered.",
             value=self.open_subscriptions,
         )
 
@@ -158,14 +159,19 @@ class SharedFigures(Collector):
         )
 
 
-def render(shared: SharedFigures) -> bytes:
+def render(shared: SharedFigures, *, every_server_process: bool = False) -> bytes:
+    """`every_server_process`: the HTTP and GraphQL figures of all the server processes
+    `python server.py` started (prometheus_client's multiprocess mode, which the parent turns on
+    for them with PROMETHEUS_MULTIPROC_DIR), not only this one's."""
     registry = CollectorRegistry()
     registry.register(shared)
-    return (
-        generate_latest(PROCESS_REGISTRY)
-        + generate_latest(GRAPHQL_REGISTRY)
-        + generate_latest(registry)
-    )
+    if every_server_process:
+        processes = CollectorRegistry()
+        MultiProcessCollector(processes)  # type: ignore[no-untyped-call]
+        own = generate_latest(processes)
+    else:
+        own = generate_latest(PROCESS_REGISTRY) + generate_latest(GRAPHQL_REGISTRY)
+    return own + generate_latest(registry)
 
 
 async def metrics_page(request: Request) -> Response:
@@ -178,7 +184,10 @@ async def metrics_page(request: Request) -> Response:
         open_subscriptions=runtime.live.open_subscriptions,
         pending_webhook_deliveries=await pending_deliveries(runtime.sessions),
     )
-    return Response(render(figures), media_type=CONTENT_TYPE_LATEST)
+    return Response(
+        render(figures, every_server_process=runtime.process is not None),
+        media_type=CONTENT_TYPE_LATEST,
+    )
 
 
 def _text(value: bytes | str) -> str:

@@ -14,6 +14,7 @@ from starlette.requests import HTTPConnection
 
 from api.client_limits import ClientRateLimiter
 from api.live import LiveHub
+from api.worker_state import report_worker_state
 from db.session import SessionFactory, create_engine, create_session_factory
 from resolvers.accounts import ensure_local_account
 from resolvers.viewer import Viewer
@@ -40,6 +41,15 @@ class Runtime:
     worker: Worker | None
     worker_task: asyncio.Task[None] | None
     settings: Settings
+    # Its number among the server processes `python server.py` started (WEB_CONCURRENCY > 1).
+    process: int | None = None
+    # Process 0's report of its in-process worker's state to the other processes.
+    worker_report_task: asyncio.Task[None] | None = None
+
+    @property
+    def worker_elsewhere(self) -> bool:
+        """Whether the in-process worker runs in another server process (process 0)."""
+        return self.settings.run_worker and self.process not in (None, 0)
 
     def worker_state(self) -> str:
         """ "ok" while the in-process worker runs (or none runs here), else why it stopped."""
@@ -60,7 +70,7 @@ def runtime_of(connection: HTTPConnection) -> Runtime:
     return runtime
 
 
-async def start_runtime(settings: Settings) -> Runtime:
+async def start_runtime(settings: Settings, *, process: int | None = None) -> Runtime:
     engine = create_engine(settings.database_url)
     sessions = create_session_factory(engine)
     local_viewer = await ensure_local_account(sessions)
@@ -69,7 +79,8 @@ async def start_runtime(settings: Settings) -> Runtime:
     live = LiveHub(redis)
     await live.start()
     worker, worker_task = None, None
-    if settings.run_worker:
+    # With several server processes, only process 0 runs the worker.
+    if settings.run_worker and process in (None, 0):
         worker = create_in_process_worker(
             redis_server.arq_settings, settings=settings, sessions=sessions
         )
@@ -78,7 +89,7 @@ async def start_runtime(settings: Settings) -> Runtime:
     client_limiter = ClientRateLimiter(
         redis, per_minute=settings.rate_limit_per_minute, burst=settings.rate_limit_burst
     )
-    return Runtime(
+    runtime = Runtime(
         engine,
         sessions,
         redis_server,
@@ -89,7 +100,13 @@ async def start_runtime(settings: Settings) -> Runtime:
         worker,
         worker_task,
         settings,
+        process,
     )
+    if process == 0 and worker_task is not None:
+        runtime.worker_report_task = asyncio.create_task(
+            report_worker_state(redis, runtime.worker_state), name="worker-state-report"
+        )
+    return runtime
 
 
 def _report_worker_exit(task: asyncio.Task[None]) -> None:
@@ -99,6 +116,9 @@ def _report_worker_exit(task: asyncio.Task[None]) -> None:
 
 async def stop_runtime(runtime: Runtime) -> None:
     """Stops everything in order; a failing step (say, Redis already gone) skips only itself."""
+    if runtime.worker_report_task is not None:
+        runtime.worker_report_task.cancel()
+        await _shutdown_step("worker state report", runtime.worker_report_task)
     if runtime.worker_task is not None and runtime.worker is not None:
         runtime.worker_task.cancel()
         await _shutdown_step(

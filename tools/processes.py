@@ -17,7 +17,9 @@ import psutil
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
 ARQ = Path(sys.executable).with_name("arq")
-SERVER_READY_SECONDS = 30.0
+# `python server.py` imports the app in its parent, then in each of its WEB_CONCURRENCY server
+# processes at once: on a machine busy with other work that took 30-40 s (2 cores, load 7).
+SERVER_READY_SECONDS = 60.0
 
 
 class ChildProcess:

@@ -59,3 +59,10 @@ LIVE_IDLE_CHANNEL = f"{KEY_PREFIX}:hub"
 
 # A hash of counters every worker adds to; each server's /metrics reads it.
 SHARED_METRICS_KEY = f"{KEY_PREFIX}:metrics"
+
+
+def in_process_worker_key(server: str) -> str:
+    """The in-process worker's state ("ok", or why it stopped) of one `python server.py` that
+    started several server processes (`server`: its host name and pid), as its process 0 last
+    reported it for the others' /readyz."""
+    return f"{KEY_PREFIX}:in-process-worker:{server}"

@@ -41,10 +41,14 @@ mutation RemoveWallet($address: String!, $chain: Chain) {
 
 
 class GraphQLClient:
-    def __init__(self, base_url: str, *, token: str | None = None) -> None:
+    def __init__(
+        self, base_url: str, *, token: str | None = None, http: httpx.Client | None = None
+    ) -> None:
+        """`http`: a connection pool of the caller's to send HTTP requests through (closed by
+        the caller), e.g. one whose keep-alive connection reached a given server process."""
         self.base_url = base_url
         self.token = token
-        self._http: httpx.Client | None = None
+        self._http = http
 
     @property
     def http(self) -> httpx.Client:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import time
+from collections.abc import Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -88,20 +89,22 @@ async def latencies(base_url: str, body: bytes, *, requests: int, warmup: int = 
 
 
 async def concurrent_load(
-    base_url: str, body: bytes, *, clients: int, duration_seconds: float
+    base_url: str, bodies: Sequence[bytes], *, clients: int, duration_seconds: float
 ) -> tuple[float, list[float]]:
-    """`clients` connections each sending requests back to back for `duration_seconds`:
-    requests per second, and every request's latency."""
+    """`clients` connections each sending requests back to back for `duration_seconds`, each
+    client going round `bodies` from its own starting point (so the clients ask for different
+    pages at any moment): requests per second, and every request's latency."""
     connections = [await GraphQLConnection.open(base_url) for _ in range(clients)]
     taken: list[float] = []
     try:
         for connection in connections:
-            await connection.query(body)
+            await connection.query(bodies[0])
         stop_at = time.perf_counter() + duration_seconds
 
-        async def client(connection: GraphQLConnection) -> int:
+        async def client(connection: GraphQLConnection, start: int) -> int:
             done = 0
             while time.perf_counter() < stop_at:
+                body = bodies[(start + done) % len(bodies)]
                 started = time.perf_counter()
                 status, _ = await connection.post(body)
                 taken.append(time.perf_counter() - started)
@@ -110,8 +113,12 @@ async def concurrent_load(
                 done += 1
             return done
 
+        # Client i starts i/clients of the way round: the clients never ask in step.
+        spread = max(1, len(bodies) // clients)
         started = time.perf_counter()
-        done = await asyncio.gather(*(client(connection) for connection in connections))
+        done = await asyncio.gather(
+            *(client(connection, index * spread) for index, connection in enumerate(connections))
+        )
         elapsed = time.perf_counter() - started
         return sum(done) / elapsed, taken
     finally:

@@ -29,6 +29,7 @@ from tools.bench import (
     rate_limit,
     solana_sync,
     subscriptions,
+    subscriptions_spread,
     webhooks,
 )
 from tools.bench.report import Row, machine_description, render
@@ -53,6 +54,7 @@ BENCHMARKS: dict[str, Benchmark] = {
     "rate_limit": rate_limit.run,
     "solana_sync": solana_sync.run,
     "subscriptions": subscriptions.run,
+    "subscriptions_spread": subscriptions_spread.run,
     "postgres_sync": postgres_sync.run,
     "ethereum_sync": ethereum_sync.run,
     "derivation": derivation.run,

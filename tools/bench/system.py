@@ -6,17 +6,19 @@ do not share a CPU or the GIL with each other or with the benchmark measuring th
 from __future__ import annotations
 
 import asyncio
+import os
 import shutil
 import time
 import uuid
 from collections.abc import AsyncIterator, Iterator
-from contextlib import asynccontextmanager, contextmanager
+from contextlib import asynccontextmanager, contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import asyncpg
 import httpx
+import psutil
 from arq import ArqRedis, create_pool
 from sqlalchemy import select
 from sqlalchemy.engine import make_url
@@ -176,6 +178,35 @@ def server_process(environment: dict[str, str], log_path: Path) -> Iterator[Serv
     ) as server:
         server.wait_until_ready(START_TIMEOUT_SECONDS)
         yield server
+
+
+@contextmanager
+def make_run_server(
+    environment: dict[str, str], log_path: Path, *, processes: int
+) -> Iterator[ServerProcess]:
+    """The API as `make run` serves it: `python server.py` with `processes` server processes
+    (WEB_CONCURRENCY; the machine's cores is the default) and the in-process worker in the
+    first, logging warnings only."""
+    with ServerProcess(
+        {"LOG_LEVEL": "WARNING", **environment, "WEB_CONCURRENCY": str(processes)}, log_path
+    ) as server:
+        server.wait_until_ready(START_TIMEOUT_SECONDS)
+        yield server
+
+
+def cpu_seconds(pid: int) -> float:
+    """User plus system CPU time of process `pid` and every process under it, so far."""
+    root = psutil.Process(pid)
+    total = 0.0
+    for process in [root, *root.children(recursive=True)]:
+        with suppress(psutil.NoSuchProcess):
+            times = process.cpu_times()
+            total += times.user + times.system
+    return total
+
+
+def usable_cores() -> int:
+    return len(os.sched_getaffinity(0))
 
 
 @dataclass
