@@ -7,8 +7,9 @@ import json
 import logging
 import secrets
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
+from functools import partial
 from typing import Generic, Protocol, TypeVar, cast
 
 from db.models import Chain, SyncJob
@@ -27,6 +28,7 @@ from workers.errors import (
     TransientError,
 )
 from workers.events import EventPublisher
+from workers.first_sync_pages import BalanceCarry
 from workers.job_claims import ClaimedJob
 from workers.metrics import SharedMetrics
 from workers.providers import CHAINS_WITHOUT_FALLBACK
@@ -178,6 +180,8 @@ class _Resume:
     cursor: str | None
     sync_pass: int
     fetched_transactions: int
+    carry: dict[str, object] | None = None
+    """A first pass's running-balance carry (`BalanceCarry.encode`); None: the general way."""
 
     def encode(self) -> str:
         return json.dumps(self.__dict__)
@@ -191,6 +195,15 @@ class _Resume:
         except (ValueError, TypeError):
             return None
         return resume if resume.provider == provider else None
+
+
+@dataclass(frozen=True)
+class FirstSyncPage:
+    """What a page of a first full pass is written with (`ProviderSync.save_page`)."""
+
+    carry: BalanceCarry
+    last_page: bool
+    resume_cursor: Callable[[BalanceCarry], str | None]
 
 
 class ProviderSync(Generic[ProviderT]):
@@ -210,6 +223,7 @@ class ProviderSync(Generic[ProviderT]):
         self.publisher = publisher
         self.fetched_transactions = 0
         self.expected_transactions: int | None = None
+        self.carry: BalanceCarry | None = None
 
     async def save_page(
         self,
@@ -219,8 +233,29 @@ class ProviderSync(Generic[ProviderT]):
         resume_cursor: str | None,
         progress: float | None = None,
         oldest_first: bool = False,
+        first_sync: FirstSyncPage | None = None,
     ) -> None:
-        """One page stored with the job's progress and resume point, then published."""
+        """One page stored with the job's progress and resume point, then published.
+
+        `first_sync`: the page belongs to a first full pass written with its running balances;
+        its resume point comes from there, and the carry after it is left in `self.carry`."""
+        if first_sync is not None:
+            row, self.carry = await _atomic(
+                transaction_history.save_first_sync_page(
+                    self.sessions,
+                    self.job,
+                    transactions,
+                    sync_pass=sync_pass,
+                    provider=self.provider.name,
+                    fetched_transactions=self.fetched_transactions,
+                    expected_transactions=self.expected_transactions,
+                    carry=first_sync.carry,
+                    last_page=first_sync.last_page,
+                    resume_cursor=first_sync.resume_cursor,
+                )
+            )
+            await self.publisher.job_changed(row, progress_only=True)
+            return
         row = await _atomic(
             transaction_history.save_page(
                 self.sessions,
@@ -326,6 +361,14 @@ class AddressSync(ProviderSync[Provider]):
         if resume.cursor is None and not self.provider.pages_carry_summary:
             summary = await self.provider.summary(self.job.address)
             self.expected_transactions = summary.transaction_count
+        # A first pass (nothing stored yet) writes its rows with their running balances.
+        self.carry = BalanceCarry.decode(resume.carry)
+        first_pass = self.carry is not None or (
+            resume.cursor is None
+            and not await transaction_history.has_stored_rows(
+                self.sessions, address_id=self.job.address_id
+            )
+        )
         cursor = resume.cursor
         pages = 0
         while True:
@@ -334,13 +377,27 @@ class AddressSync(ProviderSync[Provider]):
             if page.summary is not None:
                 summary = page.summary
                 self.expected_transactions = summary.transaction_count
+            if first_pass and self.carry is None and summary is not None:
+                self.carry = BalanceCarry(balance_before=summary.balance_sat)
             self.fetched_transactions += len(page.transactions)
             next_resume = _Resume(
                 self.provider.name, page.next_cursor, resume.sync_pass, self.fetched_transactions
             )
-            await self._save(
-                page.transactions, resume.sync_pass, next_resume if page.next_cursor else None
-            )
+            if first_pass and self.carry is not None:
+                await self.save_page(
+                    page.transactions,
+                    sync_pass=resume.sync_pass,
+                    resume_cursor=None,
+                    first_sync=FirstSyncPage(
+                        self.carry,
+                        last_page=page.next_cursor is None,
+                        resume_cursor=partial(_resume_point, next_resume),
+                    ),
+                )
+            else:
+                await self._save(
+                    page.transactions, resume.sync_pass, next_resume if page.next_cursor else None
+                )
             if page.next_cursor is None:
                 break
             cursor = page.next_cursor
@@ -449,6 +506,13 @@ async def _atomic(write: Awaitable[WriteResultT]) -> WriteResultT:
         if not task.cancelled() and task.exception() is not None:
             logger.info("a write interrupted by shutdown failed: %r", task.exception())
         raise
+
+
+def _resume_point(resume: _Resume, carry: BalanceCarry) -> str | None:
+    """The resume point after a first pass's page: None after its last one."""
+    if resume.cursor is None:
+        return None
+    return replace(resume, carry=carry.encode()).encode()
 
 
 def _new_pass_id() -> int:
