@@ -22,10 +22,11 @@ from datetime import datetime
 
 import asyncpg
 import orjson
-from sqlalchemy import func, select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from db.amounts import Amount
 from db.models import TrackedAddress, Transaction, sort_key_for
 from workers import page_append
 from workers.providers.base import ProviderTransaction
@@ -84,13 +85,10 @@ async def write_page(
     sync_pass: int,
     carry: BalanceCarry,
     first_seen: datetime,
-    exact_arithmetic_in_sql: bool,
     last_page: bool,
 ) -> BalanceCarry:
     """Inserts the page (the next older one of the pass) and returns the carry after it.
 
-    `exact_arithmetic_in_sql`: the database adds these amounts exactly (PostgreSQL, or 64-bit
-    amounts on SQLite), needed to correct the stored rows of a block split across two pages.
     Raises `PageOverlapsStoredRows` when a row of the page is stored already; the rows before
     it may be inserted, so the caller must roll back."""
     times = [
@@ -99,14 +97,7 @@ async def write_page(
     ]
     balances: list[int | None] = [None] * len(transactions)
     if carry.exact and transactions:
-        carry, balances = await _balances(
-            connection,
-            address_id,
-            transactions,
-            times,
-            carry,
-            exact_arithmetic_in_sql=exact_arithmetic_in_sql,
-        )
+        carry, balances = await _balances(connection, address_id, transactions, times, carry)
     page_times = [time for time in times if time is not None]
     if page_times:
         await mark_balances_stale(connection, address_id, min(page_times))
@@ -128,8 +119,6 @@ async def _balances(
     transactions: Sequence[ProviderTransaction],
     times: list[datetime | None],
     carry: BalanceCarry,
-    *,
-    exact_arithmetic_in_sql: bool,
 ) -> tuple[BalanceCarry, list[int | None]]:
     """Each confirmed row's running balance, counted down from the carry; the carry after
     the page, inexact if the page does not sort wholly before the stored rows."""
@@ -158,17 +147,13 @@ async def _balances(
             # A block split across two pages: the page's rows of that time get higher ids than
             # the stored ones, so they come after them, and the stored ones' balances drop by
             # what this page adds before them.
-            if not exact_arithmetic_in_sql:
-                return replace(carry, exact=False), balances
             tied = [index for index in in_order if times[index] == oldest]
             tied_sum = sum(transactions[index].amount_sat for index in tied)
-            stored_sum = await _stored_sum_at(connection, address_id, oldest)
+            stored_sum = await _lower_balances_at(connection, address_id, oldest, tied_sum)
             for index in reversed(tied):
                 balances[index] = running + stored_sum
                 running -= transactions[index].amount_sat
             in_order = in_order[: -len(tied)]
-            if tied_sum:
-                await _lower_balances_at(connection, address_id, oldest, tied_sum)
     for index in reversed(in_order):
         balances[index] = running
         running -= transactions[index].amount_sat
@@ -190,29 +175,29 @@ async def _oldest_stored_time(connection: AsyncConnection, address_id: int) -> d
     )
 
 
-async def _stored_sum_at(connection: AsyncConnection, address_id: int, time: datetime) -> int:
-    total = await connection.scalar(
-        select(func.sum(Transaction.amount_sat)).where(
-            Transaction.address_id == address_id,
-            Transaction.block_height.is_not(None),
-            Transaction.tx_time == time,
-        )
-    )
-    return int(total or 0)
-
-
 async def _lower_balances_at(
     connection: AsyncConnection, address_id: int, time: datetime, amount: int
-) -> None:
-    await connection.execute(
-        update(Transaction)
-        .where(
-            Transaction.address_id == address_id,
-            Transaction.block_height.is_not(None),
-            Transaction.tx_time == time,
+) -> int:
+    """Lowers the balances of the stored confirmed rows at `time` by `amount`; their amounts'
+    sum. Summed and written in Python: exact at any size on SQLite too (a block has few rows
+    of one address)."""
+    rows = (
+        await connection.execute(
+            select(Transaction.id, Transaction.amount_sat, Transaction.balance_after_sat).where(
+                Transaction.address_id == address_id,
+                Transaction.block_height.is_not(None),
+                Transaction.tx_time == time,
+            )
         )
-        .values(balance_after_sat=Transaction.balance_after_sat - amount)
-    )
+    ).all()
+    if amount:
+        await connection.execute(
+            update(Transaction)
+            .where(Transaction.id == bindparam("row_id"))
+            .values(balance_after_sat=bindparam("lowered", type_=Amount())),
+            [{"row_id": row_id, "lowered": (balance or 0) - amount} for row_id, _, balance in rows],
+        )
+    return sum(row_amount for _, row_amount, _ in rows)
 
 
 async def _insert(

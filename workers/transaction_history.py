@@ -149,9 +149,6 @@ async def save_first_sync_page(
             sync_pass=sync_pass,
             carry=carry,
             first_seen=first_seen,
-            exact_arithmetic_in_sql=(
-                connection.dialect.name == "postgresql" or job.chain not in BIG_AMOUNT_CHAINS
-            ),
             last_page=last_page,
         )
 
