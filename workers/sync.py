@@ -15,7 +15,7 @@ from typing import Generic, Protocol, TypeVar, cast
 from db.models import Chain, SyncJob
 from db.session import SessionFactory
 from logs import log_context
-from workers import job_claims, transaction_history
+from workers import heap, job_claims, transaction_history
 from workers.circuit import BLOCKED_SECONDS, UNAVAILABLE_SECONDS, CircuitBreaker
 from workers.errors import (
     AddressRejectedError,
@@ -398,6 +398,9 @@ class AddressSync(ProviderSync[Provider]):
                 await self._save(
                     page.transactions, resume.sync_pass, next_resume if page.next_cursor else None
                 )
+            del page.transactions[:]
+            # The page is written: what its decoding took goes back before the next one.
+            heap.return_free_memory()
             if page.next_cursor is None:
                 break
             cursor = page.next_cursor
