@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import secrets
@@ -32,7 +33,13 @@ from workers.first_sync_pages import BalanceCarry
 from workers.job_claims import ClaimedJob
 from workers.metrics import SharedMetrics
 from workers.providers import CHAINS_WITHOUT_FALLBACK
-from workers.providers.base import AddressSummary, NamedProvider, Provider, ProviderTransaction
+from workers.providers.base import (
+    AddressSummary,
+    HistoryPage,
+    NamedProvider,
+    Provider,
+    ProviderTransaction,
+)
 from workers.transaction_history import StoredTotals
 
 logger = logging.getLogger(__name__)
@@ -369,10 +376,9 @@ class AddressSync(ProviderSync[Provider]):
                 self.sessions, address_id=self.job.address_id
             )
         )
-        cursor = resume.cursor
         pages = 0
+        page = await self.provider.page(self.job.address, resume.cursor, page_size=FULL_PAGE_SIZE)
         while True:
-            page = await self.provider.page(self.job.address, cursor, page_size=FULL_PAGE_SIZE)
             pages += 1
             if page.summary is not None:
                 summary = page.summary
@@ -383,27 +389,43 @@ class AddressSync(ProviderSync[Provider]):
             next_resume = _Resume(
                 self.provider.name, page.next_cursor, resume.sync_pass, self.fetched_transactions
             )
-            if first_pass and self.carry is not None:
-                await self.save_page(
-                    page.transactions,
-                    sync_pass=resume.sync_pass,
-                    resume_cursor=None,
-                    first_sync=FirstSyncPage(
-                        self.carry,
-                        last_page=page.next_cursor is None,
-                        resume_cursor=partial(_resume_point, next_resume),
-                    ),
+            upcoming: asyncio.Future[HistoryPage] | None = None
+            if page.next_cursor is not None:
+                # The next page is read while this one is written: the explorer's answer and
+                # its decoding overlap the database's work (its own process or thread).
+                upcoming = asyncio.ensure_future(
+                    self.provider.page(self.job.address, page.next_cursor, page_size=FULL_PAGE_SIZE)
                 )
-            else:
-                await self._save(
-                    page.transactions, resume.sync_pass, next_resume if page.next_cursor else None
-                )
+            try:
+                if first_pass and self.carry is not None:
+                    await self.save_page(
+                        page.transactions,
+                        sync_pass=resume.sync_pass,
+                        resume_cursor=None,
+                        first_sync=FirstSyncPage(
+                            self.carry,
+                            last_page=upcoming is None,
+                            resume_cursor=partial(_resume_point, next_resume),
+                        ),
+                    )
+                else:
+                    await self._save(
+                        page.transactions,
+                        resume.sync_pass,
+                        next_resume if upcoming is not None else None,
+                    )
+            except BaseException:
+                if upcoming is not None:
+                    upcoming.cancel()
+                    with contextlib.suppress(BaseException):
+                        await upcoming
+                raise
             del page.transactions[:]
-            # The page is written: what its decoding took goes back before the next one.
+            # The page is written: what its decoding took goes back.
             heap.return_free_memory()
-            if page.next_cursor is None:
+            if upcoming is None:
                 break
-            cursor = page.next_cursor
+            page = await upcoming
         if pages == 1 and resume.cursor is None and page.summary is not None:
             # The whole history and its summary came in one answer: one snapshot, with nothing
             # that could have arrived between pages (most addresses of an HD wallet).
