@@ -130,3 +130,21 @@ def _stored_time(time: datetime) -> str:
         time = time.astimezone(UTC)
     # Less the "+00:00" that UTC adds: cheaper than making the time naive first.
     return time.isoformat(" ", "microseconds")[:-6]
+
+
+# For pages whose rows and balances another writer prepares (`workers.first_sync_pages`).
+stored_time = _stored_time
+
+
+def stored_amount_value(amount: int) -> int | str:
+    """An amount as `Amount` binds it on SQLite: INTEGER within 64 bits, else exact text."""
+    return amount if INT64_MIN <= amount <= INT64_MAX else str(amount)
+
+
+async def insert_rows(
+    connection: AsyncConnection, address_id: int, rows_json: str, sync_pass: int
+) -> None:
+    """Inserts ready rows, given as one JSON array of `[txid, block_height, sort_key, stored
+    time, amount, fee, failed, balance_after]` (values as `stored_time`/`stored_amount_value`
+    make them), in one statement. Raises `IntegrityError` when a row is stored already."""
+    await connection.exec_driver_sql(_INSERT_PAGE, (rows_json, address_id, sync_pass))

@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import logging
 import secrets
 from collections.abc import Awaitable, Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
+from functools import partial
 from typing import Generic, Protocol, TypeVar, cast
 
 from db.models import Chain, SyncJob
 from db.session import SessionFactory
 from logs import log_context
-from workers import job_claims, transaction_history
+from workers import heap, job_claims, transaction_history
 from workers.circuit import BLOCKED_SECONDS, UNAVAILABLE_SECONDS, CircuitBreaker
 from workers.errors import (
     AddressRejectedError,
@@ -27,10 +29,17 @@ from workers.errors import (
     TransientError,
 )
 from workers.events import EventPublisher
+from workers.first_sync_pages import BalanceCarry
 from workers.job_claims import ClaimedJob
 from workers.metrics import SharedMetrics
 from workers.providers import CHAINS_WITHOUT_FALLBACK
-from workers.providers.base import AddressSummary, NamedProvider, Provider, ProviderTransaction
+from workers.providers.base import (
+    AddressSummary,
+    HistoryPage,
+    NamedProvider,
+    Provider,
+    ProviderTransaction,
+)
 from workers.transaction_history import StoredTotals
 
 logger = logging.getLogger(__name__)
@@ -178,6 +187,8 @@ class _Resume:
     cursor: str | None
     sync_pass: int
     fetched_transactions: int
+    carry: dict[str, object] | None = None
+    """A first pass's running-balance carry (`BalanceCarry.encode`); None: the general way."""
 
     def encode(self) -> str:
         return json.dumps(self.__dict__)
@@ -191,6 +202,15 @@ class _Resume:
         except (ValueError, TypeError):
             return None
         return resume if resume.provider == provider else None
+
+
+@dataclass(frozen=True)
+class FirstSyncPage:
+    """What a page of a first full pass is written with (`ProviderSync.save_page`)."""
+
+    carry: BalanceCarry
+    last_page: bool
+    resume_cursor: Callable[[BalanceCarry], str | None]
 
 
 class ProviderSync(Generic[ProviderT]):
@@ -210,6 +230,7 @@ class ProviderSync(Generic[ProviderT]):
         self.publisher = publisher
         self.fetched_transactions = 0
         self.expected_transactions: int | None = None
+        self.carry: BalanceCarry | None = None
 
     async def save_page(
         self,
@@ -219,8 +240,29 @@ class ProviderSync(Generic[ProviderT]):
         resume_cursor: str | None,
         progress: float | None = None,
         oldest_first: bool = False,
+        first_sync: FirstSyncPage | None = None,
     ) -> None:
-        """One page stored with the job's progress and resume point, then published."""
+        """One page stored with the job's progress and resume point, then published.
+
+        `first_sync`: the page belongs to a first full pass written with its running balances;
+        its resume point comes from there, and the carry after it is left in `self.carry`."""
+        if first_sync is not None:
+            row, self.carry = await _atomic(
+                transaction_history.save_first_sync_page(
+                    self.sessions,
+                    self.job,
+                    transactions,
+                    sync_pass=sync_pass,
+                    provider=self.provider.name,
+                    fetched_transactions=self.fetched_transactions,
+                    expected_transactions=self.expected_transactions,
+                    carry=first_sync.carry,
+                    last_page=first_sync.last_page,
+                    resume_cursor=first_sync.resume_cursor,
+                )
+            )
+            await self.publisher.job_changed(row, progress_only=True)
+            return
         row = await _atomic(
             transaction_history.save_page(
                 self.sessions,
@@ -326,24 +368,64 @@ class AddressSync(ProviderSync[Provider]):
         if resume.cursor is None and not self.provider.pages_carry_summary:
             summary = await self.provider.summary(self.job.address)
             self.expected_transactions = summary.transaction_count
-        cursor = resume.cursor
+        # A first pass (nothing stored yet) writes its rows with their running balances.
+        self.carry = BalanceCarry.decode(resume.carry)
+        first_pass = self.carry is not None or (
+            resume.cursor is None
+            and not await transaction_history.has_stored_rows(
+                self.sessions, address_id=self.job.address_id
+            )
+        )
         pages = 0
+        page = await self.provider.page(self.job.address, resume.cursor, page_size=FULL_PAGE_SIZE)
         while True:
-            page = await self.provider.page(self.job.address, cursor, page_size=FULL_PAGE_SIZE)
             pages += 1
             if page.summary is not None:
                 summary = page.summary
                 self.expected_transactions = summary.transaction_count
+            if first_pass and self.carry is None and summary is not None:
+                self.carry = BalanceCarry(balance_before=summary.balance_sat)
             self.fetched_transactions += len(page.transactions)
             next_resume = _Resume(
                 self.provider.name, page.next_cursor, resume.sync_pass, self.fetched_transactions
             )
-            await self._save(
-                page.transactions, resume.sync_pass, next_resume if page.next_cursor else None
-            )
-            if page.next_cursor is None:
+            upcoming: asyncio.Future[HistoryPage] | None = None
+            if page.next_cursor is not None:
+                # The next page is read while this one is written: the explorer's answer and
+                # its decoding overlap the database's work (its own process or thread).
+                upcoming = asyncio.ensure_future(
+                    self.provider.page(self.job.address, page.next_cursor, page_size=FULL_PAGE_SIZE)
+                )
+            try:
+                if first_pass and self.carry is not None:
+                    await self.save_page(
+                        page.transactions,
+                        sync_pass=resume.sync_pass,
+                        resume_cursor=None,
+                        first_sync=FirstSyncPage(
+                            self.carry,
+                            last_page=upcoming is None,
+                            resume_cursor=partial(_resume_point, next_resume),
+                        ),
+                    )
+                else:
+                    await self._save(
+                        page.transactions,
+                        resume.sync_pass,
+                        next_resume if upcoming is not None else None,
+                    )
+            except BaseException:
+                if upcoming is not None:
+                    upcoming.cancel()
+                    with contextlib.suppress(BaseException):
+                        await upcoming
+                raise
+            del page.transactions[:]
+            # The page is written: what its decoding took goes back.
+            heap.return_free_memory()
+            if upcoming is None:
                 break
-            cursor = page.next_cursor
+            page = await upcoming
         if pages == 1 and resume.cursor is None and page.summary is not None:
             # The whole history and its summary came in one answer: one snapshot, with nothing
             # that could have arrived between pages (most addresses of an HD wallet).
@@ -449,6 +531,13 @@ async def _atomic(write: Awaitable[WriteResultT]) -> WriteResultT:
         if not task.cancelled() and task.exception() is not None:
             logger.info("a write interrupted by shutdown failed: %r", task.exception())
         raise
+
+
+def _resume_point(resume: _Resume, carry: BalanceCarry) -> str | None:
+    """The resume point after a first pass's page: None after its last one."""
+    if resume.cursor is None:
+        return None
+    return replace(resume, carry=carry.encode()).encode()
 
 
 def _new_pass_id() -> int:

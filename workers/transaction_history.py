@@ -3,11 +3,11 @@ listed deleted, the finished summary; and the reads that check those writes."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Awaitable, Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
 from datetime import datetime
 from functools import partial
-from typing import Any
+from typing import Any, TypeVar
 
 from sqlalchemy import (
     BigInteger,
@@ -46,11 +46,14 @@ from db.session import SessionFactory
 from db.txid_filter import txid_among
 from db.types import UTCDateTime
 from db.upsert import dialect_insert
-from workers import page_append
+from workers import first_sync_pages, page_append
+from workers.first_sync_pages import BalanceCarry
 from workers.job_claims import ClaimedJob, renew_claim
 from workers.providers.base import AddressSummary, ProviderTransaction
 from workers.running_balances import mark_balances_stale, refresh_running_balances
 from workers.webhooks import outbox
+
+WrittenT = TypeVar("WrittenT")
 
 UPSERT_CHUNK_ROWS = 2_000
 # What one page upsert writes, in the order `_unnested_page` selects it.
@@ -116,6 +119,63 @@ async def save_page(
     return await save(appending=False)
 
 
+async def save_first_sync_page(
+    sessions: SessionFactory,
+    job: ClaimedJob,
+    transactions: Sequence[ProviderTransaction],
+    *,
+    sync_pass: int,
+    provider: str,
+    fetched_transactions: int,
+    expected_transactions: int | None,
+    carry: BalanceCarry,
+    last_page: bool,
+    resume_cursor: Callable[[BalanceCarry], str | None],
+) -> tuple[SyncJob, BalanceCarry]:
+    """One page of a first full pass, newest first (nothing was stored for the address when
+    the pass began), written with its running balances (`first_sync_pages`); the carry after
+    it, which `resume_cursor` makes part of the resume point written with the page.
+
+    A page that meets a stored row (the explorer's pages shifted) is upserted the general way
+    instead, and the pass's balances are then recomputed at its finish."""
+    first_seen = utc_now()
+
+    async def write(session: AsyncSession) -> BalanceCarry:
+        connection = await session.connection()
+        return await first_sync_pages.write_page(
+            connection,
+            job.address_id,
+            transactions,
+            sync_pass=sync_pass,
+            carry=carry,
+            first_seen=first_seen,
+            last_page=last_page,
+        )
+
+    save = partial(
+        _save_with,
+        sessions,
+        job,
+        transactions,
+        provider=provider,
+        fetched_transactions=fetched_transactions,
+        expected_transactions=expected_transactions,
+        progress=None,
+        resume_cursor=resume_cursor,
+    )
+    try:
+        return await save(write=write)
+    except first_sync_pages.PageOverlapsStoredRows:
+        pass
+    inexact = replace(carry, exact=False, started=True)
+
+    async def upsert(session: AsyncSession) -> BalanceCarry:
+        await _upsert(session, job.address_id, transactions, sync_pass=sync_pass)
+        return inexact
+
+    return await save(write=upsert)
+
+
 async def _save_page_once(
     sessions: SessionFactory,
     job: ClaimedJob,
@@ -129,6 +189,41 @@ async def _save_page_once(
     progress: float | None,
     appending: bool,
 ) -> SyncJob:
+    async def write(session: AsyncSession) -> None:
+        appended = appending and await page_append.append_with_balances(
+            await session.connection(), job.address_id, transactions, sync_pass=sync_pass
+        )
+        if not appended:
+            await _upsert(session, job.address_id, transactions, sync_pass=sync_pass)
+
+    row, _ = await _save_with(
+        sessions,
+        job,
+        transactions,
+        provider=provider,
+        fetched_transactions=fetched_transactions,
+        expected_transactions=expected_transactions,
+        progress=progress,
+        write=write,
+        resume_cursor=lambda _: resume_cursor,
+    )
+    return row
+
+
+async def _save_with(
+    sessions: SessionFactory,
+    job: ClaimedJob,
+    transactions: Sequence[ProviderTransaction],
+    *,
+    provider: str,
+    fetched_transactions: int,
+    expected_transactions: int | None,
+    progress: float | None,
+    write: Callable[[AsyncSession], Awaitable[WrittenT]],
+    resume_cursor: Callable[[WrittenT], str | None],
+) -> tuple[SyncJob, WrittenT]:
+    """The page's rows (by `write`), the job's progress, the webhook events and the resume
+    point (from what `write` returned) in one database transaction."""
     async with sessions.begin() as session:
         row = await renew_claim(
             session,
@@ -141,19 +236,15 @@ async def _save_page_once(
         events = await outbox.PageEvents.before(
             session, address_id=job.address_id, chain=job.chain, transactions=transactions
         )
-        appended = appending and await page_append.append_with_balances(
-            await session.connection(), job.address_id, transactions, sync_pass=sync_pass
-        )
-        if not appended:
-            await _upsert(session, job.address_id, transactions, sync_pass=sync_pass)
+        written = await write(session)
         if events is not None:
             await events.after(session, address_id=job.address_id, transactions=transactions)
         await session.execute(
             update(TrackedAddress)
             .where(TrackedAddress.id == job.address_id)
-            .values(sync_resume_cursor=resume_cursor)
+            .values(sync_resume_cursor=resume_cursor(written))
         )
-    return row
+    return row, written
 
 
 async def _upsert(
@@ -354,6 +445,14 @@ async def delete_unseen(
             )
         result = await session.execute(statement)
         return int(getattr(result, "rowcount", 0) or 0)
+
+
+async def has_stored_rows(sessions: SessionFactory, *, address_id: int) -> bool:
+    async with sessions() as session:
+        found = await session.scalar(
+            select(Transaction.id).where(Transaction.address_id == address_id).limit(1)
+        )
+    return found is not None
 
 
 async def stored_totals(sessions: SessionFactory, *, address_id: int, chain: Chain) -> StoredTotals:

@@ -20,6 +20,7 @@ from db.session import SessionFactory, create_engine, create_session_factory
 from garbage_collection import release_long_lived_objects, settle_long_lived_objects
 from logs import configure_logging
 from settings import Settings, get_settings
+from workers import heap
 from workers.circuit import CircuitBreaker
 from workers.constants import HEALTH_CHECK_KEY, QUEUE_NAME
 from workers.ethereum_sync import EthereumSync
@@ -71,6 +72,7 @@ async def startup(ctx: dict[str, Any]) -> None:
         # A standalone worker: log like the servers do (arq's CLI set up only its own logger).
         settings = ctx["settings"] = get_settings()
         configure_logging(level=settings.log_level, log_format=settings.log_format)
+        heap.keep_large_blocks_mapped()
     settings = ctx["settings"]
     exits = ctx["exits"] = AsyncExitStack()
     if "sessions" not in ctx:
