@@ -4,6 +4,7 @@ leaving every other field to graphql-core (issue 15: field completion of list pa
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from graphql import (
@@ -35,6 +36,9 @@ OBJECT = 3  # an attribute holding an object, completed by its own plan
 OBJECT_LIST = 4  # an attribute holding a list of objects
 LEAF_LIST = 5  # an attribute holding a list of scalars or enum values
 
+# Values that are neither awaitable nor an exception: graphql-core would serialise them
+# straight away, so the fast path skips its checks for them.
+PLAIN_VALUE_TYPES = frozenset((str, int, bool, float, datetime))
 # Directives that collect_fields has already applied by the time a plan is made.
 APPLIED_DIRECTIVES = frozenset(("skip", "include"))
 STRAWBERRY_IS_TYPE_OF = "GraphQLCoreConverter.from_object.<locals>._get_is_type_of.<locals>"
@@ -99,13 +103,19 @@ class FastCompletionExecutor(StrawberryGraphQLCoreExecutionContext):
         grouped_field_set: GroupedFieldSet,
         position_context: Any,
     ) -> Any:
+        if path is None or position_context is not None:
+            # The root's fields all have resolvers; a subscription collects them anew for
+            # every event, and a plan for each would only grow the memo.
+            return super().execute_fields(
+                parent_type, source_value, path, grouped_field_set, position_context
+            )
         planned = self.completion_plans.get(id(grouped_field_set))
         if planned is None:
             plan = self.plan(parent_type, grouped_field_set) if self.plans_fields else None
             self.completion_plans[id(grouped_field_set)] = (grouped_field_set, plan)
         else:
             plan = planned[1]
-        if plan is None or position_context is not None:
+        if plan is None:
             return super().execute_fields(
                 parent_type, source_value, path, grouped_field_set, position_context
             )
@@ -123,7 +133,11 @@ class FastCompletionExecutor(StrawberryGraphQLCoreExecutionContext):
                             if not non_null:
                                 results[key] = None
                                 continue
-                        elif value is not Undefined and not isinstance(value, Exception):
+                        elif value.__class__ in PLAIN_VALUE_TYPES or not (
+                            value is Undefined
+                            or isinstance(value, Exception)
+                            or is_awaitable(value)
+                        ):
                             completed = leaf(value)
                             if completed is not None and completed is not Undefined:
                                 results[key] = completed
@@ -383,12 +397,11 @@ class FastCompletionExecutor(StrawberryGraphQLCoreExecutionContext):
         field_path = Path(path, key, parent_type.name)
         return self.execute_field(parent_type, source_value, details, field_path, None)
 
-    @staticmethod
-    def leaf_item(serialise: Callable[[Any], Any], item: Any, item_non_null: bool) -> Any:
-        """The serialised item; Undefined where graphql-core would report an error."""
+    def leaf_item(self, serialise: Callable[[Any], Any], item: Any, item_non_null: bool) -> Any:
+        """The serialised item; Undefined where graphql-core would report an error or await."""
         if item is None:
             return Undefined if item_non_null else None
-        if item is Undefined or isinstance(item, Exception):
+        if item is Undefined or isinstance(item, Exception) or self.is_awaitable(item):
             return Undefined
         completed = serialise(item)
         return Undefined if completed is None else completed

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 import random
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, cast
@@ -30,7 +30,15 @@ from db.session import SessionFactory, create_engine
 from resolvers.accounts import LOCAL_ACCOUNT_NAME, ensure_local_account
 from schema import build_schema
 from schema.context import Context
-from schema.fast_completion import FastCompletionExecutor
+from schema.fast_completion import (
+    LEAF,
+    LEAF_LIST,
+    OBJECT,
+    OBJECT_LIST,
+    RESOLVED,
+    TYPENAME,
+    FastCompletionExecutor,
+)
 from schema.node import to_global_id
 from settings import Settings
 from tests.utils.factories import (
@@ -443,18 +451,19 @@ def holder(**changes: Any) -> Holder:
     return Holder(**values)
 
 
-HOLDERS: dict[str, Any] = {}
+# What the root fields answer, made anew for each execution (a coroutine is awaited once).
+HOLDERS: dict[str, Callable[[], list[Holder]]] = {}
 
 
 @strawberry.type
 class Query:
     @strawberry.field
     def holders(self) -> list[Holder]:
-        return cast("list[Holder]", HOLDERS["now"])
+        return HOLDERS["now"]()
 
     @strawberry.field
     def first(self) -> Holder | None:
-        return cast("Holder", HOLDERS["now"][0])
+        return holder()
 
 
 def tiny_pair() -> tuple[strawberry.Schema, strawberry.Schema]:
@@ -480,6 +489,14 @@ EVERYTHING = """
   first { leaf { name } broken leaves { name when } }
 }
 """
+
+
+async def seven() -> int:
+    return 7
+
+
+async def broken_seven() -> int:
+    raise ValueError("awaited and broken")
 
 
 def wrong_leaf() -> Any:
@@ -509,12 +526,22 @@ def wrong_leaf() -> Any:
         pytest.param({"tags": ("a", "b")}, id="a tuple"),
         pytest.param({"maybe_leaf": ValueError("held")}, id="an exception as a value"),
         pytest.param({"named": Leaf(name="l", count=2, when=None)}, id="an interface"),
+        pytest.param({"required_count": seven}, id="an awaitable value"),
+        pytest.param({"required_count": broken_seven}, id="an awaitable that raises"),
+        pytest.param({"names": ["x", 5]}, id="a list of strings holding an int"),
     ],
 )
 async def test_every_unusual_value_is_reported_as_graphql_core_reports_it(
     changes: dict[str, Any],
 ) -> None:
-    HOLDERS["now"] = [holder(), holder(**changes), holder()]
+    def holders() -> list[Holder]:
+        made = {
+            name: value() if value in (seven, broken_seven) else value
+            for name, value in changes.items()
+        }
+        return [holder(), holder(**made), holder()]
+
+    HOLDERS["now"] = holders
     stock, fast = await both(EVERYTHING, None, None, tiny_pair())
     assert fast == stock
     assert '"errors"' in fast
@@ -528,7 +555,7 @@ def test_a_resolve_middleware_sends_every_field_the_stock_way() -> None:
             calls.append(info.field_name)
             return _next(root, info, *args, **kwargs)
 
-    HOLDERS["now"] = [holder()]
+    HOLDERS["now"] = lambda: [holder()]
     schema = strawberry.Schema(
         query=Query,
         types=[Leaf, Other],
@@ -538,3 +565,36 @@ def test_a_resolve_middleware_sends_every_field_the_stock_way() -> None:
     result = schema.execute_sync("{ first { requiredCount leaf { name } } }")
     assert result.data == {"first": {"requiredCount": 5, "leaf": {"name": "a"}}}
     assert calls == ["first", "requiredCount", "leaf", "name"]
+
+
+def test_plain_attributes_are_planned_and_resolvers_left_to_graphql_core() -> None:
+    """The comparisons above prove something only if the fast path runs: it must."""
+    planned: dict[str, int] = {}
+
+    class RecordingExecutor(FastCompletionExecutor):
+        def plan(self, parent_type: Any, grouped_field_set: Any) -> Any:
+            plan = super().plan(parent_type, grouped_field_set)
+            planned.update({f"{parent_type.name}.{entry[1]}": entry[0] for entry in plan})
+            return plan
+
+    HOLDERS["now"] = lambda: [holder()]
+    schema = strawberry.Schema(
+        query=Query, types=[Leaf, Other], execution_context_class=RecordingExecutor
+    )
+    result = schema.execute_sync(
+        "{ first { __typename requiredCount leaf { name } leaves { count } names named { name }"
+        " withArgument(times: 1) } }"
+    )
+    assert result.data is not None
+    assert planned == {
+        "Holder.__typename": TYPENAME,
+        "Holder.requiredCount": LEAF,
+        "Holder.leaf": OBJECT,
+        "Holder.leaves": OBJECT_LIST,
+        "Holder.names": LEAF_LIST,
+        "Holder.named": RESOLVED,  # an interface: graphql-core resolves its type
+        "Holder.withArgument": RESOLVED,
+        "Leaf.name": LEAF,
+        "Leaf.count": LEAF,
+        "Other.name": LEAF,
+    }
