@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 
 ReadAttribute = Callable[[Any, str], Any]
 
-# What a planned field is; checked by identity in the loop, hence plain ints.
+# What a planned field is (plain ints: the loop compares them for every field).
 RESOLVED = 0  # graphql-core's own execute_field: resolvers, arguments, anything unusual
 TYPENAME = 1  # `__typename`: the parent type's name
 LEAF = 2  # an attribute that needs only its scalar's or enum's serialisation
@@ -36,8 +36,8 @@ OBJECT = 3  # an attribute holding an object, completed by its own plan
 OBJECT_LIST = 4  # an attribute holding a list of objects
 LEAF_LIST = 5  # an attribute holding a list of scalars or enum values
 
-# Values that are neither awaitable nor an exception: graphql-core would serialise them
-# straight away, so the fast path skips its checks for them.
+# Values of these exact classes are neither awaitable nor an exception: graphql-core would
+# serialise them straight away, so the fast path skips its checks for them.
 PLAIN_VALUE_TYPES = frozenset((str, int, bool, float, datetime))
 # Directives that collect_fields has already applied by the time a plan is made.
 APPLIED_DIRECTIVES = frozenset(("skip", "include"))
