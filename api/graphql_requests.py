@@ -17,6 +17,8 @@ from api.errors import (
     NotAcceptable,
     UnsupportedMediaType,
 )
+from schema.document_cache import cached_parse
+from schema.protection import SCHEMA_PARSE_OPTIONS
 
 GRAPHQL_RESPONSE_MEDIA_TYPE = "application/graphql-response+json"
 # Best first: with equal preference a client that names both gets the GraphQL media type.
@@ -165,7 +167,15 @@ def _checked(values: dict[str, object]) -> GraphQLParameters:
 
 
 def parse_document(query: str) -> DocumentNode | None:
-    """The parsed document, or None when it does not parse (the schema reports that error)."""
+    """The parsed document, or None when it does not parse (the schema reports that error).
+
+    Parsed with the schema's own options through the schema's document cache, so that the
+    schema finds the text already parsed. A text over the token limit is parsed without it,
+    as before the cache: the view still picks its operation, the schema reports the limit."""
+    try:
+        return cached_parse(query, SCHEMA_PARSE_OPTIONS)
+    except GraphQLError:
+        pass
     try:
         return parse(query)
     except GraphQLError:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import strawberry
+from graphql.execution import Executor as GraphQLExecutor
 from strawberry.schema.config import StrawberryConfig
 
 from resolvers import jobs as job_reads
@@ -10,6 +13,7 @@ from resolvers import transactions as transaction_reads
 from resolvers import wallets as wallet_reads
 from schema.chains import ChainInfo, NetWorth, resolve_chains, resolve_net_worth
 from schema.context import ContextInfo
+from schema.fast_completion import FastCompletionExecutor
 from schema.jobs import SyncJob
 from schema.masking import LoggingSchema
 from schema.metrics import GraphQLMetrics
@@ -134,7 +138,13 @@ class Mutation:
     test_webhook: TestWebhookPayload = strawberry.mutation(resolver=send_test_webhook)
 
 
-def build_schema(*, introspection: bool = True) -> strawberry.Schema:
+def build_schema(
+    *,
+    introspection: bool = True,
+    executor: type[GraphQLExecutor[Any]] | None = FastCompletionExecutor,
+) -> strawberry.Schema:
+    """The schema; `executor=None` runs Strawberry's stock graphql-core executor (the
+    differential tests compare the two)."""
     return LoggingSchema(
         query=Query,
         mutation=Mutation,
@@ -142,6 +152,7 @@ def build_schema(*, introspection: bool = True) -> strawberry.Schema:
         types=[ApiToken, Transaction, Webhook, WebhookDelivery],
         extensions=[GraphQLMetrics, *protection_extensions(introspection=introspection)],
         config=StrawberryConfig(scalar_map=SCALAR_MAP),
+        execution_context_class=executor,
     )
 
 

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Hashable, Iterator
-from typing import TYPE_CHECKING, Generic, TypeVar
+from collections.abc import Hashable, Iterator, Mapping
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
 
 from graphql import DocumentNode, GraphQLError, parse
 from strawberry.extensions import SchemaExtension
@@ -46,8 +46,25 @@ VALIDATION_ERRORS: LeastRecentlyUsed[tuple[GraphQLError, ...]] = LeastRecentlyUs
 )
 
 
+def document_key(query: str, parse_options: Mapping[str, object]) -> tuple[Hashable, ...]:
+    """The key of a query text's document: the text and the options it is parsed with."""
+    return (query, *sorted(parse_options.items()))
+
+
+def cached_parse(query: str, parse_options: Mapping[str, Any]) -> DocumentNode:
+    """The document of a query text, parsed once per process; raises GraphQLError (and caches
+    nothing) for a text that does not parse."""
+    key = document_key(query, parse_options)
+    document = PARSED_DOCUMENTS.get(key)
+    if document is None:
+        document = parse(query, **parse_options)
+        PARSED_DOCUMENTS.put(key, document)
+    return document
+
+
 def _text_key(context: ExecutionContext) -> tuple[Hashable, ...]:
-    return (context.query, *sorted(context.parse_options.items()))
+    assert context.query is not None
+    return document_key(context.query, context.parse_options)
 
 
 class CachedDocuments(SchemaExtension):
@@ -61,16 +78,10 @@ class CachedDocuments(SchemaExtension):
     def on_parse(self) -> Iterator[None]:
         context = self.execution_context
         if context.query is not None and context.graphql_document is None:
-            key = _text_key(context)
-            document = PARSED_DOCUMENTS.get(key)
-            if document is None:
-                try:
-                    document = parse(context.query, **context.parse_options)
-                except GraphQLError:
-                    document = None
-                else:
-                    PARSED_DOCUMENTS.put(key, document)
-            context.graphql_document = document
+            try:
+                context.graphql_document = cached_parse(context.query, context.parse_options)
+            except GraphQLError:
+                context.graphql_document = None
         yield
 
     def on_validate(self) -> Iterator[None]:

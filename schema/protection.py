@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from types import MappingProxyType
+from typing import Any
 
 from strawberry.extensions import (
     AddValidationRules,
@@ -19,6 +21,9 @@ from schema.masking import MaskUnexpectedErrors
 MAX_DEPTH = 12
 MAX_ALIASES = 30
 MAX_TOKENS = 2_000
+# The options Strawberry parses every operation with once MaxTokensLimiter has run (the HTTP
+# view parses with them too, so that both find one cached document).
+SCHEMA_PARSE_OPTIONS: Mapping[str, Any] = MappingProxyType({"max_tokens": MAX_TOKENS})
 
 # The limiters' rule classes, made once: each limiter instance makes a class of its own, and
 # a validation cache keyed by the rules would then never hit (strawberry issue #4635).
