@@ -132,9 +132,37 @@ async function loadExample(name) {
   if (!example || !editorContext) return;
   const variables = JSON.stringify(await example.variables(), null, 2);
   ReactDOM.flushSync(() => editorContext.addTab());
-  editorContext.queryEditor?.setValue(example.query);
-  editorContext.variableEditor?.setValue(variables);
+  fillNewTab(example.query, variables);
   editorContext.queryEditor?.focus();
+}
+
+// How long a new tab's editors are watched for GraphiQL emptying them again.
+const REFILL_MS = 2000;
+
+/** Writes an example into the tab just added. GraphiQL fills a new tab's editors from inside a
+ * state update, which React applies again when it rebases that update over a slower one still
+ * pending (a busy page): the second pass puts the tab's defaults back over the example. For a
+ * moment after, an editor found holding exactly those defaults gets the example again; one the
+ * user has typed in is left alone. */
+function fillNewTab(query, variables) {
+  const defaults = {
+    query: editorContext.queryEditor?.getValue() ?? "",
+    variables: editorContext.variableEditor?.getValue() ?? "",
+  };
+  const fill = () => {
+    const { queryEditor, variableEditor } = editorContext;
+    if (queryEditor && queryEditor.getValue() === defaults.query) queryEditor.setValue(query);
+    if (variableEditor && variableEditor.getValue() === defaults.variables) {
+      variableEditor.setValue(variables);
+    }
+  };
+  fill();
+  const until = performance.now() + REFILL_MS;
+  const watch = () => {
+    fill();
+    if (performance.now() < until) requestAnimationFrame(watch);
+  };
+  requestAnimationFrame(watch);
 }
 
 let setToken = () => {};
