@@ -117,6 +117,7 @@ def serve_processes(settings: Settings) -> int:
     shutil.rmtree(metrics_dir, ignore_errors=True)
     metrics_dir.mkdir(parents=True)
     children: list[ServerChild] = []
+    died: ServerChild | None = None
     try:
         children = [
             _start_child(index, redis_server.url, metrics_dir)
@@ -131,14 +132,14 @@ def serve_processes(settings: Settings) -> int:
             settings.port,
             "" if settings.run_worker else " (off: RUN_WORKER=false)",
         )
-        failed = _supervise(children, stopping)
+        died = _supervise(children, stopping)
     finally:
-        clean = _stop_children(children)
+        clean = _stop_children(children, reported=died)
         redis_server.stop()
         shutil.rmtree(metrics_dir, ignore_errors=True)
     if stopping.signal is not None:
         logger.info("stopped on %s", signal.Signals(stopping.signal).name)
-    return 1 if failed or not clean else 0
+    return 1 if died is not None or not clean else 0
 
 
 class _StopRequest:
@@ -166,8 +167,8 @@ def _start_child(index: int, redis_url: str, metrics_dir: Path) -> ServerChild:
     return ServerChild(index, subprocess.Popen(command, env=environment))
 
 
-def _supervise(children: Sequence[ServerChild], stopping: _StopRequest) -> bool:
-    """Waits for a stop request (False) or a child's death (True, logged)."""
+def _supervise(children: Sequence[ServerChild], stopping: _StopRequest) -> ServerChild | None:
+    """Waits for a stop request (None) or a child's death (that child, logged)."""
     while stopping.signal is None:
         for child in children:
             code = child.process.poll()
@@ -178,12 +179,12 @@ def _supervise(children: Sequence[ServerChild], stopping: _StopRequest) -> bool:
                     child.pid,
                     _exit_in_words(code),
                 )
-                return True
+                return child
         time.sleep(POLL_SECONDS)
-    return False
+    return None
 
 
-def _stop_children(children: Sequence[ServerChild]) -> bool:
+def _stop_children(children: Sequence[ServerChild], *, reported: ServerChild | None) -> bool:
     """SIGTERM to every child still running (a terminal's Ctrl-C reached them already: uvicorn
     takes a SIGTERM after a SIGINT as the same graceful stop), then waits; True when every child
     stopped by itself."""
@@ -203,6 +204,9 @@ def _stop_children(children: Sequence[ServerChild]) -> bool:
             continue
         # A child still starting up (importing) when asked to stop dies of the SIGTERM itself.
         if code not in (0, -signal.SIGTERM):
+            if child is reported:  # `_supervise` said so already
+                clean = False
+                continue
             logger.error(
                 "server process %s (pid %s) exited with %s",
                 child.index,
