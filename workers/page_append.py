@@ -83,9 +83,7 @@ async def append_with_balances(
             return False
         balance = last_balance
     rows = _rows_with_balances(transactions, times, balance)
-    await connection.exec_driver_sql(
-        _INSERT_PAGE, (orjson.dumps(rows).decode(), address_id, sync_pass)
-    )
+    await insert_rows(connection, address_id, orjson.dumps(rows).decode(), sync_pass)
     return True
 
 
@@ -101,7 +99,7 @@ def _rows_with_balances(
         balance += transactions[index].amount_sat
         balances[index] = balance
     # Rows of one block share their time: each distinct time is formatted once.
-    stored_times = {time: _stored_time(time) for time in set(times)}
+    stored_times = {time: stored_time(time) for time in set(times)}
     # Inline: a function call a value was a third of the page's cost. `sort_key` is the
     # block height (every row here has one); amounts as `Amount` binds them on SQLite:
     # INTEGER within 64 bits, else exact text.
@@ -121,7 +119,7 @@ def _rows_with_balances(
     return rows
 
 
-def _stored_time(time: datetime) -> str:
+def stored_time(time: datetime) -> str:
     """A time as `UTCDateTime` stores it on SQLite: naive UTC text with microseconds, which
     sorts as time does (about a third of the cost of SQLAlchemy's bind processors)."""
     if time.tzinfo is not UTC:
@@ -130,10 +128,6 @@ def _stored_time(time: datetime) -> str:
         time = time.astimezone(UTC)
     # Less the "+00:00" that UTC adds: cheaper than making the time naive first.
     return time.isoformat(" ", "microseconds")[:-6]
-
-
-# For pages whose rows and balances another writer prepares (`workers.first_sync_pages`).
-stored_time = _stored_time
 
 
 def stored_amount_value(amount: int) -> int | str:
