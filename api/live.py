@@ -53,6 +53,9 @@ class LiveHub:
         self._inboxes: dict[str, set[Inbox]] = {}
         self._subscribed: dict[str, asyncio.Event] = {}
         self._reader: asyncio.Task[None] | None = None
+        # Once stopped, nothing may touch the pub/sub again: it would check a new connection
+        # out of the pool, one nobody closes.
+        self._stopped = False
         # Subscribers of the same subscription ride one listener (`api.graphql_view`).
         self.shared_subscriptions = SharedSubscriptions()
 
@@ -70,6 +73,7 @@ class LiveHub:
         self._reader = asyncio.create_task(self._read(), name="live-hub-reader")
 
     async def stop(self) -> None:
+        self._stopped = True
         if self._reader is not None:
             self._reader.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -84,6 +88,8 @@ class LiveHub:
     @contextlib.asynccontextmanager
     async def listen(self, channel: str) -> AsyncIterator[Inbox]:
         """An inbox of `channel`'s messages, subscribed (and confirmed) before it is handed out."""
+        if self._stopped:
+            raise RedisConnectionError("live updates have stopped: the server is shutting down")
         inbox = Inbox()
         listeners = self._inboxes.setdefault(channel, set())
         listeners.add(inbox)
@@ -98,8 +104,10 @@ class LiveHub:
             if not listeners and self._inboxes.get(channel) is listeners:
                 del self._inboxes[channel]
                 self._subscribed.pop(channel, None)
-                with contextlib.suppress(RedisError, OSError):
-                    await self._pubsub.unsubscribe(channel)
+                # A subscription's task can end a moment after the server stopped the hub.
+                if not self._stopped:
+                    with contextlib.suppress(RedisError, OSError):
+                        await self._pubsub.unsubscribe(channel)
 
     async def _read(self) -> None:
         while True:
