@@ -61,6 +61,9 @@ class PassCursor:
     first_block: int
     next_block: int
     fetched_transactions: int = 0
+    began_empty: bool = False
+    """The address had no stored rows when the pass began: every row stored since is this
+    pass's, so none is left unseen at its end (a first sync skips that scan of every row)."""
 
     def encode(self) -> str:
         return json.dumps({"ethereum": asdict(self)})
@@ -282,7 +285,10 @@ class EthereumSync(ProviderSync[EtherscanProvider]):
                 )
             if synced_height is not None:
                 first_block = max(synced_height + 1, 0)
-        return PassCursor(_new_pass_id(), first_block, first_block)
+        began_empty = not await transaction_history.has_stored_rows(
+            self.sessions, address_id=self.job.address_id
+        )
+        return PassCursor(_new_pass_id(), first_block, first_block, began_empty=began_empty)
 
     async def read_pass(self, cursor: PassCursor) -> PassResult:
         """Reads `cursor.next_block`…tip, committing as it goes, then deletes the rows from
@@ -370,6 +376,8 @@ class EthereumSync(ProviderSync[EtherscanProvider]):
             )
             if not listed
         ]
+        if cursor.began_empty:
+            return PassResult(tip, withdrawals_listed, provider.lists_genesis)
         await _atomic(
             transaction_history.delete_unseen(
                 self.sessions,
