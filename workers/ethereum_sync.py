@@ -317,8 +317,11 @@ class EthereumSync(ProviderSync[EtherscanProvider]):
         taken_through = committed
         last_commit_at = time.monotonic()
         # One commit at a time runs while the next pages are fetched: a sync waits for the
-        # larger of the explorer and the database, not their sum. Commits stay in block order.
+        # larger of the explorer and the database, not their sum. Commits stay in block order:
+        # a commit due while the last one runs waits behind it (`_commit_after`) instead of
+        # holding up the reads, and only one waits: `queued_behind` is the commit before it.
         commit: asyncio.Task[None] | None = None
+        queued_behind: asyncio.Task[None] | None = None
         # Every stream behind the one furthest ahead reads its next page meanwhile, so the
         # explorer serves one page while the worker decodes another; none reads past the
         # furthest one, so the buffers hold about a page a stream beyond what is taken.
@@ -346,9 +349,13 @@ class EthereumSync(ProviderSync[EtherscanProvider]):
                     or taken_through >= tip
                 )
                 if taken_through > committed and due:
-                    if commit is not None:
-                        await commit
-                    commit = asyncio.create_task(self._commit(cursor, pending, taken_through, tip))
+                    if queued_behind is not None:
+                        # Two commits outstanding already: the older one first.
+                        await queued_behind
+                    queued_behind = commit
+                    commit = asyncio.create_task(
+                        self._commit_after(commit, cursor, pending, taken_through, tip)
+                    )
                     pending, committed = [], taken_through
                     last_commit_at = time.monotonic()
         except Exception:
@@ -388,6 +395,20 @@ class EthereumSync(ProviderSync[EtherscanProvider]):
             )
         )
         return PassResult(tip, withdrawals_listed, provider.lists_genesis)
+
+    async def _commit_after(
+        self,
+        previous: asyncio.Task[None] | None,
+        cursor: PassCursor,
+        rows: list[StreamRow],
+        through: int,
+        tip: int,
+    ) -> None:
+        """`_commit` once `previous` committed (its failure is this one's: commits stay in
+        block order, none after one that failed)."""
+        if previous is not None:
+            await previous
+        await self._commit(cursor, rows, through, tip)
 
     async def _commit(
         self, cursor: PassCursor, rows: list[StreamRow], through: int, tip: int
