@@ -47,6 +47,11 @@ ASSUMED_RESULT_WINDOW = 10_000
 """Etherscan's: `page x offset` at most this. An explorer with a smaller one says so, and the
 sync then asks one page at a time."""
 
+MAX_PAGES_AT_ONCE = 4
+"""Pages of one range asked together at most, once pages come full. More in flight keep the
+explorer and the worker busy at once; the range that ends the history asks for up to this
+many less one pages that come back empty."""
+
 
 @dataclass
 class PassCursor:
@@ -56,6 +61,9 @@ class PassCursor:
     first_block: int
     next_block: int
     fetched_transactions: int = 0
+    began_empty: bool = False
+    """The address had no stored rows when the pass began: every row stored since is this
+    pass's, so none is left unseen at its end (a first sync skips that scan of every row)."""
 
     def encode(self) -> str:
         return json.dumps({"ethereum": asdict(self)})
@@ -99,10 +107,10 @@ class StreamReader:
         """Every row of this stream up to this block is in `buffer` (or was taken from it)."""
         self.buffer: dict[tuple[str, ...], StreamRow] = {}
         self.supported = True
-        self.two_pages_at_once = False
-        """Pages 1 and 2 of a range asked together: set once a page came full (a long history
-        to read), when two pages fit the result window."""
-        self.window_allows_two = 2 * page_size <= ASSUMED_RESULT_WINDOW
+        self.pages_at_once = 1
+        """Pages 1…this of a range asked together: doubled each time a range comes full (a
+        long history to read), up to what the result window allows; one again when a page
+        lies beyond the window."""
 
     async def read_page(self) -> None:
         start = self.read_through + 1
@@ -118,8 +126,8 @@ class StreamReader:
             self.read_through = self.tip
             return
         # Pages come full: the explorer's answer is the wait of a long history, so the next
-        # range is asked two pages at once, the second while the first is decoded.
-        self.two_pages_at_once = self.window_allows_two
+        # range is asked several pages at once, the later ones while the first are decoded.
+        self.pages_at_once = min(2 * pages, _pages_in_window(self.page_size))
         last_block = rows[-1].block
         if last_block > start:
             # The cap may have cut the last block in half: it is read again from its start.
@@ -137,35 +145,44 @@ class StreamReader:
         self.read_through = start
 
     async def _first_pages(self, start: int) -> tuple[list[StreamRow], int, bool]:
-        """The first rows of blocks `start`…tip, in order: page 1, or pages 1 and 2 asked
-        together; how many pages they are, and whether the last one came full (more follow)."""
+        """The first rows of blocks `start`…tip, in order: page 1, or pages 1…`pages_at_once`
+        asked together; how many pages they are, and whether the last one came full (more
+        follow)."""
         size = self.page_size
-        if not self.two_pages_at_once:
+        if self.pages_at_once < 2:
             rows = await self._fetch(start, self.tip, page=1)
             return rows, 1, len(rows) >= self.page_size
-        second = asyncio.create_task(self._second_page(start, size))
+        later = [
+            asyncio.create_task(self._later_page(start, size, page))
+            for page in range(2, self.pages_at_once + 1)
+        ]
         try:
             rows = await self._fetch(start, self.tip, page=1)
+            more_pages = await asyncio.gather(*later)
         except BaseException:
-            second.cancel()
-            await asyncio.gather(second, return_exceptions=True)
+            for page in later:
+                page.cancel()
+            await asyncio.gather(*later, return_exceptions=True)
             raise
-        more = await second
-        if more is None or self.page_size != size:
-            # The result window is smaller than two pages: one page at a time from now on.
-            self.two_pages_at_once = self.window_allows_two = False
+        if any(more is None for more in more_pages) or self.page_size != size:
+            # The result window is smaller than these pages: one page at a time from now on.
+            self.pages_at_once = 1
             return rows, 1, len(rows) >= self.page_size
-        if len(rows) < size:
-            # Page 1 held the rest of the range (page 2 is empty).
-            return rows, 1, False
-        return rows + more, 2, len(more) >= size
+        pages, last_page_full = 1, len(rows) >= size
+        for more in more_pages:
+            if not last_page_full:
+                # The range ended on an earlier page (the later ones are empty).
+                break
+            rows += cast("list[StreamRow]", more)
+            pages, last_page_full = pages + 1, len(cast("list[StreamRow]", more)) >= size
+        return rows, pages, last_page_full
 
-    async def _second_page(self, start: int, size: int) -> list[StreamRow] | None:
-        """Page 2 of blocks `start`…tip at `size` rows a page; None if it lies beyond the
-        explorer's result window."""
+    async def _later_page(self, start: int, size: int, page: int) -> list[StreamRow] | None:
+        """Page `page` of blocks `start`…tip at `size` rows a page; None if it lies beyond
+        the explorer's result window."""
         try:
             return await self.provider.rows(
-                self.stream, self.address, start=start, end=self.tip, page=2, offset=size
+                self.stream, self.address, start=start, end=self.tip, page=page, offset=size
             )
         except ResultWindowTooLargeError:
             return None
@@ -210,7 +227,13 @@ class StreamReader:
                     smaller,
                 )
                 self.page_size = smaller
-                self.window_allows_two = self.two_pages_at_once = False
+                self.pages_at_once = 1
+
+
+def _pages_in_window(page_size: int) -> int:
+    """How many pages a range is asked at once at most: what the assumed result window
+    holds, and no more than MAX_PAGES_AT_ONCE."""
+    return max(1, min(MAX_PAGES_AT_ONCE, ASSUMED_RESULT_WINDOW // page_size))
 
 
 async def _stop(fetches: dict[Stream, asyncio.Task[None]]) -> None:
@@ -262,7 +285,10 @@ class EthereumSync(ProviderSync[EtherscanProvider]):
                 )
             if synced_height is not None:
                 first_block = max(synced_height + 1, 0)
-        return PassCursor(_new_pass_id(), first_block, first_block)
+        began_empty = not await transaction_history.has_stored_rows(
+            self.sessions, address_id=self.job.address_id
+        )
+        return PassCursor(_new_pass_id(), first_block, first_block, began_empty=began_empty)
 
     async def read_pass(self, cursor: PassCursor) -> PassResult:
         """Reads `cursor.next_block`…tip, committing as it goes, then deletes the rows from
@@ -291,8 +317,11 @@ class EthereumSync(ProviderSync[EtherscanProvider]):
         taken_through = committed
         last_commit_at = time.monotonic()
         # One commit at a time runs while the next pages are fetched: a sync waits for the
-        # larger of the explorer and the database, not their sum. Commits stay in block order.
+        # larger of the explorer and the database, not their sum. Commits stay in block order:
+        # a commit due while the last one runs waits behind it (`_commit_after`) instead of
+        # holding up the reads, and only one waits: `queued_behind` is the commit before it.
         commit: asyncio.Task[None] | None = None
+        queued_behind: asyncio.Task[None] | None = None
         # Every stream behind the one furthest ahead reads its next page meanwhile, so the
         # explorer serves one page while the worker decodes another; none reads past the
         # furthest one, so the buffers hold about a page a stream beyond what is taken.
@@ -320,9 +349,13 @@ class EthereumSync(ProviderSync[EtherscanProvider]):
                     or taken_through >= tip
                 )
                 if taken_through > committed and due:
-                    if commit is not None:
-                        await commit
-                    commit = asyncio.create_task(self._commit(cursor, pending, taken_through, tip))
+                    if queued_behind is not None:
+                        # Two commits outstanding already: the older one first.
+                        await queued_behind
+                    queued_behind = commit
+                    commit = asyncio.create_task(
+                        self._commit_after(commit, cursor, pending, taken_through, tip)
+                    )
                     pending, committed = [], taken_through
                     last_commit_at = time.monotonic()
         except Exception:
@@ -350,6 +383,8 @@ class EthereumSync(ProviderSync[EtherscanProvider]):
             )
             if not listed
         ]
+        if cursor.began_empty:
+            return PassResult(tip, withdrawals_listed, provider.lists_genesis)
         await _atomic(
             transaction_history.delete_unseen(
                 self.sessions,
@@ -360,6 +395,20 @@ class EthereumSync(ProviderSync[EtherscanProvider]):
             )
         )
         return PassResult(tip, withdrawals_listed, provider.lists_genesis)
+
+    async def _commit_after(
+        self,
+        previous: asyncio.Task[None] | None,
+        cursor: PassCursor,
+        rows: list[StreamRow],
+        through: int,
+        tip: int,
+    ) -> None:
+        """`_commit` once `previous` committed (its failure is this one's: commits stay in
+        block order, none after one that failed)."""
+        if previous is not None:
+            await previous
+        await self._commit(cursor, rows, through, tip)
 
     async def _commit(
         self, cursor: PassCursor, rows: list[StreamRow], through: int, tip: int

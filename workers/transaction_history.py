@@ -29,7 +29,7 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from db.amounts import Amount, amount_sign_of, amount_total, stored_amount
+from db.amounts import Amount, amount_sum
 from db.models import (
     BIG_AMOUNT_CHAINS,
     Chain,
@@ -456,26 +456,34 @@ async def has_stored_rows(sessions: SessionFactory, *, address_id: int) -> bool:
 
 
 async def stored_totals(sessions: SessionFactory, *, address_id: int, chain: Chain) -> StoredTotals:
-    confirmed_amount = case(
-        (Transaction.block_height.is_not(None), Transaction.amount_sat), else_=0
-    )
     big_amounts = chain in BIG_AMOUNT_CHAINS
     async with sessions() as session:
-        count, confirmed_count, balance, confirmed = (
+        dialect_name = session.get_bind().dialect.name
+        balance, confirmed = (
+            amount_sum(
+                Transaction.amount_sat,
+                dialect_name=dialect_name,
+                big_amounts=big_amounts,
+                when=when,
+            )
+            for when in (None, Transaction.block_height.is_not(None))
+        )
+        count, confirmed_count, *sums = (
             await session.execute(
                 select(
                     func.count(),
                     func.count(Transaction.block_height),
-                    amount_total(Transaction.amount_sat, big_amounts=big_amounts),
-                    amount_total(confirmed_amount, big_amounts=big_amounts),
+                    *balance.columns,
+                    *confirmed.columns,
                 ).where(Transaction.address_id == address_id)
             )
         ).one()
+    width = len(balance.columns)
     return StoredTotals(
         transaction_count=int(count),
         confirmed_transaction_count=int(confirmed_count),
-        balance_sat=stored_amount(balance) or 0,
-        confirmed_balance_sat=stored_amount(confirmed) or 0,
+        balance_sat=balance.value(sums[:width]),
+        confirmed_balance_sat=confirmed.value(sums[width:]),
     )
 
 
@@ -563,23 +571,34 @@ async def stored_flows(
     sessions: SessionFactory, *, address_id: int, chain: Chain, up_to_height: int
 ) -> StoredFlows:
     big_amounts = chain in BIG_AMOUNT_CHAINS
-    amount = Transaction.amount_sat
-    positive = amount_sign_of(amount, big_amounts=big_amounts) > 0
     async with sessions() as session:
-        balance, received, spent = (
+        dialect_name = session.get_bind().dialect.name
+        total, up_to, received = (
+            amount_sum(
+                Transaction.amount_sat,
+                dialect_name=dialect_name,
+                big_amounts=big_amounts,
+                when=when,
+                positive=positive,
+            )
+            for when, positive in (
+                (None, False),
+                (Transaction.block_height <= up_to_height, False),
+                (None, True),
+            )
+        )
+        values = (
             await session.execute(
-                select(
-                    amount_total(
-                        case((Transaction.block_height <= up_to_height, amount), else_=0),
-                        big_amounts=big_amounts,
-                    ),
-                    amount_total(case((positive, amount), else_=0), big_amounts=big_amounts),
-                    amount_total(case((positive, 0), else_=amount), big_amounts=big_amounts),
-                ).where(Transaction.address_id == address_id)
+                select(*total.columns, *up_to.columns, *received.columns).where(
+                    Transaction.address_id == address_id
+                )
             )
         ).one()
+    width = len(total.columns)
+    received_sat = received.value(values[2 * width :])
     return StoredFlows(
-        balance_up_to_height=stored_amount(balance) or 0,
-        received_sat=stored_amount(received) or 0,
-        sent_sat=-(stored_amount(spent) or 0),
+        balance_up_to_height=up_to.value(values[width : 2 * width]),
+        received_sat=received_sat,
+        # Every amount is received (above 0) or sent (the rest).
+        sent_sat=received_sat - total.value(values[:width]),
     )

@@ -17,7 +17,7 @@ from resolvers.flows import flows
 from resolvers.pagination import PageRequest
 from resolvers.transactions import Direction, TransactionFilter, page_transactions
 from workers.running_balances import refresh_running_balances
-from workers.transaction_history import stored_totals
+from workers.transaction_history import stored_flows, stored_totals
 
 START = datetime(2025, 1, 1, tzinfo=UTC)
 LARGEST = 2**256 - 1
@@ -97,6 +97,40 @@ async def test_sums_flows_and_running_balances_of_wei_are_exact(sessions: Sessio
     running = await _column(sessions, Transaction.balance_after_sat, address_id)
     expected = [sum(AMOUNTS[: index + 1]) for index in range(len(AMOUNTS))]
     assert running == expected
+
+
+async def test_a_syncs_final_sums_are_exact_at_the_limits_of_64_and_256_bits(
+    sessions: SessionFactory,
+) -> None:
+    # Amounts at both ends of 64 bits (stored as INTEGER on SQLite) whose sums leave 64 bits,
+    # the largest amounts either way (TEXT there), and two unconfirmed rows.
+    amounts = [2**63 - 1] * 3 + [-(2**63)] * 2 + [LARGEST, -LARGEST + 1, 2**64, -1, 1]
+    amounts += [2**255, -(2**63) - 5]
+    address_id = await _ethereum_address(sessions, amounts)
+    unconfirmed = {2, len(amounts) - 1}
+    async with sessions.begin() as session:
+        await session.execute(
+            update(Transaction)
+            .where(Transaction.txid.in_([f"0x{number:064x}" for number in unconfirmed]))
+            .values(block_height=None)
+        )
+    confirmed = [amount for number, amount in enumerate(amounts) if number not in unconfirmed]
+    up_to_height = 100 + 7
+
+    totals = await stored_totals(sessions, address_id=address_id, chain=Chain.ETHEREUM)
+    found = await stored_flows(
+        sessions, address_id=address_id, chain=Chain.ETHEREUM, up_to_height=up_to_height
+    )
+
+    assert (totals.transaction_count, totals.confirmed_transaction_count) == (12, 10)
+    assert (totals.balance_sat, totals.confirmed_balance_sat) == (sum(amounts), sum(confirmed))
+    assert found.balance_up_to_height == sum(
+        amount
+        for number, amount in enumerate(amounts)
+        if number not in unconfirmed and 100 + number <= up_to_height
+    )
+    assert found.received_sat == sum(amount for amount in amounts if amount > 0)
+    assert found.sent_sat == -sum(amount for amount in amounts if amount < 0)
 
 
 async def test_balance_history_of_wei_is_exact_by_seek_and_by_sums(

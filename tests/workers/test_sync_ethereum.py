@@ -8,9 +8,9 @@ from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 
-from db.models import Chain, JobStatus, SyncStatus, TrackedAddress, Transaction
+from db.models import Chain, JobStatus, SyncStatus, TrackedAddress, Transaction, sort_key_for
 from tests.utils.sync_harness import (
     COMMON_FAULTS,
     HistoryRow,
@@ -110,6 +110,30 @@ async def test_a_full_sync_stores_every_net_amount_fee_and_failure_exactly(
     listing = [c for c in calls if c.kind in ("txlist", "txlistinternal", "txsBeaconWithdrawal")]
     assert listing
     assert all("sort=asc" in c.query for c in listing)
+
+
+@pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+async def test_a_first_full_pass_over_rows_stored_before_it_deletes_those_the_explorer_lacks(
+    harness: SyncHarness,
+) -> None:
+    # A row of an earlier attempt that the explorer no longer lists, moving nothing (so the
+    # balance check cannot catch it): a pass that began with rows stored must sweep it.
+    job = await harness.queue(seeds.BUSY_ADDRESS, ETH)
+    tracked = await harness.tracked(seeds.BUSY_ADDRESS, ETH)
+    async with harness.sessions.begin() as session:
+        await session.execute(
+            insert(Transaction).values(
+                address_id=tracked.id,
+                txid="0x" + "ab" * 32,
+                block_height=1,
+                sort_key=sort_key_for(1),
+                amount_sat=0,
+            )
+        )
+
+    await harness.engine.run_job(job.id)
+
+    await assert_synced_exactly(harness, seeds.BUSY_ADDRESS)
 
 
 # What this checks does not depend on the database (both run the full, big-amount and reorg
