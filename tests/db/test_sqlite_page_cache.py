@@ -12,8 +12,8 @@ from workers.worker import WORKER_SQLITE_CACHE_KIB
 SQLITE_DEFAULT_CACHE_SIZE = -2000  # 2,000 KiB
 
 
-async def cache_size(database_url: str, **options: int) -> int:
-    engine = create_engine(database_url, **options)
+async def cache_size(database_url: str, *, sqlite_cache_kib: int | None = None) -> int:
+    engine = create_engine(database_url, sqlite_cache_kib=sqlite_cache_kib)
     try:
         async with engine.connect() as connection:
             return int((await connection.execute(text("PRAGMA cache_size"))).scalar_one())
