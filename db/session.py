@@ -29,7 +29,7 @@ PING_AFTER_IDLE_SECONDS = 10.0
 RECYCLE_SECONDS = 3600
 
 
-def _sqlite_connection_setup(*, foreign_keys: bool) -> Any:
+def _sqlite_connection_setup(*, foreign_keys: bool, cache_kib: int | None) -> Any:
     def prepare(dbapi_connection: Any, _connection_record: Any) -> None:
         register_functions(dbapi_connection)
         cursor = dbapi_connection.cursor()
@@ -43,6 +43,9 @@ def _sqlite_connection_setup(*, foreign_keys: bool) -> Any:
         cursor.execute("PRAGMA wal_autocheckpoint=10000")
         cursor.execute("PRAGMA busy_timeout=10000")
         cursor.execute(f"PRAGMA foreign_keys={'ON' if foreign_keys else 'OFF'}")
+        if cache_kib is not None:
+            # A negative size is in KiB (a positive one would count pages).
+            cursor.execute(f"PRAGMA cache_size=-{int(cache_kib)}")
         cursor.close()
 
     return prepare
@@ -59,14 +62,16 @@ def create_engine(
     *,
     foreign_keys: bool = True,
     ping_after_idle_seconds: float = PING_AFTER_IDLE_SECONDS,
+    sqlite_cache_kib: int | None = None,
 ) -> AsyncEngine:
     """An engine; `foreign_keys=False` only for migrations, whose SQLite table rebuilds would
-    otherwise cascade the drop of a parent table to its children's rows."""
+    otherwise cascade the drop of a parent table to its children's rows. `sqlite_cache_kib`
+    caps each SQLite connection's page cache (SQLite's default: 2,000 KiB a connection)."""
     ensure_sqlite_directory(database_url)
     if make_url(database_url).get_backend_name() == "sqlite":
         # A SQLite file cannot drop a connection: nothing to ping or recycle.
         engine = create_async_engine(database_url)
-        setup = _sqlite_connection_setup(foreign_keys=foreign_keys)
+        setup = _sqlite_connection_setup(foreign_keys=foreign_keys, cache_kib=sqlite_cache_kib)
         event.listen(engine.sync_engine, "connect", setup)
     else:
         engine = create_async_engine(database_url, pool_recycle=RECYCLE_SECONDS)

@@ -230,8 +230,10 @@ async def _insert(
         )
         for tx, time, balance in zip(transactions, times, balances, strict=True)
     ]
+    rows_json = orjson.dumps(rows).decode()
+    # While the statement runs, the next page is read and decoded: the tuples are not kept.
+    del rows
     try:
-        rows_json = orjson.dumps(rows).decode()
         await page_append.insert_rows(connection, address_id, rows_json, sync_pass)
     except IntegrityError as error:
         raise PageOverlapsStoredRows(str(error)) from error

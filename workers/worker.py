@@ -44,6 +44,11 @@ from workers.webhooks.dispatcher import start_dispatcher
 # A sync of the largest addresses through a slow provider can take hours; stale runs are
 # detected by heartbeat long before this.
 SYNC_TIMEOUT_SECONDS = 6 * 3600
+# Each SQLite connection of a standalone worker keeps at most this much of the database in its
+# page cache (SQLite's default: 2,000 KiB). A sync writes pages of new rows and reads little
+# back, so a cache that filled only with a large database (156,000 rows against 15,000) added to
+# the worker's peak memory without making the sync measurably faster (issue 15, BENCHMARKS.md).
+WORKER_SQLITE_CACHE_KIB = 1_000
 
 WORKER_FUNCTIONS = [
     func(ping, keep_result=60),
@@ -76,7 +81,7 @@ async def startup(ctx: dict[str, Any]) -> None:
     settings = ctx["settings"]
     exits = ctx["exits"] = AsyncExitStack()
     if "sessions" not in ctx:
-        engine = create_engine(settings.database_url)
+        engine = create_engine(settings.database_url, sqlite_cache_kib=WORKER_SQLITE_CACHE_KIB)
         exits.push_async_callback(engine.dispose)
         ctx["sessions"] = create_session_factory(engine)
     ctx["sync_engine"] = await build_sync_engine(

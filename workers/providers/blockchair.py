@@ -24,7 +24,12 @@ from workers.providers.base import (
     RateLimitedError,
     TransientError,
 )
-from workers.providers.http import ProviderHttp
+from workers.providers.blockchair_listing import (
+    AddressListing,
+    ListedTransaction,
+    address_listing,
+)
+from workers.providers.http import ProviderHttp, get_content
 
 NAME = "blockchair"
 MAX_PAGE_SIZE = 10_000
@@ -89,10 +94,10 @@ class BlockchairProvider:
         joined = ",".join(addresses)
 
         async def request(client: httpx.AsyncClient) -> dict[str, Any]:
-            response = await client.get(
-                f"/{self.chain_path}/dashboards/addresses/{joined}", params=params
+            status, content = await get_content(
+                client, f"/{self.chain_path}/dashboards/addresses/{joined}", params=params
             )
-            return self._body(response)
+            return self._body(status, content)
 
         body = await self.http.call(request, what=f"activity of {len(addresses)} addresses")
         return _activity_from(body, addresses)
@@ -110,19 +115,24 @@ class BlockchairProvider:
         if self.api_key:
             params["key"] = self.api_key
 
-        async def request(client: httpx.AsyncClient) -> dict[str, Any]:
-            response = await client.get(
-                f"/{self.chain_path}/dashboards/address/{address}", params=params
+        async def request(client: httpx.AsyncClient) -> AddressListing | dict[str, Any]:
+            status, content = await get_content(
+                client, f"/{self.chain_path}/dashboards/address/{address}", params=params
             )
-            return self._body(response)
+            if status == 200:
+                listing = address_listing(content, address)
+                if listing is not None:
+                    return listing
+            return self._body(status, content)
 
-        body = await self.http.call(request, what=f"address page at offset {offset}")
-        return _page_from(body, address, offset=offset, limit=limit)
+        answer = await self.http.call(request, what=f"address page at offset {offset}")
+        if isinstance(answer, AddressListing):
+            return _page_from_listing(answer, offset=offset, limit=limit)
+        return _page_from(answer, address, offset=offset, limit=limit)
 
-    def _body(self, response: httpx.Response) -> dict[str, Any]:
-        status = response.status_code
+    def _body(self, status: int, content: bytes) -> dict[str, Any]:
         try:
-            body = orjson.loads(response.content)
+            body = orjson.loads(content)
         except ValueError:
             if status == 429:
                 raise RateLimitedError(NAME, "HTTP 429") from None
@@ -154,16 +164,36 @@ def _page_from(body: dict[str, Any], address: str, *, offset: int, limit: int) -
         entry = body["data"][address]
         summary_fields = entry["address"]
         transactions = [_transaction(item) for item in entry.get("transactions") or []]
-        summary = AddressSummary(
-            balance_sat=int(summary_fields["balance"]),
-            total_received_sat=int(summary_fields["received"]),
-            total_sent_sat=int(summary_fields["spent"]),
-            transaction_count=_optional_int(summary_fields.get("transaction_count")),
-            tip_height=int(context["state"]),
-            market_price_usd=_price(context.get("market_price_usd")),
-        )
+        summary = _summary(summary_fields, context)
     except (KeyError, TypeError, ValueError, AttributeError) as error:
         raise TransientError(NAME, f"malformed address dashboard: {error!r}") from error
+    return _history_page(transactions, summary, offset=offset, limit=limit)
+
+
+def _page_from_listing(listing: AddressListing, *, offset: int, limit: int) -> HistoryPage:
+    """The page of an answer decoded into typed rows: read as `_page_from` reads its dicts."""
+    try:
+        transactions = [_listed_transaction(item) for item in listing.transactions]
+        summary = _summary(listing.summary_fields, listing.context)
+    except (KeyError, TypeError, ValueError, AttributeError) as error:
+        raise TransientError(NAME, f"malformed address dashboard: {error!r}") from error
+    return _history_page(transactions, summary, offset=offset, limit=limit)
+
+
+def _summary(summary_fields: dict[str, Any], context: dict[str, Any]) -> AddressSummary:
+    return AddressSummary(
+        balance_sat=int(summary_fields["balance"]),
+        total_received_sat=int(summary_fields["received"]),
+        total_sent_sat=int(summary_fields["spent"]),
+        transaction_count=_optional_int(summary_fields.get("transaction_count")),
+        tip_height=int(context["state"]),
+        market_price_usd=_price(context.get("market_price_usd")),
+    )
+
+
+def _history_page(
+    transactions: list[ProviderTransaction], summary: AddressSummary, *, offset: int, limit: int
+) -> HistoryPage:
     at_end = len(transactions) < limit
     next_cursor = None
     if not at_end:
@@ -200,6 +230,16 @@ def _transaction(item: dict[str, Any]) -> ProviderTransaction:
         block_height=block_id if block_id >= 0 else None,
         time=_blockchair_time(item.get("time")),
         amount_sat=_exact_int(item["balance_change"]),
+    )
+
+
+def _listed_transaction(item: ListedTransaction) -> ProviderTransaction:
+    block_id = item.block_id
+    return ProviderTransaction(
+        txid=item.hash,
+        block_height=block_id if block_id >= 0 else None,
+        time=_blockchair_time(item.time),
+        amount_sat=item.balance_change,
     )
 
 
