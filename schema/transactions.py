@@ -7,11 +7,10 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
-from db.models import Transaction as TransactionRow
 from db.models import confirmations
 from resolvers import transactions as transaction_reads
 from resolvers.pagination import Page
-from resolvers.transactions import TransactionFilter
+from resolvers.transactions import TransactionFields, TransactionFilter
 from schema.context import ContextInfo
 from schema.enums import Direction
 from schema.node import Node, to_global_id
@@ -67,7 +66,7 @@ class Transaction(Node):
     )
 
     @classmethod
-    def from_row(cls, row: TransactionRow, *, wallet: Wallet, tip: int | None) -> Transaction:
+    def from_row(cls, row: TransactionFields, *, wallet: Wallet, tip: int | None) -> Transaction:
         return cls(
             id=to_global_id("Transaction", wallet.wallet_id, row.id),
             txid=row.txid,
@@ -110,7 +109,7 @@ class TransactionConnection:
     @classmethod
     def from_page(
         cls,
-        page: Page[TransactionRow],
+        page: Page[TransactionFields],
         *,
         wallet: Wallet,
         tip: int | None,
