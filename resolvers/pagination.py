@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any, Generic, TypeAlias, TypeVar
 
 from sqlalchemy import Select, tuple_
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
 from resolvers.errors import BadRequestError
@@ -121,7 +121,7 @@ class Page(Generic[RowT]):
 
 
 async def fetch_keyset_page(
-    session: AsyncSession,
+    session: AsyncSession | AsyncConnection,
     statement: AnySelect,
     *,
     key_columns: Sequence[InstrumentedAttribute[int]],
@@ -183,5 +183,5 @@ async def fetch_keyset_page(
 NEIGHBOUR_COLUMN = "beyond_cursor"
 
 
-async def _exists(session: AsyncSession, statement: AnySelect) -> bool:
+async def _exists(session: AsyncSession | AsyncConnection, statement: AnySelect) -> bool:
     return (await session.execute(statement.limit(1))).first() is not None

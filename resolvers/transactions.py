@@ -12,7 +12,7 @@ from sqlalchemy import Select, func, select, tuple_
 
 from db.amounts import amount_sign_of
 from db.models import Chain, ChainTip, Transaction
-from db.session import SessionFactory
+from db.session import SessionFactory, engine_of
 from resolvers.pagination import CursorCodec, Page, PageRequest, fetch_keyset_page
 
 
@@ -138,9 +138,10 @@ async def page_with_tip(
         .label(TIP_COLUMN)
     )
     statement = _filtered(address_id, transaction_filter).with_only_columns(*PAGE_COLUMNS, tip)
-    async with sessions() as session:
+    # Plain rows need no ORM session: a connection of the sessions' engine reads them.
+    async with engine_of(sessions).connect() as connection:
         page: Page[Any] = await fetch_keyset_page(
-            session,
+            connection,
             statement,
             key_columns=[Transaction.sort_key, Transaction.id],
             request=request,
