@@ -45,6 +45,11 @@ class CursorCodec:
         plain = ":".join([self.kind, str(self.scope), *(str(part) for part in key)])
         return base64.urlsafe_b64encode(plain.encode()).decode().rstrip("=")
 
+    def prefix(self) -> str:
+        """What every cursor's plain text starts with; `opaque_key(prefix + leading keys,
+        last key)` is `encode(key)`."""
+        return f"{self.kind}:{self.scope}:"
+
     def decode(self, cursor: str, *, argument: str) -> CursorKey:
         parts = _cursor_parts(cursor)
         if parts is None or len(parts) < 3:
