@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 from arq import ArqRedis
@@ -93,12 +94,23 @@ async def lookup_chain(
 def _candidate_chains(address: str) -> dict[Chain, str]:
     """Every supported chain `address` is valid on, with its stored form there, in
     `SUPPORTED_CHAINS` order."""
-    candidates: dict[Chain, str] = {}
+    return dict(_candidates_of_text(address))
+
+
+# Parsing a text on every chain (checksums, bech32, descriptors) is a pure function of the
+# text: the texts a server's clients send again and again are parsed once. No answer is kept,
+# only which chains accept the text and its stored form there.
+PARSED_TEXTS_KEPT = 1024
+
+
+@functools.lru_cache(maxsize=PARSED_TEXTS_KEPT)
+def _candidates_of_text(address: str) -> tuple[tuple[Chain, str], ...]:
+    candidates: list[tuple[Chain, str]] = []
     for supported in SUPPORTED_CHAINS:
         canonical, error = _address_error(supported, address)
         if error is None and canonical is not None:
-            candidates[supported] = canonical
-    return candidates
+            candidates.append((supported, canonical))
+    return tuple(candidates)
 
 
 def _ambiguous(address: str, matches: list[Chain]) -> InputError:
