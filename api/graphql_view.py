@@ -54,6 +54,7 @@ from api.graphql_requests import (
     read_parameters,
     select_operation,
 )
+from api.json_encoding import encode_response
 from api.persisted_queries import keep_persisted_query, resolve_persisted_query
 from api.runtime import runtime_of
 from resolvers.tokens import authenticate
@@ -160,7 +161,7 @@ class WalletTrackerGraphQL(GraphQL[ApiContext, None]):
             # GraphQL spec, Response: no `data` entry when the request errored before execution.
             body.pop("data", None)
         response = Response(
-            self.encode_json(body),
+            encode_response(body),
             status_code=graphql_status(result, media_type, before_execution=before_execution),
             media_type=media_type,
         )

@@ -73,10 +73,31 @@ def create_engine(
         engine = create_async_engine(database_url)
         setup = _sqlite_connection_setup(foreign_keys=foreign_keys, cache_kib=sqlite_cache_kib)
         event.listen(engine.sync_engine, "connect", setup)
+        _skip_rollbacks_outside_transactions(engine)
     else:
         engine = create_async_engine(database_url, pool_recycle=RECYCLE_SECONDS)
         _ping_after_idle(engine, idle_seconds=ping_after_idle_seconds)
     return engine
+
+
+def _skip_rollbacks_outside_transactions(engine: AsyncEngine) -> None:
+    """aiosqlite: every call on a connection is a round trip to its thread, and SQLAlchemy
+    rolls back each connection it returns to the pool (twice for a session's). sqlite3 opens no
+    transaction for a read and its `rollback()` does nothing outside one, so a rollback is
+    skipped when SQLite says none is open (`in_transaction`, read without the thread: nothing
+    else runs on a connection while it is rolled back)."""
+    dialect = engine.sync_engine.dialect
+    roll_back = dialect.do_rollback
+
+    def do_rollback(dbapi_connection: Any) -> None:
+        # A pooled connection's proxy, or the adapted aiosqlite connection itself.
+        adapted = getattr(dbapi_connection, "dbapi_connection", dbapi_connection)
+        driver = getattr(adapted, "_connection", None)
+        if driver is not None and driver._connection is not None and not driver.in_transaction:
+            return
+        roll_back(dbapi_connection)
+
+    dialect.do_rollback = do_rollback  # type: ignore[method-assign]
 
 
 def _ping_after_idle(engine: AsyncEngine, *, idle_seconds: float) -> None:
@@ -105,3 +126,10 @@ def _ping_after_idle(engine: AsyncEngine, *, idle_seconds: float) -> None:
 
 def create_session_factory(engine: AsyncEngine) -> SessionFactory:
     return async_sessionmaker(engine, expire_on_commit=False)
+
+
+def engine_of(sessions: SessionFactory) -> AsyncEngine:
+    """The engine `sessions` are bound to, for statements that need no ORM session."""
+    engine = sessions.kw["bind"]
+    assert isinstance(engine, AsyncEngine)
+    return engine

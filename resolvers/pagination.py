@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from typing import Any, Generic, TypeAlias, TypeVar
 
 from sqlalchemy import Select, tuple_
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
 from resolvers.errors import BadRequestError
@@ -44,6 +44,11 @@ class CursorCodec:
     def encode(self, key: CursorKey) -> str:
         plain = ":".join([self.kind, str(self.scope), *(str(part) for part in key)])
         return base64.urlsafe_b64encode(plain.encode()).decode().rstrip("=")
+
+    def prefix(self) -> str:
+        """What every cursor's plain text starts with; `opaque_key(prefix + leading keys,
+        last key)` is `encode(key)`."""
+        return f"{self.kind}:{self.scope}:"
 
     def decode(self, cursor: str, *, argument: str) -> CursorKey:
         parts = _cursor_parts(cursor)
@@ -121,14 +126,20 @@ class Page(Generic[RowT]):
 
 
 async def fetch_keyset_page(
-    session: AsyncSession,
+    session: AsyncSession | AsyncConnection,
     statement: AnySelect,
     *,
     key_columns: Sequence[InstrumentedAttribute[int]],
     request: PageRequest,
     unpack_row: Callable[[Any], RowT],
+    neighbour_in_rows: bool = False,
 ) -> Page[RowT]:
-    """One page of a list ordered newest first by `key_columns` (descending, unique)."""
+    """One page of a list ordered newest first by `key_columns` (descending, unique).
+
+    With `neighbour_in_rows` whether anything lies beyond the cursor the page starts from
+    (`hasPreviousPage` going forward, `hasNextPage` going back) is read in the page's own
+    statement, as a last column of every row (an uncorrelated EXISTS: computed once by the
+    database), and asked apart only when the page is empty."""
     key = tuple_(*key_columns)
     bounded = statement
     # The list runs from high keys to low: `after` a cursor means lower keys.
@@ -138,23 +149,44 @@ async def fetch_keyset_page(
         bounded = bounded.where(key > tuple_(*request.before))
     if request.backward:
         ordered = bounded.order_by(*(column.asc() for column in key_columns))
+        beyond = (
+            statement.where(key <= tuple_(*request.before)) if request.before is not None else None
+        )
     else:
         ordered = bounded.order_by(*(column.desc() for column in key_columns))
+        beyond = (
+            statement.where(key >= tuple_(*request.after)) if request.after is not None else None
+        )
+    in_rows = False
+    if neighbour_in_rows and beyond is not None:
+        in_rows = True
+        ordered = ordered.add_columns(
+            beyond.with_only_columns(*key_columns)
+            .limit(1)
+            .correlate(None)
+            .exists()
+            .label(NEIGHBOUR_COLUMN)
+        )
     result = await session.execute(ordered.limit(request.limit + 1))
-    rows = [unpack_row(row) for row in result]
+    raw = list(result)
+    rows = [unpack_row(row) for row in raw]
     has_more = len(rows) > request.limit
     rows = rows[: request.limit]
+    if beyond is None:
+        neighbour = False
+    elif in_rows and raw:
+        neighbour = bool(raw[0][-1])
+    else:
+        neighbour = await _exists(session, beyond)
     if request.backward:
         rows.reverse()
-        has_next = request.before is not None and await _exists(
-            session, statement.where(key <= tuple_(*request.before))
-        )
-        return Page(rows=rows, has_next_page=has_next, has_previous_page=has_more)
-    has_previous = request.after is not None and await _exists(
-        session, statement.where(key >= tuple_(*request.after))
-    )
-    return Page(rows=rows, has_next_page=has_more, has_previous_page=has_previous)
+        return Page(rows=rows, has_next_page=neighbour, has_previous_page=has_more)
+    return Page(rows=rows, has_next_page=has_more, has_previous_page=neighbour)
 
 
-async def _exists(session: AsyncSession, statement: AnySelect) -> bool:
+# The label of the EXISTS column `neighbour_in_rows` adds to each row.
+NEIGHBOUR_COLUMN = "beyond_cursor"
+
+
+async def _exists(session: AsyncSession | AsyncConnection, statement: AnySelect) -> bool:
     return (await session.execute(statement.limit(1))).first() is not None

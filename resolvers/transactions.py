@@ -6,12 +6,13 @@ import enum
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any, Protocol
 
 from sqlalchemy import Select, func, select, tuple_
 
 from db.amounts import amount_sign_of
 from db.models import Chain, ChainTip, Transaction
-from db.session import SessionFactory
+from db.session import SessionFactory, engine_of
 from resolvers.pagination import CursorCodec, Page, PageRequest, fetch_keyset_page
 
 
@@ -42,11 +43,46 @@ class TransactionFilter:
 DIRECTION_SIGNS = {Direction.RECEIVED: 1, Direction.SENT: -1, Direction.SELF: 0}
 
 
+class TransactionFields(Protocol):
+    """What a transaction's API object is made from: an ORM row, or a row of `PAGE_COLUMNS`."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def txid(self) -> str: ...
+    @property
+    def block_height(self) -> int | None: ...
+    @property
+    def sort_key(self) -> int: ...
+    @property
+    def tx_time(self) -> datetime | None: ...
+    @property
+    def amount_sat(self) -> int: ...
+    @property
+    def fee(self) -> int | None: ...
+    @property
+    def failed(self) -> bool: ...
+
+
+# A page's columns: plain rows, without the ORM's objects (a page has up to 500 of them).
+PAGE_COLUMNS = (
+    Transaction.id,
+    Transaction.txid,
+    Transaction.block_height,
+    Transaction.sort_key,
+    Transaction.tx_time,
+    Transaction.amount_sat,
+    Transaction.fee,
+    Transaction.failed,
+)
+TIP_COLUMN = "tip_height"
+
+
 def transaction_cursors(wallet_id: int) -> CursorCodec:
     return CursorCodec(kind="tx", scope=wallet_id, key_length=2)
 
 
-def cursor_key(transaction: Transaction) -> tuple[int, int]:
+def cursor_key(transaction: TransactionFields) -> tuple[int, int]:
     return (transaction.sort_key, transaction.id)
 
 
@@ -81,6 +117,42 @@ async def page_transactions(
             request=request,
             unpack_row=lambda row: row[0],
         )
+
+
+async def page_with_tip(
+    sessions: SessionFactory,
+    *,
+    address_id: int,
+    chain: Chain,
+    request: PageRequest,
+    transaction_filter: TransactionFilter,
+) -> tuple[Page[TransactionFields], int | None]:
+    """A page and the chain's tip height (for confirmations) in one statement: the tip and
+    whether anything lies before the cursor ride on every row of the page (an empty page
+    needs no tip, and asks about the cursor apart)."""
+    tip = (
+        select(ChainTip.height)
+        .where(ChainTip.chain == chain)
+        .scalar_subquery()
+        .correlate(None)
+        .label(TIP_COLUMN)
+    )
+    statement = _filtered(address_id, transaction_filter).with_only_columns(*PAGE_COLUMNS, tip)
+    # Plain rows need no ORM session: a connection of the sessions' engine reads them.
+    async with engine_of(sessions).connect() as connection:
+        page: Page[Any] = await fetch_keyset_page(
+            connection,
+            statement,
+            key_columns=[Transaction.sort_key, Transaction.id],
+            request=request,
+            unpack_row=_same,
+            neighbour_in_rows=True,
+        )
+    return page, (getattr(page.rows[0], TIP_COLUMN) if page.rows else None)
+
+
+def _same(row: Any) -> Any:
+    return row
 
 
 async def all_transactions(

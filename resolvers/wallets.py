@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 from arq import ArqRedis
-from sqlalchemy import Select, delete, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, delete, func, or_, select
 
 from addresses import InvalidAddressError, display_address, parse_address
 from db.models import LABEL_MAX_LENGTH, Chain, HdWallet, SyncJob, TrackedAddress, Wallet
@@ -73,11 +74,7 @@ async def lookup_chain(
     on (Bitcoin when none), so the answer says it is not tracked, or why it is invalid."""
     if chain is not None:
         return chain, None
-    candidates: dict[Chain, str] = {}
-    for supported in SUPPORTED_CHAINS:
-        canonical, error = _address_error(supported, address)
-        if error is None and canonical is not None:
-            candidates[supported] = canonical
+    candidates = _candidate_chains(address)
     if not candidates:
         return Chain.BITCOIN, None
     async with sessions() as session:
@@ -90,14 +87,40 @@ async def lookup_chain(
                 tracked_on.add(known)
     matches = [known for known in candidates if known in tracked_on]
     if len(matches) > 1:
-        *others, last = (CHAIN_DETAILS[known].name for known in matches)
-        names = f"{', '.join(others)} and {last}"
-        message = (
-            f"You track {address.strip()} on {names}: say which with `chain`"
-            f" ({', '.join(known.value for known in matches)})."
-        )
-        return matches[0], InputError(ErrorCode.INVALID_INPUT, message, ("chain",))
+        return matches[0], _ambiguous(address, matches)
     return (matches or list(candidates))[0], None
+
+
+def _candidate_chains(address: str) -> dict[Chain, str]:
+    """Every supported chain `address` is valid on, with its stored form there, in
+    `SUPPORTED_CHAINS` order."""
+    return dict(_candidates_of_text(address))
+
+
+# Parsing a text on every chain (checksums, bech32, descriptors) is a pure function of the
+# text: the texts a server's clients send again and again are parsed once. No answer is kept,
+# only which chains accept the text and its stored form there.
+PARSED_TEXTS_KEPT = 1024
+
+
+@functools.lru_cache(maxsize=PARSED_TEXTS_KEPT)
+def _candidates_of_text(address: str) -> tuple[tuple[Chain, str], ...]:
+    candidates: list[tuple[Chain, str]] = []
+    for supported in SUPPORTED_CHAINS:
+        canonical, error = _address_error(supported, address)
+        if error is None and canonical is not None:
+            candidates.append((supported, canonical))
+    return tuple(candidates)
+
+
+def _ambiguous(address: str, matches: list[Chain]) -> InputError:
+    *others, last = (CHAIN_DETAILS[known].name for known in matches)
+    names = f"{', '.join(others)} and {last}"
+    message = (
+        f"You track {address.strip()} on {names}: say which with `chain`"
+        f" ({', '.join(known.value for known in matches)})."
+    )
+    return InputError(ErrorCode.INVALID_INPUT, message, ("chain",))
 
 
 def _address_error(chain: Chain, address: str) -> tuple[str | None, InputError | None]:
@@ -135,14 +158,16 @@ def _view_of_address(
 ) -> Select[Wallet, TrackedAddress, HdWallet]:
     """The viewer's wallet of an address, or of an HD wallet by the key or descriptor it was
     added with or by its canonical descriptor."""
+    return _views_of(viewer).where(_address_is(chain, canonical))
+
+
+def _address_is(chain: Chain, canonical: str | None) -> ColumnElement[bool]:
     if canonical is not None and looks_like_hd_input(canonical):
-        return _views_of(viewer).where(
+        return and_(
             TrackedAddress.chain == chain,
             or_(Wallet.added_as == canonical, HdWallet.descriptor == canonical),
         )
-    return _views_of(viewer).where(
-        TrackedAddress.chain == chain, TrackedAddress.address == canonical
-    )
+    return and_(TrackedAddress.chain == chain, TrackedAddress.address == canonical)
 
 
 def wallet_cursors(viewer: Viewer) -> CursorCodec:
@@ -290,6 +315,8 @@ async def find_wallet(
 ) -> tuple[WalletView | None, InputError | None]:
     """The viewer's wallet of `address` in any form its chain accepts, or why there is none;
     without `chain`, on the one chain the viewer tracks it on (see `lookup_chain`)."""
+    if chain is None and (candidates := _candidate_chains(address)):
+        return await _find_on_candidates(sessions, viewer, address, candidates)
     chain, ambiguous = await lookup_chain(sessions, viewer=viewer, chain=chain, address=address)
     if ambiguous is not None:
         return None, ambiguous
@@ -301,6 +328,27 @@ async def find_wallet(
     if row is None:
         return None, _not_tracked(canonical)
     return WalletView(*row), None
+
+
+async def _find_on_candidates(
+    sessions: SessionFactory, viewer: Viewer, address: str, candidates: dict[Chain, str]
+) -> tuple[WalletView | None, InputError | None]:
+    """`find_wallet` without `chain`, as `lookup_chain` then the view's read would answer, in
+    one statement: the viewer's wallets of the address on every chain it is valid on."""
+    statement = _views_of(viewer).where(
+        or_(*(_address_is(known, canonical) for known, canonical in candidates.items()))
+    )
+    async with sessions() as session:
+        rows = (await session.execute(statement)).all()
+    found: dict[Chain, WalletView] = {}
+    for row in rows:
+        found.setdefault(row[1].chain, WalletView(*row))
+    matches = [known for known in candidates if known in found]
+    if len(matches) > 1:
+        return None, _ambiguous(address, matches)
+    if matches:
+        return found[matches[0]], None
+    return None, _not_tracked(next(iter(candidates.values())))
 
 
 async def get_wallet(

@@ -186,7 +186,7 @@ class FastCompletionExecutor(StrawberryGraphQLCoreExecutionContext):
                     )
                 if result is not Undefined:
                     results[key] = result
-                    if is_awaitable(result):
+                    if result.__class__ is not dict and is_awaitable(result):
                         awaitable_fields.append(key)
         except Exception:
             if awaitable_fields:
@@ -286,7 +286,7 @@ class FastCompletionExecutor(StrawberryGraphQLCoreExecutionContext):
         except Exception as raw_error:  # noqa: BLE001 - as graphql-core: every field error is reported
             self.handle_field_error(raw_error, return_type, details, field_path)
             return None
-        if self.is_awaitable(completed):
+        if completed.__class__ is not dict and self.is_awaitable(completed):
             return self.await_completed(completed, return_type, details, field_path)
         return completed
 
@@ -327,18 +327,31 @@ class FastCompletionExecutor(StrawberryGraphQLCoreExecutionContext):
         completed_items: list[Any] = []
         awaitable_indices: list[int] = []
         try:
+            # Every item has the same type and selection: its fields are collected once (as
+            # `complete_fields_of` would for each), at the first item.
+            collected: Any = None
+            execute_fields = self.execute_fields
             for index, item in enumerate(items):
                 item_path = Path(field_path, index, None)
                 if item is None:
                     completed_items.append(None)
                     continue
                 try:
-                    completed = self.complete_fields_of(item_type, details, item_path, item)
+                    if collected is None:
+                        collected = self.collect_subfields(item_type, details)
+                    grouped_field_set, new_defer_usages, _ = collected
+                    if new_defer_usages:
+                        completed = self.complete_fields_of(item_type, details, item_path, item)
+                    else:
+                        completed = execute_fields(
+                            item_type, item, item_path, grouped_field_set, None
+                        )
                 except Exception as raw_error:  # noqa: BLE001 - as graphql-core: every field error is reported
                     self.handle_field_error(raw_error, declared_item_type, details, item_path)
                     completed_items.append(None)
                     continue
-                if is_awaitable(completed):
+                # A dict is a completed object: nothing to await.
+                if completed.__class__ is not dict and is_awaitable(completed):
                     completed_items.append(
                         self.await_completed(completed, declared_item_type, details, item_path)
                     )

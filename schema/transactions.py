@@ -7,14 +7,14 @@ from typing import TYPE_CHECKING, Annotated
 
 import strawberry
 
-from db.models import Transaction as TransactionRow
+from db.global_ids import opaque_key
 from db.models import confirmations
 from resolvers import transactions as transaction_reads
 from resolvers.pagination import Page
-from resolvers.transactions import TransactionFilter
+from resolvers.transactions import TransactionFields, TransactionFilter
 from schema.context import ContextInfo
 from schema.enums import Direction
-from schema.node import Node, to_global_id
+from schema.node import Node
 from schema.pagination import PageInfo, given, optional_input
 from schema.scalars import BigInt
 
@@ -67,21 +67,37 @@ class Transaction(Node):
     )
 
     @classmethod
-    def from_row(cls, row: TransactionRow, *, wallet: Wallet, tip: int | None) -> Transaction:
+    def from_row(
+        cls,
+        row: TransactionFields,
+        *,
+        wallet: Wallet,
+        tip: int | None,
+        id_prefix: str | None = None,
+    ) -> Transaction:
+        """`id_prefix`: `transaction_id_prefix(wallet.wallet_id)`, when already worked out."""
+        prefix = id_prefix if id_prefix is not None else transaction_id_prefix(wallet.wallet_id)
+        amount, height = row.amount_sat, row.block_height
         return cls(
-            id=to_global_id("Transaction", wallet.wallet_id, row.id),
+            # `to_global_id("Transaction", wallet.wallet_id, row.id)`
+            id=strawberry.ID(opaque_key(prefix, row.id)),
             txid=row.txid,
             wallet=wallet,
-            block_height=row.block_height,
+            block_height=height,
             timestamp=row.tx_time,
-            amount=BigInt(row.amount_sat),
-            direction=transaction_reads.direction_of(row.amount_sat),
-            confirmations=confirmations(row.block_height, tip),
+            amount=BigInt(amount),
+            direction=transaction_reads.direction_of(amount),
+            confirmations=confirmations(height, tip),
             # Bitcoin-like chains store no fee (their history pages do not say which input paid
             # it) and never fail on chain.
             fee=BigInt(row.fee) if row.fee is not None else None,
             failed=row.failed,
         )
+
+
+def transaction_id_prefix(wallet_id: int) -> str:
+    """What a transaction's global id encodes before the transaction's own key."""
+    return f"Transaction:{wallet_id}:"
 
 
 @strawberry.type
@@ -110,17 +126,19 @@ class TransactionConnection:
     @classmethod
     def from_page(
         cls,
-        page: Page[TransactionRow],
+        page: Page[TransactionFields],
         *,
         wallet: Wallet,
         tip: int | None,
         transaction_filter: TransactionFilter,
     ) -> TransactionConnection:
-        codec = transaction_reads.transaction_cursors(wallet.wallet_id)
+        # What every row shares (the prefixes of cursors and ids) is worked out once.
+        cursor_prefix = transaction_reads.transaction_cursors(wallet.wallet_id).prefix()
+        id_prefix = transaction_id_prefix(wallet.wallet_id)
         edges = [
             TransactionEdge(
-                cursor=codec.encode(transaction_reads.cursor_key(row)),
-                node=Transaction.from_row(row, wallet=wallet, tip=tip),
+                cursor=opaque_key(f"{cursor_prefix}{row.sort_key}:", row.id),
+                node=Transaction.from_row(row, wallet=wallet, tip=tip, id_prefix=id_prefix),
             )
             for row in page.rows
         ]

@@ -166,10 +166,13 @@ class Wallet(MoneyFigures, Node):
             transaction_filter.to_filter() if transaction_filter else TransactionFilter(),
             big_amounts=self.chain in BIG_AMOUNT_CHAINS,
         )
-        page = await transaction_reads.page_transactions(
-            sessions, address_id=self.address_id, request=request, transaction_filter=filter_values
+        page, tip = await transaction_reads.page_with_tip(
+            sessions,
+            address_id=self.address_id,
+            chain=self.chain,
+            request=request,
+            transaction_filter=filter_values,
         )
-        tip = await transaction_reads.tip_height(sessions, chain=self.chain)
         return TransactionConnection.from_page(
             page, wallet=self, tip=tip, transaction_filter=filter_values
         )
