@@ -172,6 +172,7 @@ def serve(settings: Settings) -> None:
             port=settings.port,
             log_level=settings.log_level.lower(),
             log_config=None,
+            ws_per_message_deflate=settings.ws_per_message_deflate,
         )
 
 
@@ -189,6 +190,7 @@ def serve_one_process(settings: Settings, process: int, *, parent: int | None) -
         create_app(settings, process=process),
         log_level=settings.log_level.lower(),
         log_config=None,
+        ws_per_message_deflate=settings.ws_per_message_deflate,
     )
     uvicorn.Server(config).run(sockets=listening_sockets(settings.host, settings.port))
 

@@ -44,6 +44,10 @@ class Settings(BaseSettings):
     # Server processes `python server.py` starts, each with its own SO_REUSEPORT socket on
     # HOST:PORT; 1 serves from the one process itself. Unset: one per core this process may use.
     web_concurrency: int = Field(default_factory=lambda: _usable_cores(), ge=1)
+    # permessage-deflate on websockets (RFC 7692). Off: every subscriber of a job is sent the
+    # same bytes, and compressing them costs each connection its own deflate context and CPU on
+    # every frame (about 15 % of a send), for frames of a few hundred bytes.
+    ws_per_message_deflate: bool = False
 
     # Browser-facing switches: GraphiQL at GET /graphql, schema introspection, and the origins
     # (comma-separated) allowed to call the API from another site; none by default.

@@ -4,6 +4,7 @@ each process with its own SO_REUSEPORT socket that keeps TCP_NODELAY, and a clea
 from __future__ import annotations
 
 import asyncio
+import json
 import signal
 import socket
 import threading
@@ -18,6 +19,8 @@ import uvicorn
 from starlette.applications import Starlette
 from starlette.responses import PlainTextResponse
 from starlette.routing import Route
+from websockets.asyncio.client import connect
+from websockets.typing import Subprotocol
 
 from server_processes import listening_sockets, port_is_free
 from tests.test_server import _redis_servers_under
@@ -279,3 +282,27 @@ def test_accepted_connections_keep_tcp_nodelay_and_the_port_is_shared() -> None:
     finally:
         server.should_exit = True
         thread.join(timeout=10)
+
+
+@pytest.mark.parametrize(
+    ("processes", "deflate", "negotiated"),
+    [("1", None, None), ("2", "true", "permessage-deflate")],
+    ids=["one-process-default-off", "several-processes-turned-on"],
+)
+async def test_websocket_compression_is_off_unless_turned_on(
+    tmp_path: Path, processes: str, deflate: str | None, negotiated: str | None
+) -> None:
+    """A client offering permessage-deflate (as browsers and `websockets` do) gets plain frames
+    by default: every subscriber of a job is sent the same bytes, uncompressed."""
+    environment = {**offline_server_environment(tmp_path), "WEB_CONCURRENCY": processes}
+    if deflate is not None:
+        environment["WS_PER_MESSAGE_DEFLATE"] = deflate
+    with ServerProcess(environment, tmp_path / "server.log") as server:
+        server.wait_until_ready()
+        url = server.base_url.replace("http://", "ws://") + "/graphql"
+        async with connect(url, subprotocols=[Subprotocol("graphql-transport-ws")]) as socket_:
+            assert socket_.response is not None
+            extensions = socket_.response.headers.get("Sec-WebSocket-Extensions")
+            assert (extensions or "").split(";")[0] == (negotiated or "")
+            await socket_.send(json.dumps({"type": "connection_init"}))
+            assert json.loads(await socket_.recv())["type"] == "connection_ack"

@@ -7,7 +7,9 @@ import json
 import os
 import time
 from collections import defaultdict
+from collections.abc import Sequence
 from pathlib import Path
+from typing import Protocol
 
 from websockets.asyncio.client import ClientConnection, connect
 
@@ -30,6 +32,15 @@ OPEN_AT_ONCE = 50
 MAX_P99_SECONDS = 0.100
 JOB_UPDATES = "subscription($id: ID!) { jobUpdates(id: $id) { status fetchedTransactions } }"
 FINISHED = {JobStatus.SUCCEEDED.value, JobStatus.FAILED.value, JobStatus.CANCELLED.value}
+
+
+class ShowsStates(Protocol):
+    """A subscriber as the rounds read it: when each state arrived, whether the end was shown
+    and then `complete`."""
+
+    arrivals: dict[int, float]
+    finished: bool
+    completed: bool
 
 
 class Subscriber:
@@ -93,7 +104,7 @@ async def _open_all(url: str, job_id: str, count: int) -> list[Subscriber]:
 
 
 async def _publish_round(
-    publisher: EventPublisher, job: SyncJob, subscribers: list[Subscriber], first_event: int
+    publisher: EventPublisher, job: SyncJob, subscribers: Sequence[ShowsStates], first_event: int
 ) -> tuple[list[float], int, int]:
     """Publishes events as a running sync would. For every subscriber and event: how long until
     the subscriber showed that state or a newer one (a subscriber that fell behind is sent only
@@ -125,7 +136,7 @@ async def _publish_round(
 
 
 async def _finish(
-    publisher: EventPublisher, job: SyncJob, subscribers: list[Subscriber], last_event: int
+    publisher: EventPublisher, job: SyncJob, subscribers: Sequence[ShowsStates], last_event: int
 ) -> int:
     """Publishes the job's end (succeeded) as the sync's last event; how many subscribers
     showed it and then got `complete`. The job runs again for the next group."""

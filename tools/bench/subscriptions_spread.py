@@ -4,6 +4,7 @@ starts, against the same 10,000 on one process (WEB_CONCURRENCY=1)."""
 from __future__ import annotations
 
 import asyncio
+import json
 import resource
 import time
 from collections import defaultdict
@@ -12,8 +13,15 @@ from db.models import Chain, JobStatus, SyncJob, utc_now
 from resolvers.accounts import ensure_local_account
 from resolvers.wallets import add_wallet
 from schema.node import to_global_id
+from tools.bench.lean_websocket import LeanWebSocket
 from tools.bench.report import Row, median, percentile, seconds
-from tools.bench.subscriptions import EVENTS_PER_RUN, Subscriber, _publish_round
+from tools.bench.subscriptions import (
+    EVENTS_PER_RUN,
+    FINISHED,
+    JOB_UPDATES,
+    _finish,
+    _publish_round,
+)
 from tools.bench.system import (
     BIG_ADDRESS,
     BenchContext,
@@ -29,8 +37,67 @@ MAX_P99_SECONDS = 0.500
 # Each websocket is a file descriptor here and in a server process; the rest is headroom.
 FILES_NEEDED = SUBSCRIBERS + 1_000
 OPEN_AT_ONCE = 50
-# On a busy machine a handshake among 10,000 can miss websockets' 10 s: it is tried again.
+# On a busy machine a handshake among 10,000 can miss its 10 s: it is tried again.
 OPEN_ATTEMPTS = 5
+OPERATION_ID = "1"
+
+
+class LeanSubscriber:
+    """One `jobUpdates` subscription on its own lean websocket (`tools.bench.lean_websocket`):
+    when each state arrived, and whether the end was shown and then `complete`. Every message
+    is decoded and checked: its operation id, its type, the job's state."""
+
+    def __init__(self, connection: LeanWebSocket) -> None:
+        self.connection = connection
+        self.arrivals: dict[int, float] = {}
+        self.finished = False
+        self.completed = False
+        # Messages that were not what the protocol and the subscription promise.
+        self.malformed = 0
+        connection.on_text = self._received
+
+    @classmethod
+    async def open(cls, url: str, job_id: str) -> LeanSubscriber:
+        connection = await LeanWebSocket.connect(url, "graphql-transport-ws")
+        try:
+            connection.send_text(json.dumps({"type": "connection_init"}))
+            ack = json.loads(await connection.receive_text())
+            if ack["type"] != "connection_ack":
+                raise RuntimeError(f"connection refused: {ack}")
+            payload = {"query": JOB_UPDATES, "variables": {"id": job_id}}
+            connection.send_text(
+                json.dumps({"id": OPERATION_ID, "type": "subscribe", "payload": payload})
+            )
+            snapshot = json.loads(await connection.receive_text())
+            if snapshot["type"] != "next" or snapshot["id"] != OPERATION_ID:
+                raise RuntimeError(f"subscription refused: {snapshot}")
+        except BaseException:
+            connection.abort()
+            raise
+        return cls(connection)
+
+    def _received(self, message: str, arrived: float) -> None:
+        update = json.loads(message)
+        kind = update["type"]
+        if kind == "ping":
+            self.connection.send_text(json.dumps({"type": "pong"}))
+            return
+        if update.get("id") != OPERATION_ID or self.completed:
+            self.malformed += 1
+        elif kind == "next":
+            job = update["payload"]["data"]["jobUpdates"]
+            if self.finished or not isinstance(job["fetchedTransactions"], int):
+                self.malformed += 1
+                return
+            self.arrivals[job["fetchedTransactions"]] = arrived
+            self.finished = job["status"] in FINISHED
+        elif kind == "complete" and self.finished:
+            self.completed = True
+        else:
+            self.malformed += 1
+
+    async def close(self) -> None:
+        await self.connection.close()
 
 
 def raise_open_files_limit() -> int:
@@ -42,17 +109,17 @@ def raise_open_files_limit() -> int:
     return soft
 
 
-async def open_subscribers(url: str, job_id: str, count: int) -> list[Subscriber]:
+async def open_subscribers(url: str, job_id: str, count: int) -> list[LeanSubscriber]:
     """`count` subscribers of the job, OPEN_AT_ONCE at a time; if one cannot be opened, those
     opened are closed before the error goes on."""
     gate = asyncio.Semaphore(OPEN_AT_ONCE)
-    opened: list[Subscriber] = []
+    opened: list[LeanSubscriber] = []
 
     async def one() -> None:
         async with gate:
             for attempt in range(1, OPEN_ATTEMPTS + 1):
                 try:
-                    opened.append(await Subscriber.open(url, job_id))
+                    opened.append(await LeanSubscriber.open(url, job_id))
                     return
                 except (TimeoutError, OSError):
                     if attempt == OPEN_ATTEMPTS:
@@ -66,7 +133,7 @@ async def open_subscribers(url: str, job_id: str, count: int) -> list[Subscriber
     return opened
 
 
-async def close_all(subscribers: list[Subscriber]) -> None:
+async def close_all(subscribers: list[LeanSubscriber]) -> None:
     await asyncio.gather(*(one.close() for one in subscribers), return_exceptions=True)
 
 
@@ -114,6 +181,8 @@ async def run(bench: BenchContext) -> list[Row]:
     lost: dict[int, int] = defaultdict(int)
     superseded: dict[int, int] = defaultdict(int)
     opened_in: dict[int, float] = {}
+    finished: dict[int, int] = {}
+    malformed: dict[int, int] = {}
     cpu: dict[int, list[tuple[float, float]]] = defaultdict(list)
     next_event = 1
     for processes in (1, cores):
@@ -144,6 +213,9 @@ async def run(bench: BenchContext) -> list[Row]:
                     lost[processes] += missing
                     superseded[processes] += skipped
                     figures[processes].append((percentile(taken, 0.5), percentile(taken, 0.99)))
+                finished[processes] = await _finish(publisher, job, subscribers, next_event)
+                next_event += 1
+                malformed[processes] = sum(subscriber.malformed for subscriber in subscribers)
             finally:
                 await close_all(subscribers)
     one_p50 = median([p50 for p50, _ in figures[1]])
@@ -162,12 +234,17 @@ async def run(bench: BenchContext) -> list[Row]:
             f"subscriptions, {SUBSCRIBERS:,} subscribers across {cores} server processes "
             "(`make run`)",
             f"p50 {seconds(many_p50)}, p99 {seconds(many_p99)}, {lost[cores]} lost "
-            f"({superseded[cores]:,} of {events:,} superseded by a newer one); opened in "
-            f"{opened_in[cores]:.0f} s; {cpu_text(cores)}",
+            f"({superseded[cores]:,} of {events:,} superseded by a newer one), end shown and "
+            f"completed to {finished[cores]:,} of {SUBSCRIBERS:,}, {malformed[cores]} malformed; "
+            f"opened in {opened_in[cores]:.0f} s; {cpu_text(cores)}",
             f"1 process: p50 {seconds(one_p50)}, p99 {seconds(one_p99)}, {lost[1]} lost "
-            f"({superseded[1]:,} superseded); opened in {opened_in[1]:.0f} s; {cpu_text(1)}",
+            f"({superseded[1]:,} superseded), end to {finished[1]:,}; opened in "
+            f"{opened_in[1]:.0f} s; {cpu_text(1)}",
             many_p99 / one_p99,
-            f"p99 ≤ {MAX_P99_SECONDS * 1000:.0f} ms, none lost",
-            many_p99 <= MAX_P99_SECONDS and lost[cores] == 0,
+            f"p99 ≤ {MAX_P99_SECONDS * 1000:.0f} ms, none lost, terminal state always delivered",
+            many_p99 <= MAX_P99_SECONDS
+            and lost[cores] == 0
+            and finished[cores] == SUBSCRIBERS
+            and malformed[cores] == 0,
         )
     ]
