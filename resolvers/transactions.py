@@ -102,23 +102,6 @@ def _filtered(address_id: int, transaction_filter: TransactionFilter) -> Select[
     return statement
 
 
-async def page_transactions(
-    sessions: SessionFactory,
-    *,
-    address_id: int,
-    request: PageRequest,
-    transaction_filter: TransactionFilter,
-) -> Page[Transaction]:
-    async with sessions() as session:
-        return await fetch_keyset_page(
-            session,
-            _filtered(address_id, transaction_filter),
-            key_columns=[Transaction.sort_key, Transaction.id],
-            request=request,
-            unpack_row=lambda row: row[0],
-        )
-
-
 async def page_with_tip(
     sessions: SessionFactory,
     *,

@@ -15,7 +15,7 @@ from db.session import SessionFactory
 from resolvers.balance_history import Interval, balance_history
 from resolvers.flows import flows
 from resolvers.pagination import PageRequest
-from resolvers.transactions import Direction, TransactionFilter, page_transactions
+from resolvers.transactions import Direction, TransactionFilter, page_with_tip
 from workers.running_balances import refresh_running_balances
 from workers.transaction_history import stored_flows, stored_totals
 
@@ -165,8 +165,12 @@ async def test_directions_of_amounts_past_64_bits(sessions: SessionFactory) -> N
     found = {}
     for direction in Direction:
         wanted = replace(TransactionFilter(direction=direction), big_amounts=True)
-        page = await page_transactions(
-            sessions, address_id=address_id, request=request, transaction_filter=wanted
+        page, _ = await page_with_tip(
+            sessions,
+            address_id=address_id,
+            chain=Chain.ETHEREUM,
+            request=request,
+            transaction_filter=wanted,
         )
         found[direction] = sorted(row.amount_sat for row in page.rows)
     assert found[Direction.RECEIVED] == sorted(amount for amount in AMOUNTS if amount > 0)
