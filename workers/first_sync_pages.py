@@ -230,12 +230,9 @@ async def _insert(
         )
         for tx, time, balance in zip(transactions, times, balances, strict=True)
     ]
-    # While the statement runs, the next page is read and decoded: neither the tuples nor the
-    # encoded bytes are kept, and no two of the three are alive at once longer than needed.
-    encoded = orjson.dumps(rows)
+    rows_json = orjson.dumps(rows).decode()
+    # While the statement runs, the next page is read and decoded: the tuples are not kept.
     del rows
-    rows_json = encoded.decode()
-    del encoded
     try:
         await page_append.insert_rows(connection, address_id, rows_json, sync_pass)
     except IntegrityError as error:

@@ -28,15 +28,13 @@ _COLUMNS = (
     "balance_after_sat"
 )
 # JSON keeps each value's SQLite type: integers (64-bit, exact) stay INTEGER, the text of a
-# larger amount stays TEXT, true/false become 1/0 as bound booleans do. `json_each` yields the
-# array in order and the insert takes its rows as they come, so the new rows' ids follow the
-# page's order (a test holds it to that); an `ORDER BY key` made SQLite sort every page again,
-# in a sorter it sizes from the (capped) page cache. The address and the pass, the same for
+# larger amount stays TEXT, true/false become 1/0 as bound booleans do. `ORDER BY key` keeps
+# the page's order, which the new rows' ids follow. The address and the pass, the same for
 # every row, are bound once: SQLite parses a row's JSON again for each value it extracts.
 _INSERT_PAGE = (
     f"INSERT INTO transactions ({_COLUMNS}) SELECT ?2, "
     + ", ".join(f"json_extract(value, '$[{index}]')" for index in range(7))
-    + ", ?3, json_extract(value, '$[7]') FROM json_each(?1)"
+    + ", ?3, json_extract(value, '$[7]') FROM json_each(?1) ORDER BY key"
 )
 
 

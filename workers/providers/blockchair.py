@@ -130,7 +130,7 @@ class BlockchairProvider:
             return _page_from_listing(answer, offset=offset, limit=limit)
         return _page_from(answer, address, offset=offset, limit=limit)
 
-    def _body(self, status: int, content: bytes | bytearray) -> dict[str, Any]:
+    def _body(self, status: int, content: bytes) -> dict[str, Any]:
         try:
             body = orjson.loads(content)
         except ValueError:
@@ -173,7 +173,7 @@ def _page_from(body: dict[str, Any], address: str, *, offset: int, limit: int) -
 def _page_from_listing(listing: AddressListing, *, offset: int, limit: int) -> HistoryPage:
     """The page of an answer decoded into typed rows: read as `_page_from` reads its dicts."""
     try:
-        transactions = _provider_transactions(listing.transactions)
+        transactions = [_listed_transaction(item) for item in listing.transactions]
         summary = _summary(listing.summary_fields, listing.context)
     except (KeyError, TypeError, ValueError, AttributeError) as error:
         raise TransientError(NAME, f"malformed address dashboard: {error!r}") from error
@@ -241,17 +241,6 @@ def _listed_transaction(item: ListedTransaction) -> ProviderTransaction:
         time=_blockchair_time(item.time),
         amount_sat=item.balance_change,
     )
-
-
-def _provider_transactions(listed: list[ListedTransaction]) -> list[ProviderTransaction]:
-    """The listing's rows converted one by one, each typed row (and its time's text) let go
-    as soon as it is converted: the next page is decoded while the current one is written,
-    so both lists at once added to the worker's peak memory."""
-    transactions = []
-    listed.reverse()
-    while listed:
-        transactions.append(_listed_transaction(listed.pop()))
-    return transactions
 
 
 def _exact_int(value: object) -> int:

@@ -57,7 +57,7 @@ class AddressListing:
     context: dict[str, Any]
 
 
-def address_listing(body: bytes | bytearray, address: str) -> AddressListing | None:
+def address_listing(body: bytes, address: str) -> AddressListing | None:
     """The dashboard's entry for `address` (keyed by the exact string requested); None for an
     answer the general path must read."""
     try:

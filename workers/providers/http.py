@@ -173,7 +173,7 @@ _OS_ERRORS = {
 
 async def get_content(
     client: httpx.AsyncClient, url: str, *, params: dict[str, str | int] | None = None
-) -> tuple[int, bytearray]:
+) -> tuple[int, bytes]:
     """GET `url`: the answer's status and its whole body, in a buffer of the caller's own.
 
     httpx keeps each response and its stream in a reference cycle (the stream points back at
@@ -182,10 +182,6 @@ async def get_content(
     process's raised thresholds (`garbage_collection.py`) took up to seven of Blockchair's
     1.5 MB pages in a full sync. Read from the stream, the body is never stored on the
     response and goes as soon as the caller lets go of it."""
-    content = bytearray()
     async with client.stream("GET", url, params=params) as response:
-        # Grown in place (glibc moves a large block by remapping it, without a copy): no
-        # list of chunks beside a joined copy, which held the body twice.
-        async for chunk in response.aiter_bytes():
-            content += chunk
+        content = b"".join([chunk async for chunk in response.aiter_bytes()])
     return response.status_code, content
