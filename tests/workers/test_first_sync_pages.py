@@ -176,3 +176,30 @@ async def test_a_first_pass_that_cannot_prove_its_balances_leaves_them_to_the_re
     assert (await harness.tracked(ADDRESS)).balances_stale_from is not None
     await _recompute(harness)
     assert await running_balance_problems(harness.sessions, ADDRESS) == []
+
+
+async def test_a_page_of_one_block_is_stored_in_the_explorers_order(
+    harness: SyncHarness,
+) -> None:
+    # Rows of one time are ordered by id for their running balances: the ids must follow the
+    # page (txids in no sorted order, so an insert that reordered them would show).
+    names = [format(number * 7919 % 1000, "03x") for number in range(300)]
+    page = [
+        ProviderTransaction(name * 21 + name[0], 100, _at(1), number + 1)
+        for number, name in enumerate(names)
+    ]
+    total = sum(tx.amount_sat for tx in page)
+
+    carry = await _write_pages(harness, [page], total)
+
+    assert carry.balance_before == 0
+    async with harness.sessions() as session:
+        stored = (
+            await session.execute(
+                select(Transaction.txid, Transaction.balance_after_sat)
+                .where(Transaction.address_id == (await harness.tracked(ADDRESS)).id)
+                .order_by(Transaction.id)
+            )
+        ).all()
+    assert [txid for txid, _ in stored] == [tx.txid for tx in page]
+    assert await running_balance_problems(harness.sessions, ADDRESS) == []
