@@ -32,7 +32,7 @@ from workers.providers.etherscan import (
     WithdrawalsUnsupportedError,
 )
 from workers.sync import ProviderSync, _atomic, _new_pass_id
-from workers.transaction_history import StoredTotals
+from workers.transaction_history import StoredFlows, StoredTotals
 
 logger = logging.getLogger(__name__)
 
@@ -254,24 +254,26 @@ class EthereumSync(ProviderSync[EtherscanProvider]):
             cursor = await self._new_cursor()
         result = await self.read_pass(cursor)
         balance = await self.provider.balance_wei(self.job.address)
-        totals = await self._stored_totals()
+        totals, flows = await self._stored_totals_and_flows(result.tip)
         problem = self._difference(balance, result, totals)
         if problem is not None:
             logger.warning("sync job %s: %s; running a full re-sync", self.job.job_id, problem)
             result = await self.read_pass(PassCursor(_new_pass_id(), 0, 0))
             balance = await self.provider.balance_wei(self.job.address)
-            totals = await self._stored_totals()
+            totals, flows = await self._stored_totals_and_flows(result.tip)
             problem = self._difference(balance, result, totals)
             if problem is not None:
                 raise SyncMismatchError(
                     f"{self.provider.name}: stored history disagrees with the explorer after a "
                     f"full re-sync: {problem}"
                 )
-        # The totals just checked are the stored ones still: this run holds the address's job.
+        # The totals and flows just read are the stored ones still: this run holds the
+        # address's job.
         return await self.finish_from_stored(
             tip_height=result.tip,
             reorg_safe_height=max(result.tip - self.provider.reorg_depth, -1),
             totals=totals,
+            flows=flows,
         )
 
     async def _new_cursor(self) -> PassCursor:
@@ -427,9 +429,9 @@ class EthereumSync(ProviderSync[EtherscanProvider]):
             oldest_first=True,
         )
 
-    async def _stored_totals(self) -> StoredTotals:
-        return await transaction_history.stored_totals(
-            self.sessions, address_id=self.job.address_id, chain=self.job.chain
+    async def _stored_totals_and_flows(self, tip: int) -> tuple[StoredTotals, StoredFlows]:
+        return await transaction_history.stored_totals_and_flows(
+            self.sessions, address_id=self.job.address_id, chain=self.job.chain, up_to_height=tip
         )
 
     def _difference(self, balance: int, result: PassResult, totals: StoredTotals) -> str | None:
