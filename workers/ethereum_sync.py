@@ -15,7 +15,9 @@ import asyncio
 import json
 import logging
 import time
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
+from operator import attrgetter, itemgetter
 from typing import cast
 
 from sqlalchemy import select
@@ -105,7 +107,11 @@ class StreamReader:
         self.page_size = page_size
         self.read_through = start - 1
         """Every row of this stream up to this block is in `buffer` (or was taken from it)."""
-        self.buffer: dict[tuple[str, ...], StreamRow] = {}
+        self.buffer: dict[object, StreamRow] = {}
+        """Rows by what tells them apart within the stream (a row read twice at a page edge
+        is kept once): `key`, or for normal and internal rows its fields in C (a `key`
+        property call a row was a tenth of the sync's row handling)."""
+        self.key_of: Callable[[StreamRow], object] = _ROW_KEYS.get(stream, attrgetter("key"))
         self.supported = True
         self.pages_at_once = 1
         """Pages 1…this of a range asked together: doubled each time a range comes full (a
@@ -188,14 +194,19 @@ class StreamReader:
             return None
 
     def take_through(self, block: int) -> list[StreamRow]:
-        taken = [row for row in self.buffer.values() if row.block <= block]
-        for row in taken:
-            del self.buffer[row.key]
+        taken: list[StreamRow] = []
+        kept: dict[object, StreamRow] = {}
+        for key, row in self.buffer.items():
+            if row.block <= block:
+                taken.append(row)
+            else:
+                kept[key] = row
+        self.buffer = kept
         return taken
 
-    def _keep(self, rows: object) -> None:
-        for row in cast("list[StreamRow]", rows):
-            self.buffer[row.key] = row
+    def _keep(self, rows: Iterable[StreamRow]) -> None:
+        rows = list(rows)
+        self.buffer.update(zip(map(self.key_of, rows), rows, strict=True))
 
     async def _fetch(self, start: int, end: int, *, page: int) -> list[StreamRow]:
         while True:
@@ -228,6 +239,13 @@ class StreamReader:
                 )
                 self.page_size = smaller
                 self.pages_at_once = 1
+
+
+_ROW_KEYS: dict[Stream, Callable[[StreamRow], object]] = {
+    # `NormalRow.key`'s hash and `InternalRow.key`'s (hash, trace), taken in C.
+    "txlist": itemgetter(0),
+    "txlistinternal": itemgetter(0, 1),
+}
 
 
 def _pages_in_window(page_size: int) -> int:
