@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 from workers.ethereum_amounts import net_transactions
 from workers.providers.base import ProviderTransaction
-from workers.providers.ethereum_rows import InternalRow, NormalRow, WithdrawalRow
+from workers.providers.ethereum_rows import InternalRow, NormalRow, StreamRow, WithdrawalRow
 
 ME = "0x706a70067be19bdadbea3600db0626859ff25d74"
 OTHER = "0x1109706b91358195f9f6cffd29469abd8a8275b3"
@@ -17,7 +17,7 @@ T2 = datetime(2024, 1, 2, tzinfo=UTC)
 
 
 def test_each_hash_nets_to_one_exact_amount_in_the_order_it_first_appears() -> None:
-    rows = [
+    rows: list[StreamRow] = [
         # Received in full, beyond 256 bits' worth of wei less one.
         NormalRow("0xa", 10, T1, OTHER, ME, LARGEST, 21_000, False),
         # An internal row before its own normal row: the hash keeps this first place, at the
