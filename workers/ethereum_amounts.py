@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import fields
 from datetime import datetime
+from typing import cast
 
 from workers.providers.base import ProviderTransaction
 from workers.providers.ethereum_rows import InternalRow, NormalRow, StreamRow, WithdrawalRow
@@ -52,27 +53,59 @@ def net_transactions(address: str, rows: Iterable[StreamRow]) -> list[ProviderTr
     The fee is paid by the sender even when the transaction failed; a failed transaction
     moves nothing else. Transactions come in the order their hash first appears, at the
     block and time of their normal row (else of their first internal row)."""
-    # Per hash, the row it first appeared in: the order, and the block of a hash that has
-    # internal rows only.
-    first_rows: dict[str, NormalRow | InternalRow] = {}
-    normals: dict[str, NormalRow] = {}
+    # Per hash, in the order it first appeared: its normal row, else its first internal row.
+    # A normal row replaces an internal one that came first and keeps its place.
+    placed: dict[str, NormalRow | InternalRow] = {}
     calls: dict[str, list[InternalRow]] = {}
     withdrawals: list[ProviderTransaction] = []
     for row in rows:
-        if isinstance(row, WithdrawalRow):
-            withdrawals.append(
-                provider_transaction(row.txid, row.block, row.time, row.amount_wei, None, False)
-            )
-            continue
-        first_rows.setdefault(row.hash, row)
-        if isinstance(row, NormalRow):
-            normals[row.hash] = row
+        kind = type(row)
+        if kind is NormalRow:
+            placed[cast("NormalRow", row).hash] = cast("NormalRow", row)
+        elif kind is InternalRow:
+            call = cast("InternalRow", row)
+            if call.hash in calls:
+                calls[call.hash].append(call)
+            else:
+                calls[call.hash] = [call]
+                placed.setdefault(call.hash, call)
         else:
-            calls.setdefault(row.hash, []).append(row)
-    return [
-        _net(address, txid, normals.get(txid, first), calls.get(txid, NO_CALLS))
-        for txid, first in first_rows.items()
-    ] + withdrawals
+            withdrawal = cast("WithdrawalRow", row)
+            withdrawals.append(
+                provider_transaction(
+                    withdrawal.txid,
+                    withdrawal.block,
+                    withdrawal.time,
+                    withdrawal.amount_wei,
+                    None,
+                    False,
+                )
+            )
+    transactions: list[ProviderTransaction] = []
+    append = transactions.append
+    new = _new
+    for txid, placed_by in placed.items():
+        internal = calls.get(txid)
+        if internal is not None or type(placed_by) is not NormalRow:
+            append(_net(address, txid, placed_by, internal or NO_CALLS))
+            continue
+        # Most transactions: a normal row alone, netted inline (`_net` and
+        # `provider_transaction` a call each were a third of the netting).
+        _, block, time, sender, recipient, value, fee, failed = placed_by
+        amount = value if recipient == address and not failed else 0
+        paid: int | None = None
+        if sender == address:
+            paid = fee
+            amount -= fee if failed else fee + value
+        transaction = new(ProviderTransaction)
+        _set_txid(transaction, txid)
+        _set_height(transaction, block)
+        _set_time(transaction, time)
+        _set_amount(transaction, amount)
+        _set_fee(transaction, paid)
+        _set_failed(transaction, failed)
+        append(transaction)
+    return transactions + withdrawals
 
 
 def _net(

@@ -15,7 +15,9 @@ import asyncio
 import json
 import logging
 import time
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass
+from operator import attrgetter, itemgetter
 from typing import cast
 
 from sqlalchemy import select
@@ -32,7 +34,7 @@ from workers.providers.etherscan import (
     WithdrawalsUnsupportedError,
 )
 from workers.sync import ProviderSync, _atomic, _new_pass_id
-from workers.transaction_history import StoredTotals
+from workers.transaction_history import StoredFlows, StoredTotals
 
 logger = logging.getLogger(__name__)
 
@@ -105,7 +107,11 @@ class StreamReader:
         self.page_size = page_size
         self.read_through = start - 1
         """Every row of this stream up to this block is in `buffer` (or was taken from it)."""
-        self.buffer: dict[tuple[str, ...], StreamRow] = {}
+        self.buffer: dict[object, StreamRow] = {}
+        """Rows by what tells them apart within the stream (a row read twice at a page edge
+        is kept once): `key`, or for normal and internal rows its fields in C (a `key`
+        property call a row was a tenth of the sync's row handling)."""
+        self.key_of: Callable[[StreamRow], object] = _ROW_KEYS.get(stream, attrgetter("key"))
         self.supported = True
         self.pages_at_once = 1
         """Pages 1…this of a range asked together: doubled each time a range comes full (a
@@ -188,14 +194,19 @@ class StreamReader:
             return None
 
     def take_through(self, block: int) -> list[StreamRow]:
-        taken = [row for row in self.buffer.values() if row.block <= block]
-        for row in taken:
-            del self.buffer[row.key]
+        taken: list[StreamRow] = []
+        kept: dict[object, StreamRow] = {}
+        for key, row in self.buffer.items():
+            if row.block <= block:
+                taken.append(row)
+            else:
+                kept[key] = row
+        self.buffer = kept
         return taken
 
-    def _keep(self, rows: object) -> None:
-        for row in cast("list[StreamRow]", rows):
-            self.buffer[row.key] = row
+    def _keep(self, rows: Iterable[StreamRow]) -> None:
+        rows = list(rows)
+        self.buffer.update(zip(map(self.key_of, rows), rows, strict=True))
 
     async def _fetch(self, start: int, end: int, *, page: int) -> list[StreamRow]:
         while True:
@@ -230,6 +241,13 @@ class StreamReader:
                 self.pages_at_once = 1
 
 
+_ROW_KEYS: dict[Stream, Callable[[StreamRow], object]] = {
+    # `NormalRow.key`'s hash and `InternalRow.key`'s (hash, trace), taken in C.
+    "txlist": itemgetter(0),
+    "txlistinternal": itemgetter(0, 1),
+}
+
+
 def _pages_in_window(page_size: int) -> int:
     """How many pages a range is asked at once at most: what the assumed result window
     holds, and no more than MAX_PAGES_AT_ONCE."""
@@ -254,24 +272,26 @@ class EthereumSync(ProviderSync[EtherscanProvider]):
             cursor = await self._new_cursor()
         result = await self.read_pass(cursor)
         balance = await self.provider.balance_wei(self.job.address)
-        totals = await self._stored_totals()
+        totals, flows = await self._stored_totals_and_flows(result.tip)
         problem = self._difference(balance, result, totals)
         if problem is not None:
             logger.warning("sync job %s: %s; running a full re-sync", self.job.job_id, problem)
             result = await self.read_pass(PassCursor(_new_pass_id(), 0, 0))
             balance = await self.provider.balance_wei(self.job.address)
-            totals = await self._stored_totals()
+            totals, flows = await self._stored_totals_and_flows(result.tip)
             problem = self._difference(balance, result, totals)
             if problem is not None:
                 raise SyncMismatchError(
                     f"{self.provider.name}: stored history disagrees with the explorer after a "
                     f"full re-sync: {problem}"
                 )
-        # The totals just checked are the stored ones still: this run holds the address's job.
+        # The totals and flows just read are the stored ones still: this run holds the
+        # address's job.
         return await self.finish_from_stored(
             tip_height=result.tip,
             reorg_safe_height=max(result.tip - self.provider.reorg_depth, -1),
             totals=totals,
+            flows=flows,
         )
 
     async def _new_cursor(self) -> PassCursor:
@@ -427,9 +447,9 @@ class EthereumSync(ProviderSync[EtherscanProvider]):
             oldest_first=True,
         )
 
-    async def _stored_totals(self) -> StoredTotals:
-        return await transaction_history.stored_totals(
-            self.sessions, address_id=self.job.address_id, chain=self.job.chain
+    async def _stored_totals_and_flows(self, tip: int) -> tuple[StoredTotals, StoredFlows]:
+        return await transaction_history.stored_totals_and_flows(
+            self.sessions, address_id=self.job.address_id, chain=self.job.chain, up_to_height=tip
         )
 
     def _difference(self, balance: int, result: PassResult, totals: StoredTotals) -> str | None:

@@ -40,7 +40,7 @@ from workers.providers.base import (
     Provider,
     ProviderTransaction,
 )
-from workers.transaction_history import StoredTotals
+from workers.transaction_history import StoredFlows, StoredTotals
 
 logger = logging.getLogger(__name__)
 
@@ -280,17 +280,24 @@ class ProviderSync(Generic[ProviderT]):
         await self.publisher.job_changed(row, progress_only=True)
 
     async def finish_from_stored(
-        self, *, tip_height: int, reorg_safe_height: int, totals: StoredTotals | None = None
+        self,
+        *,
+        tip_height: int,
+        reorg_safe_height: int,
+        totals: StoredTotals | None = None,
+        flows: StoredFlows | None = None,
     ) -> SyncJob:
         """Ends the job SUCCEEDED with the address's figures summed from its stored history,
         for chains whose providers report no totals of their own (Ethereum, Solana);
-        `totals`: those of the stored rows as they are, if the caller summed them already."""
-        flows = await transaction_history.stored_flows(
-            self.sessions,
-            address_id=self.job.address_id,
-            chain=self.job.chain,
-            up_to_height=tip_height,
-        )
+        `totals` and `flows`: those of the stored rows as they are (`flows` up to
+        `tip_height`), if the caller summed them already."""
+        if flows is None:
+            flows = await transaction_history.stored_flows(
+                self.sessions,
+                address_id=self.job.address_id,
+                chain=self.job.chain,
+                up_to_height=tip_height,
+            )
         if totals is None:
             totals = await transaction_history.stored_totals(
                 self.sessions, address_id=self.job.address_id, chain=self.job.chain

@@ -567,6 +567,60 @@ class StoredFlows:
     """Of every stored transaction: the positive amounts, and the negative ones negated."""
 
 
+async def stored_totals_and_flows(
+    sessions: SessionFactory, *, address_id: int, chain: Chain, up_to_height: int
+) -> tuple[StoredTotals, StoredFlows]:
+    """`stored_totals` and `stored_flows` of the address read in one scan of its rows (what
+    a sync that sums its own figures needs at its end: a 100,000-row history is scanned once,
+    not twice)."""
+    big_amounts = chain in BIG_AMOUNT_CHAINS
+    async with sessions() as session:
+        dialect_name = session.get_bind().dialect.name
+        balance, confirmed, up_to, received = (
+            amount_sum(
+                Transaction.amount_sat,
+                dialect_name=dialect_name,
+                big_amounts=big_amounts,
+                when=when,
+                positive=positive,
+            )
+            for when, positive in (
+                (None, False),
+                (Transaction.block_height.is_not(None), False),
+                (Transaction.block_height <= up_to_height, False),
+                (None, True),
+            )
+        )
+        count, confirmed_count, *sums = (
+            await session.execute(
+                select(
+                    func.count(),
+                    func.count(Transaction.block_height),
+                    *balance.columns,
+                    *confirmed.columns,
+                    *up_to.columns,
+                    *received.columns,
+                ).where(Transaction.address_id == address_id)
+            )
+        ).one()
+    width = len(balance.columns)
+    balance_sat = balance.value(sums[:width])
+    received_sat = received.value(sums[3 * width :])
+    totals = StoredTotals(
+        transaction_count=int(count),
+        confirmed_transaction_count=int(confirmed_count),
+        balance_sat=balance_sat,
+        confirmed_balance_sat=confirmed.value(sums[width : 2 * width]),
+    )
+    flows = StoredFlows(
+        balance_up_to_height=up_to.value(sums[2 * width : 3 * width]),
+        received_sat=received_sat,
+        # Every amount is received (above 0) or sent (the rest).
+        sent_sat=received_sat - balance_sat,
+    )
+    return totals, flows
+
+
 async def stored_flows(
     sessions: SessionFactory, *, address_id: int, chain: Chain, up_to_height: int
 ) -> StoredFlows:

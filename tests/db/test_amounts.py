@@ -17,7 +17,7 @@ from resolvers.flows import flows
 from resolvers.pagination import PageRequest
 from resolvers.transactions import Direction, TransactionFilter, page_with_tip
 from workers.running_balances import refresh_running_balances
-from workers.transaction_history import stored_flows, stored_totals
+from workers.transaction_history import stored_flows, stored_totals, stored_totals_and_flows
 
 START = datetime(2025, 1, 1, tzinfo=UTC)
 LARGEST = 2**256 - 1
@@ -129,6 +129,29 @@ async def test_a_syncs_final_sums_are_exact_at_the_limits_of_64_and_256_bits(
         for number, amount in enumerate(amounts)
         if number not in unconfirmed and 100 + number <= up_to_height
     )
+    assert found.received_sat == sum(amount for amount in amounts if amount > 0)
+    assert found.sent_sat == -sum(amount for amount in amounts if amount < 0)
+
+
+async def test_totals_and_flows_read_in_one_scan_are_those_read_apart(
+    sessions: SessionFactory,
+) -> None:
+    amounts = [2**63 - 1] * 3 + [-(2**63)] * 2 + [LARGEST, -LARGEST + 1, 2**64, -1, 1, 0]
+    address_id = await _ethereum_address(sessions, amounts)
+    async with sessions.begin() as session:
+        await session.execute(
+            update(Transaction).where(Transaction.txid == f"0x{5:064x}").values(block_height=None)
+        )
+
+    for up_to_height in (99, 100 + 4, 100 + 7, 10**9):
+        totals, found = await stored_totals_and_flows(
+            sessions, address_id=address_id, chain=Chain.ETHEREUM, up_to_height=up_to_height
+        )
+        assert totals == await stored_totals(sessions, address_id=address_id, chain=Chain.ETHEREUM)
+        assert found == await stored_flows(
+            sessions, address_id=address_id, chain=Chain.ETHEREUM, up_to_height=up_to_height
+        )
+    assert totals.balance_sat == sum(amounts)
     assert found.received_sat == sum(amount for amount in amounts if amount > 0)
     assert found.sent_sat == -sum(amount for amount in amounts if amount < 0)
 

@@ -48,9 +48,12 @@ class _Normal(msgspec.Struct, kw_only=True, gc=False):
     txreceipt_status: str | None = ""
 
 
-class _EtherscanInternal(msgspec.Struct, kw_only=True, gc=False):
+class _Internal(msgspec.Struct, kw_only=True, gc=False):
+    """The `txlistinternal` fields a sync reads; each explorer's subclass adds the
+    transaction's hash and the row's place in its call tree, under its own names."""
+
     hash: str
-    traceId: str
+    trace: str
     blockNumber: str
     timeStamp: str
     sender: str = msgspec.field(name="from")
@@ -60,16 +63,13 @@ class _EtherscanInternal(msgspec.Struct, kw_only=True, gc=False):
     isError: str
 
 
-class _BlockscoutInternal(msgspec.Struct, kw_only=True, gc=False):
-    transactionHash: str
-    index: str
-    blockNumber: str
-    timeStamp: str
-    sender: str = msgspec.field(name="from")
-    to: str | None
-    contractAddress: str | None = None
-    value: str
-    isError: str
+class _EtherscanInternal(_Internal, kw_only=True, gc=False):
+    trace: str = msgspec.field(name="traceId")
+
+
+class _BlockscoutInternal(_Internal, kw_only=True, gc=False):
+    hash: str = msgspec.field(name="transactionHash")
+    trace: str = msgspec.field(name="index")
 
 
 class _NormalListing(msgspec.Struct, gc=False):
@@ -133,8 +133,21 @@ def normal_rows(body: bytes) -> list[StreamRow] | None:
 
 def etherscan_internal_rows(body: bytes) -> list[StreamRow] | None:
     """The rows of an Etherscan `txlistinternal` answer with `status` "1"; else None."""
+    return _internal_rows(_ETHERSCAN_INTERNAL, body)
+
+
+def blockscout_internal_rows(body: bytes) -> list[StreamRow] | None:
+    """The rows of a Blockscout `txlistinternal` answer with `status` "1"; else None."""
+    return _internal_rows(_BLOCKSCOUT_INTERNAL, body)
+
+
+def _internal_rows(
+    decoder: msgspec.json.Decoder[_EtherscanInternalListing]
+    | msgspec.json.Decoder[_BlockscoutInternalListing],
+    body: bytes,
+) -> list[StreamRow] | None:
     try:
-        listing = _ETHERSCAN_INTERNAL.decode(body)
+        listing = decoder.decode(body)
     except msgspec.DecodeError:
         return None
     if listing.status != "1":
@@ -145,36 +158,7 @@ def etherscan_internal_rows(body: bytes) -> list[StreamRow] | None:
                 InternalRow,
                 (
                     row.hash.lower(),
-                    row.traceId,
-                    int(row.blockNumber),
-                    parse_time(row.timeStamp),
-                    row.sender.lower(),
-                    (row.to or row.contractAddress or "").lower(),
-                    int(row.value),
-                    row.isError != "0",
-                ),
-            )
-            for row in listing.result
-        ]
-    except ValueError:
-        return None
-
-
-def blockscout_internal_rows(body: bytes) -> list[StreamRow] | None:
-    """The rows of a Blockscout `txlistinternal` answer with `status` "1"; else None."""
-    try:
-        listing = _BLOCKSCOUT_INTERNAL.decode(body)
-    except msgspec.DecodeError:
-        return None
-    if listing.status != "1":
-        return None
-    try:
-        return [
-            _new_tuple(
-                InternalRow,
-                (
-                    row.transactionHash.lower(),
-                    row.index,
+                    row.trace,
                     int(row.blockNumber),
                     parse_time(row.timeStamp),
                     row.sender.lower(),

@@ -31,7 +31,7 @@ from workers.providers.ethereum_rows import (
     WithdrawalRow,
     parse_time,
 )
-from workers.providers.http import ProviderHttp
+from workers.providers.http import ProviderHttp, get_content
 
 NAME = "etherscan"
 MAINNET_CHAIN_ID = "1"
@@ -157,12 +157,14 @@ class EtherscanProvider:
         decode = self._listing_decoder(stream)
 
         async def request(client: httpx.AsyncClient) -> tuple[list[StreamRow] | None, Any]:
-            response = await client.get(self._url(client), params=self._params(params))
-            if decode is not None and response.status_code == 200:
-                rows = decode(response.content)
+            status, content = await get_content(
+                client, self._url(client), params=self._params(params)
+            )
+            if decode is not None and status == 200:
+                rows = decode(content)
                 if rows is not None:
                     return rows, None
-            return None, self._result(response, what, stream)
+            return None, self._result(status, content, what, stream)
 
         return await self.http.call(request, what=what)
 
@@ -201,8 +203,10 @@ class EtherscanProvider:
 
     async def _get(self, params: dict[str, str], *, what: str, stream: Stream | None = None) -> Any:
         async def request(client: httpx.AsyncClient) -> Any:
-            response = await client.get(self._url(client), params=self._params(params))
-            return self._result(response, what, stream)
+            status, content = await get_content(
+                client, self._url(client), params=self._params(params)
+            )
+            return self._result(status, content, what, stream)
 
         return await self.http.call(request, what=what)
 
@@ -211,15 +215,15 @@ class EtherscanProvider:
         # The API is the base URL itself: httpx would add a slash to a relative "".
         return str(client.base_url).rstrip("/")
 
-    def _result(self, response: httpx.Response, what: str, stream: Stream | None) -> Any:
-        """The `result` of a successful answer; raises what each failure means."""
-        status = response.status_code
-        body = _json_object(response)
+    def _result(self, status: int, content: bytes, what: str, stream: Stream | None) -> Any:
+        """The `result` of a successful answer (`status`, `content`: its HTTP status and
+        body); raises what each failure means."""
+        body = _json_object(content)
         if status != 200:
-            self._raise_for_http(status, body, response, what, stream)
+            self._raise_for_http(status, body, content, what, stream)
         if body is None:
             raise TransientError(
-                self.name, f"{what}: HTTP {status}, not JSON: {response.text[:120].strip()!r}"
+                self.name, f"{what}: HTTP {status}, not JSON: {_start_of(content)!r}"
             )
         api_status = str(body.get("status", ""))
         message = str(body.get("message", ""))
@@ -237,11 +241,11 @@ class EtherscanProvider:
         self,
         status: int,
         body: dict[str, Any] | None,
-        response: httpx.Response,
+        content: bytes,
         what: str,
         stream: Stream | None,
     ) -> None:
-        message = str(body.get("message", "")) if body else response.text[:120].strip()
+        message = str(body.get("message", "")) if body else _start_of(content)
         detail = f"{what}: HTTP {status} {message!r}"
         if status == 400 and message.lower() == "unknown action" and stream is not None:
             raise WithdrawalsUnsupportedError(f"{self.name}: {stream}: unknown action")
@@ -301,9 +305,14 @@ def withdrawal_row(row: dict[str, Any]) -> WithdrawalRow:
     )
 
 
-def _json_object(response: httpx.Response) -> dict[str, Any] | None:
+def _json_object(content: bytes) -> dict[str, Any] | None:
     try:
-        body = orjson.loads(response.content)
+        body = orjson.loads(content)
     except ValueError:
         return None
     return body if isinstance(body, dict) else None
+
+
+def _start_of(content: bytes) -> str:
+    """The beginning of a body that is not the JSON expected, for a message."""
+    return content.decode(errors="replace")[:120].strip()

@@ -9,7 +9,7 @@ import os
 import random
 import socket
 import ssl
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from typing import TypeVar
 
@@ -172,7 +172,7 @@ _OS_ERRORS = {
 
 
 async def get_content(
-    client: httpx.AsyncClient, url: str, *, params: dict[str, str | int] | None = None
+    client: httpx.AsyncClient, url: str, *, params: Mapping[str, str | int] | None = None
 ) -> tuple[int, bytes]:
     """GET `url`: the answer's status and its whole body, in a buffer of the caller's own.
 
