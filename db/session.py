@@ -16,6 +16,7 @@ from sqlalchemy.ext.asyncio import (
 )
 
 from db.amounts import register_functions
+from db.sqlite_cursor import use_one_trip_cursors
 
 SessionFactory = async_sessionmaker[AsyncSession]
 
@@ -31,6 +32,7 @@ RECYCLE_SECONDS = 3600
 
 def _sqlite_connection_setup(*, foreign_keys: bool, cache_kib: int | None) -> Any:
     def prepare(dbapi_connection: Any, _connection_record: Any) -> None:
+        use_one_trip_cursors(dbapi_connection)
         register_functions(dbapi_connection)
         cursor = dbapi_connection.cursor()
         # WAL lets the API read while a worker writes; the busy timeout waits out short locks.
