@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 from sqlalchemy import (
     BigInteger,
     Boolean,
+    ColumnElement,
     Integer,
     Select,
     String,
@@ -456,35 +457,56 @@ async def has_stored_rows(sessions: SessionFactory, *, address_id: int) -> bool:
 
 
 async def stored_totals(sessions: SessionFactory, *, address_id: int, chain: Chain) -> StoredTotals:
-    big_amounts = chain in BIG_AMOUNT_CHAINS
+    count, confirmed_count, (balance, confirmed_balance) = await _stored_sums(
+        sessions,
+        address_id=address_id,
+        chain=chain,
+        wanted=((None, False), (Transaction.block_height.is_not(None), False)),
+    )
+    return StoredTotals(
+        transaction_count=count,
+        confirmed_transaction_count=confirmed_count,
+        balance_sat=balance,
+        confirmed_balance_sat=confirmed_balance,
+    )
+
+
+async def _stored_sums(
+    sessions: SessionFactory,
+    *,
+    address_id: int,
+    chain: Chain,
+    wanted: Sequence[tuple[ColumnElement[bool] | None, bool]],
+) -> tuple[int, int, list[int]]:
+    """The address's row count, confirmed row count and, in the same scan, one exact sum of
+    amounts per `(when, positive)` in `wanted` (`amount_sum`'s arguments)."""
     async with sessions() as session:
         dialect_name = session.get_bind().dialect.name
-        balance, confirmed = (
+        sums = [
             amount_sum(
                 Transaction.amount_sat,
                 dialect_name=dialect_name,
-                big_amounts=big_amounts,
+                big_amounts=chain in BIG_AMOUNT_CHAINS,
                 when=when,
+                positive=positive,
             )
-            for when in (None, Transaction.block_height.is_not(None))
-        )
-        count, confirmed_count, *sums = (
+            for when, positive in wanted
+        ]
+        count, confirmed_count, *values = (
             await session.execute(
                 select(
                     func.count(),
                     func.count(Transaction.block_height),
-                    *balance.columns,
-                    *confirmed.columns,
+                    *(column for summed in sums for column in summed.columns),
                 ).where(Transaction.address_id == address_id)
             )
         ).one()
-    width = len(balance.columns)
-    return StoredTotals(
-        transaction_count=int(count),
-        confirmed_transaction_count=int(confirmed_count),
-        balance_sat=balance.value(sums[:width]),
-        confirmed_balance_sat=confirmed.value(sums[width:]),
-    )
+    found = []
+    for summed in sums:
+        width = len(summed.columns)
+        found.append(summed.value(values[:width]))
+        values = values[width:]
+    return int(count), int(confirmed_count), found
 
 
 async def finish_success(
@@ -573,86 +595,40 @@ async def stored_totals_and_flows(
     """`stored_totals` and `stored_flows` of the address read in one scan of its rows (what
     a sync that sums its own figures needs at its end: a 100,000-row history is scanned once,
     not twice)."""
-    big_amounts = chain in BIG_AMOUNT_CHAINS
-    async with sessions() as session:
-        dialect_name = session.get_bind().dialect.name
-        balance, confirmed, up_to, received = (
-            amount_sum(
-                Transaction.amount_sat,
-                dialect_name=dialect_name,
-                big_amounts=big_amounts,
-                when=when,
-                positive=positive,
-            )
-            for when, positive in (
-                (None, False),
-                (Transaction.block_height.is_not(None), False),
-                (Transaction.block_height <= up_to_height, False),
-                (None, True),
-            )
-        )
-        count, confirmed_count, *sums = (
-            await session.execute(
-                select(
-                    func.count(),
-                    func.count(Transaction.block_height),
-                    *balance.columns,
-                    *confirmed.columns,
-                    *up_to.columns,
-                    *received.columns,
-                ).where(Transaction.address_id == address_id)
-            )
-        ).one()
-    width = len(balance.columns)
-    balance_sat = balance.value(sums[:width])
-    received_sat = received.value(sums[3 * width :])
+    count, confirmed_count, (balance, confirmed_balance, up_to, received) = await _stored_sums(
+        sessions,
+        address_id=address_id,
+        chain=chain,
+        wanted=(
+            (None, False),
+            (Transaction.block_height.is_not(None), False),
+            (Transaction.block_height <= up_to_height, False),
+            (None, True),
+        ),
+    )
     totals = StoredTotals(
-        transaction_count=int(count),
-        confirmed_transaction_count=int(confirmed_count),
-        balance_sat=balance_sat,
-        confirmed_balance_sat=confirmed.value(sums[width : 2 * width]),
+        transaction_count=count,
+        confirmed_transaction_count=confirmed_count,
+        balance_sat=balance,
+        confirmed_balance_sat=confirmed_balance,
     )
-    flows = StoredFlows(
-        balance_up_to_height=up_to.value(sums[2 * width : 3 * width]),
-        received_sat=received_sat,
-        # Every amount is received (above 0) or sent (the rest).
-        sent_sat=received_sat - balance_sat,
-    )
-    return totals, flows
+    return totals, _flows(balance=balance, up_to=up_to, received=received)
 
 
 async def stored_flows(
     sessions: SessionFactory, *, address_id: int, chain: Chain, up_to_height: int
 ) -> StoredFlows:
-    big_amounts = chain in BIG_AMOUNT_CHAINS
-    async with sessions() as session:
-        dialect_name = session.get_bind().dialect.name
-        total, up_to, received = (
-            amount_sum(
-                Transaction.amount_sat,
-                dialect_name=dialect_name,
-                big_amounts=big_amounts,
-                when=when,
-                positive=positive,
-            )
-            for when, positive in (
-                (None, False),
-                (Transaction.block_height <= up_to_height, False),
-                (None, True),
-            )
-        )
-        values = (
-            await session.execute(
-                select(*total.columns, *up_to.columns, *received.columns).where(
-                    Transaction.address_id == address_id
-                )
-            )
-        ).one()
-    width = len(total.columns)
-    received_sat = received.value(values[2 * width :])
+    _, _, (balance, up_to, received) = await _stored_sums(
+        sessions,
+        address_id=address_id,
+        chain=chain,
+        wanted=((None, False), (Transaction.block_height <= up_to_height, False), (None, True)),
+    )
+    return _flows(balance=balance, up_to=up_to, received=received)
+
+
+def _flows(*, balance: int, up_to: int, received: int) -> StoredFlows:
+    # Every amount is received (above 0) or sent (the rest).
     return StoredFlows(
-        balance_up_to_height=up_to.value(values[width : 2 * width]),
-        received_sat=received_sat,
-        # Every amount is received (above 0) or sent (the rest).
-        sent_sat=received_sat - total.value(values[:width]),
+        balance_up_to_height=up_to, received_sat=received, sent_sat=received - balance
     )
