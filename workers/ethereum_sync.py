@@ -45,6 +45,12 @@ commit rewrites the txid index pages it touched into the WAL (about 1,000 of the
 random hashes), so fewer, larger commits cost SQLite much less, while progress still moves
 every few seconds and a resumed pass reads at most this much again."""
 
+FIRST_COMMIT_ROWS = 2_000
+"""A pass's first commits come sooner: due at this many rows, then at as many as it has
+committed so far, up to COMMIT_ROWS. The database would otherwise sit idle while the first
+10,000 rows are read (about a second of a 100,000-row first sync), and a small table's pages
+are cheap to commit."""
+
 ASSUMED_RESULT_WINDOW = 10_000
 """Etherscan's: `page x offset` at most this. An explorer with a smaller one says so, and the
 sync then asks one page at a time."""
@@ -332,8 +338,10 @@ class EthereumSync(ProviderSync[EtherscanProvider]):
         ]
         committed = cursor.next_block - 1
         # Rows of every stream through `taken_through`, not yet committed: a commit is due
-        # every COMMIT_ROWS rows or COMMIT_SECONDS, at the tip, and when a page fails.
+        # every COMMIT_ROWS rows (fewer at first) or COMMIT_SECONDS, at the tip, and when a
+        # page fails.
         pending: list[StreamRow] = []
+        committed_rows = 0
         taken_through = committed
         last_commit_at = time.monotonic()
         # One commit at a time runs while the next pages are fetched: a sync waits for the
@@ -364,7 +372,7 @@ class EthereumSync(ProviderSync[EtherscanProvider]):
                     pending += [row for reader in readers for row in reader.take_through(through)]
                     taken_through = through
                 due = (
-                    len(pending) >= COMMIT_ROWS
+                    len(pending) >= min(COMMIT_ROWS, max(FIRST_COMMIT_ROWS, committed_rows))
                     or time.monotonic() - last_commit_at >= COMMIT_SECONDS
                     or taken_through >= tip
                 )
@@ -376,6 +384,7 @@ class EthereumSync(ProviderSync[EtherscanProvider]):
                     commit = asyncio.create_task(
                         self._commit_after(commit, cursor, pending, taken_through, tip)
                     )
+                    committed_rows += len(pending)
                     pending, committed = [], taken_through
                     last_commit_at = time.monotonic()
         except Exception:
