@@ -50,7 +50,7 @@ from api.graphql_requests import (
     OperationNotDetermined,
     accepts_json,
     answer_media_type,
-    parse_document,
+    read_document,
     read_parameters,
     select_operation,
 )
@@ -135,7 +135,7 @@ class WalletTrackerGraphQL(GraphQL[ApiContext, None]):
             raise BadRequest(MISSING_QUERY)
         sub_response = await self.get_sub_response(request)
         context = await self.get_context(request, sub_response)
-        document = parse_document(query)
+        document = await read_document(query)
         operation = None
         if document is not None:
             try:
@@ -292,7 +292,7 @@ class AuthenticatingTransportWsHandler(BaseGraphQLTransportWSHandler[ApiContext,
                 await self.websocket.close(code=4401, reason="Unauthorized: token revoked")
                 return
             payload = message["payload"]
-            document = parse_document(str(payload.get("query")))
+            document = await read_document(str(payload.get("query")))
             if document is not None:
                 try:
                     operation = select_operation(document, payload.get("operationName"))

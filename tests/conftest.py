@@ -24,7 +24,7 @@ from sqlalchemy.engine import make_url
 
 from db.migrate import upgrade_database
 from db.session import SessionFactory, create_engine, create_session_factory
-from server import create_app
+from server import EVENT_LOOP, HTTP_PROTOCOL, WEBSOCKET_PROTOCOL, create_app
 from settings import Settings
 from tests.utils.graphql import GraphQLClient
 from tests.utils.processes import ProcessRig
@@ -116,7 +116,14 @@ class LiveServer:
         self.base_url = f"http://127.0.0.1:{port}"
         # The app itself, for tests that look at the server process's state (`app.state`).
         self.app = create_app(settings)
-        config = uvicorn.Config(self.app, log_level="warning", lifespan="on")
+        config = uvicorn.Config(
+            self.app,
+            loop=EVENT_LOOP,
+            http=HTTP_PROTOCOL,
+            ws=WEBSOCKET_PROTOCOL,
+            log_level="warning",
+            lifespan="on",
+        )
         self._server = uvicorn.Server(config)
         self._thread = threading.Thread(
             target=self._server.run, kwargs={"sockets": [self._socket]}, daemon=True

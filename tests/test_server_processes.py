@@ -17,11 +17,14 @@ import psutil
 import pytest
 import uvicorn
 from starlette.applications import Starlette
+from starlette.requests import Request
 from starlette.responses import PlainTextResponse
 from starlette.routing import Route
+from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol
 from websockets.asyncio.client import connect
 from websockets.typing import Subprotocol
 
+from server import EVENT_LOOP, HTTP_PROTOCOL, WEBSOCKET_PROTOCOL
 from server_processes import listening_sockets, port_is_free
 from tests.test_server import _redis_servers_under
 from tests.utils.graphql import GraphQLClient, GraphQLSocket
@@ -264,8 +267,21 @@ def test_accepted_connections_keep_tcp_nodelay_and_the_port_is_shared() -> None:
     second = listening_sockets("127.0.0.1", port)  # a second process's socket, same port
     for listener in first + second:
         assert listener.getsockopt(socket.SOL_SOCKET, socket.SO_REUSEPORT) == 1
-    app = Starlette(routes=[Route("/", lambda request: PlainTextResponse("hi"))])
-    server = uvicorn.Server(uvicorn.Config(app, log_config=None, lifespan="off"))
+    app = Starlette(
+        routes=[
+            Route("/", lambda request: PlainTextResponse("hi")),
+            Route("/loop", _event_loop_module),
+        ]
+    )
+    config = uvicorn.Config(
+        app,
+        loop=EVENT_LOOP,
+        http=HTTP_PROTOCOL,
+        ws=WEBSOCKET_PROTOCOL,
+        log_config=None,
+        lifespan="off",
+    )
+    server = uvicorn.Server(config)
     thread = threading.Thread(target=server.run, kwargs={"sockets": first + second})
     thread.start()
     try:
@@ -279,9 +295,20 @@ def test_accepted_connections_keep_tcp_nodelay_and_the_port_is_shared() -> None:
             ]
             assert accepted
             assert all(sock.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) for sock in accepted)
+            # The loop and parser the server processes name (uvloop's transports set
+            # TCP_NODELAY themselves; asyncio's only for a socket that says IPPROTO_TCP).
+            assert client.get("/loop").text == "uvloop"
+            assert all(
+                isinstance(connection, HttpToolsProtocol)
+                for connection in server.server_state.connections
+            )
     finally:
         server.should_exit = True
         thread.join(timeout=10)
+
+
+async def _event_loop_module(request: Request) -> PlainTextResponse:
+    return PlainTextResponse(type(asyncio.get_running_loop()).__module__.split(".")[0])
 
 
 @pytest.mark.parametrize(

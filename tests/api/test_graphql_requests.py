@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
+
 import pytest
 
-from api.graphql_requests import OperationNotDetermined, parse_document, select_operation
+from api.graphql_requests import (
+    OperationNotDetermined,
+    parse_document,
+    read_document,
+    select_operation,
+)
 from schema import build_schema
 from schema.document_cache import PARSED_DOCUMENTS, document_key
 from schema.protection import MAX_TOKENS, SCHEMA_PARSE_OPTIONS
@@ -42,3 +49,26 @@ def test_text_that_does_not_parse_is_left_to_the_schema_to_report() -> None:
     result = build_schema().execute_sync("{ chains { name }")
     assert result.errors is not None
     assert "Syntax Error" in result.errors[0].message
+
+
+async def test_a_running_server_reads_an_over_limit_query_as_the_view_always_has() -> None:
+    flood = "query Flood { viewer { account { " + "name " * MAX_TOKENS + "} } }"
+    document = await read_document(flood)
+    assert document is not None
+    assert select_operation(document, "Flood").name is not None
+    assert await read_document("{ chains { name }") is None
+    assert await read_document(CHAINS) is parse_document(CHAINS)
+
+
+async def test_others_are_served_while_a_query_of_ten_thousand_aliases_is_parsed() -> None:
+    flood = "{ " + " ".join(f"a{n}: viewer {{ __typename }}" for n in range(10_000)) + " }"
+    parsing = asyncio.ensure_future(read_document(flood))
+    turns_for_others = 0
+    while not parsing.done():
+        await asyncio.sleep(0)
+        turns_for_others += 1
+    document = await parsing
+    assert document is not None
+    assert len(select_operation(document, None).selection_set.selections) == 10_000
+    # Parsed on the event loop, the 10,000 aliases would have left no turn to anyone else.
+    assert turns_for_others > 1
