@@ -181,6 +181,7 @@ def _page_statements(
 ) -> KeysetStatements:
     since = bindparam("since", type_=Transaction.tx_time.type) if shape.since else None
     until = bindparam("until", type_=Transaction.tx_time.type) if shape.until else None
+    # Bound parameters stand in the filter's times: `_filtered` only compares them with tx_time.
     transaction_filter = TransactionFilter(
         direction=shape.direction,
         since=cast("datetime | None", since),
