@@ -28,6 +28,11 @@ SessionFactory = async_sessionmaker[AsyncSession]
 PING_AFTER_IDLE_SECONDS = 10.0
 # Connections are replaced after an hour, before a server or proxy idle timeout drops them.
 RECYCLE_SECONDS = 3600
+# The most connections a SQLite engine has open at once (SQLAlchemy's default cap: 5 kept plus
+# 10 more), all of them kept once opened. With the default, every connection past the fifth
+# was closed when returned: under 16 clients a quarter of the requests opened one afresh, a new
+# aiosqlite thread and about ten thread round trips for its pragmas and functions (issue 15).
+SQLITE_CONNECTIONS = 15
 
 
 def _sqlite_connection_setup(*, foreign_keys: bool, cache_kib: int | None) -> Any:
@@ -72,7 +77,7 @@ def create_engine(
     ensure_sqlite_directory(database_url)
     if make_url(database_url).get_backend_name() == "sqlite":
         # A SQLite file cannot drop a connection: nothing to ping or recycle.
-        engine = create_async_engine(database_url)
+        engine = create_async_engine(database_url, **_sqlite_pool_options(database_url))
         setup = _sqlite_connection_setup(foreign_keys=foreign_keys, cache_kib=sqlite_cache_kib)
         event.listen(engine.sync_engine, "connect", setup)
         _skip_rollbacks_outside_transactions(engine)
@@ -80,6 +85,14 @@ def create_engine(
         engine = create_async_engine(database_url, pool_recycle=RECYCLE_SECONDS)
         _ping_after_idle(engine, idle_seconds=ping_after_idle_seconds)
     return engine
+
+
+def _sqlite_pool_options(database_url: str) -> dict[str, Any]:
+    """A file's pool keeps every connection it opens, up to the same cap as before; an
+    in-memory database has one connection (SQLAlchemy's `StaticPool`), nothing to size."""
+    if make_url(database_url).database in (None, "", ":memory:"):
+        return {}
+    return {"pool_size": SQLITE_CONNECTIONS, "max_overflow": 0}
 
 
 def _skip_rollbacks_outside_transactions(engine: AsyncEngine) -> None:

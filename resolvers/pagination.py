@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeAlias, TypeVar
 
-from sqlalchemy import Select, tuple_
+from sqlalchemy import BindParameter, Integer, Select, bindparam, tuple_
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 
@@ -125,38 +125,42 @@ class Page(Generic[RowT]):
     has_previous_page: bool
 
 
-async def fetch_keyset_page(
-    session: AsyncSession | AsyncConnection,
+@dataclass(frozen=True)
+class KeysetStatements:
+    """A keyset page's statement, and the one asking whether anything lies beyond its cursor
+    (None when the request has no cursor to look beyond), both taking their cursor keys and
+    size as bound parameters (`keyset_parameters`), so one pair serves every request of the
+    same shape."""
+
+    page: AnySelect
+    beyond: AnySelect | None
+    neighbour_in_rows: bool
+
+
+def keyset_statements(
     statement: AnySelect,
     *,
     key_columns: Sequence[InstrumentedAttribute[int]],
     request: PageRequest,
-    unpack_row: Callable[[Any], RowT],
     neighbour_in_rows: bool = False,
-) -> Page[RowT]:
-    """One page of a list ordered newest first by `key_columns` (descending, unique).
-
-    With `neighbour_in_rows` whether anything lies beyond the cursor the page starts from
-    (`hasPreviousPage` going forward, `hasNextPage` going back) is read in the page's own
-    statement, as a last column of every row (an uncorrelated EXISTS: computed once by the
-    database), and asked apart only when the page is empty."""
+) -> KeysetStatements:
+    """The statements of `fetch_keyset_page` for requests of this one's shape (direction, and
+    which cursors it has); they depend on nothing else of the request."""
     key = tuple_(*key_columns)
+    after = tuple_(*_key_parameters("after", key_columns))
+    before = tuple_(*_key_parameters("before", key_columns))
     bounded = statement
     # The list runs from high keys to low: `after` a cursor means lower keys.
     if request.after is not None:
-        bounded = bounded.where(key < tuple_(*request.after))
+        bounded = bounded.where(key < after)
     if request.before is not None:
-        bounded = bounded.where(key > tuple_(*request.before))
+        bounded = bounded.where(key > before)
     if request.backward:
         ordered = bounded.order_by(*(column.asc() for column in key_columns))
-        beyond = (
-            statement.where(key <= tuple_(*request.before)) if request.before is not None else None
-        )
+        beyond = statement.where(key <= before) if request.before is not None else None
     else:
         ordered = bounded.order_by(*(column.desc() for column in key_columns))
-        beyond = (
-            statement.where(key >= tuple_(*request.after)) if request.after is not None else None
-        )
+        beyond = statement.where(key >= after) if request.after is not None else None
     in_rows = False
     if neighbour_in_rows and beyond is not None:
         in_rows = True
@@ -167,26 +171,76 @@ async def fetch_keyset_page(
             .exists()
             .label(NEIGHBOUR_COLUMN)
         )
-    result = await session.execute(ordered.limit(request.limit + 1))
+    return KeysetStatements(
+        page=ordered.limit(bindparam(PAGE_LIMIT, type_=Integer)),
+        beyond=beyond.limit(1) if beyond is not None else None,
+        neighbour_in_rows=in_rows,
+    )
+
+
+def _key_parameters(
+    side: str, key_columns: Sequence[InstrumentedAttribute[int]]
+) -> list[BindParameter[int]]:
+    return [
+        bindparam(f"{side}_key_{index}", type_=column.type)
+        for index, column in enumerate(key_columns)
+    ]
+
+
+def keyset_parameters(request: PageRequest) -> dict[str, Any]:
+    """The values `keyset_statements`' parameters take for `request`."""
+    parameters: dict[str, Any] = {PAGE_LIMIT: request.limit + 1}
+    for side, key in (("after", request.after), ("before", request.before)):
+        for index, part in enumerate(key or ()):
+            parameters[f"{side}_key_{index}"] = part
+    return parameters
+
+
+async def fetch_keyset_page(
+    session: AsyncSession | AsyncConnection,
+    statement: AnySelect,
+    *,
+    key_columns: Sequence[InstrumentedAttribute[int]],
+    request: PageRequest,
+    unpack_row: Callable[[Any], RowT],
+    neighbour_in_rows: bool = False,
+    parameters: dict[str, Any] | None = None,
+    statements: KeysetStatements | None = None,
+) -> Page[RowT]:
+    """One page of a list ordered newest first by `key_columns` (descending, unique).
+
+    With `neighbour_in_rows` whether anything lies beyond the cursor the page starts from
+    (`hasPreviousPage` going forward, `hasNextPage` going back) is read in the page's own
+    statement, as a last column of every row (an uncorrelated EXISTS: computed once by the
+    database), and asked apart only when the page is empty. `statements` (from
+    `keyset_statements` for a request of this shape) saves building them again; `parameters`
+    are the values of `statement`'s own bound parameters."""
+    if statements is None:
+        statements = keyset_statements(
+            statement,
+            key_columns=key_columns,
+            request=request,
+            neighbour_in_rows=neighbour_in_rows,
+        )
+    values = {**(parameters or {}), **keyset_parameters(request)}
+    result = await session.execute(statements.page, values)
     raw = list(result)
     rows = [unpack_row(row) for row in raw]
     has_more = len(rows) > request.limit
     rows = rows[: request.limit]
-    if beyond is None:
+    if statements.beyond is None:
         neighbour = False
-    elif in_rows and raw:
+    elif statements.neighbour_in_rows and raw:
         neighbour = bool(raw[0][-1])
     else:
-        neighbour = await _exists(session, beyond)
+        neighbour = (await session.execute(statements.beyond, values)).first() is not None
     if request.backward:
         rows.reverse()
         return Page(rows=rows, has_next_page=neighbour, has_previous_page=has_more)
     return Page(rows=rows, has_next_page=has_more, has_previous_page=neighbour)
 
 
+# The name of the page's size (plus one, to know whether more follow) among its parameters.
+PAGE_LIMIT = "page_limit"
 # The label of the EXISTS column `neighbour_in_rows` adds to each row.
 NEIGHBOUR_COLUMN = "beyond_cursor"
-
-
-async def _exists(session: AsyncSession | AsyncConnection, statement: AnySelect) -> bool:
-    return (await session.execute(statement.limit(1))).first() is not None

@@ -3,14 +3,25 @@
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from typing import Any
 
 from arq import ArqRedis
-from sqlalchemy import ColumnElement, Select, and_, delete, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, delete, func, or_, select, update
 
 from addresses import InvalidAddressError, display_address, parse_address
-from db.models import LABEL_MAX_LENGTH, Chain, HdWallet, SyncJob, TrackedAddress, Wallet
-from db.session import SessionFactory
+from db.models import (
+    LABEL_MAX_LENGTH,
+    Chain,
+    HdWallet,
+    SyncJob,
+    SyncStatus,
+    TrackedAddress,
+    Wallet,
+)
+from db.session import SessionFactory, engine_of
 from db.upsert import dialect_insert
 from hd import ScriptKind, looks_like_hd_input
 from resolvers import hd_wallets
@@ -24,16 +35,89 @@ from workers.events import EventPublisher
 from workers.queue import record_sync_job, send_job
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
+class WalletRow:
+    """An account's wallet: what `wallets` holds of it."""
+
+    id: int
+    account_id: int
+    address_id: int
+    label: str | None
+    added_as: str | None
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class AddressRow:
+    """What the API shows of a tracked address's chain data."""
+
+    id: int
+    chain: Chain
+    address: str
+    confirmed_balance_sat: int
+    unconfirmed_balance_sat: int
+    total_received_sat: int
+    total_sent_sat: int
+    transaction_count: int
+    sync_status: SyncStatus
+    last_synced_at: datetime | None
+    last_sync_error: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class HdRow:
+    descriptor: str
+    gap_limit: int
+
+
+# A view's columns, in the order of the three row types' fields: plain rows of one statement
+# on a connection, without the ORM's entities, session or identity map (issue 15).
+WALLET_COLUMNS = (
+    Wallet.id,
+    Wallet.account_id,
+    Wallet.address_id,
+    Wallet.label,
+    Wallet.added_as,
+    Wallet.created_at,
+)
+ADDRESS_COLUMNS = (
+    TrackedAddress.id,
+    TrackedAddress.chain,
+    TrackedAddress.address,
+    TrackedAddress.confirmed_balance_sat,
+    TrackedAddress.unconfirmed_balance_sat,
+    TrackedAddress.total_received_sat,
+    TrackedAddress.total_sent_sat,
+    TrackedAddress.transaction_count,
+    TrackedAddress.sync_status,
+    TrackedAddress.last_synced_at,
+    TrackedAddress.last_sync_error,
+)
+HD_COLUMNS = (HdWallet.descriptor, HdWallet.gap_limit)
+_ADDRESS_START = len(WALLET_COLUMNS)
+_HD_START = _ADDRESS_START + len(ADDRESS_COLUMNS)
+
+
+@dataclass(frozen=True, slots=True)
 class WalletView:
     """A wallet row with the chain data of its address."""
 
-    wallet: Wallet
+    wallet: WalletRow
     # The address row the wallet watches (shared by every account that tracks it); for an HD
     # wallet the row standing for the whole wallet.
-    tracked: TrackedAddress
+    tracked: AddressRow
     # HD wallets: the descriptor and gap limit; None for ADDRESS wallets.
-    hd: HdWallet | None = None
+    hd: HdRow | None = None
+
+    @classmethod
+    def of_row(cls, row: Sequence[Any]) -> WalletView:
+        """The view of a row of `_views_of`'s columns."""
+        descriptor = row[_HD_START]
+        return cls(
+            WalletRow(*row[:_ADDRESS_START]),
+            AddressRow(*row[_ADDRESS_START:_HD_START]),
+            HdRow(descriptor, row[_HD_START + 1]) if descriptor is not None else None,
+        )
 
 
 @dataclass
@@ -77,10 +161,10 @@ async def lookup_chain(
     candidates = _candidate_chains(address)
     if not candidates:
         return Chain.BITCOIN, None
-    async with sessions() as session:
+    async with engine_of(sessions).connect() as connection:
         tracked_on = set()
         for known, canonical in candidates.items():
-            found = await session.execute(
+            found = await connection.execute(
                 _view_of_address(viewer, known, canonical).with_only_columns(Wallet.id).limit(1)
             )
             if found.first() is not None:
@@ -144,18 +228,27 @@ def clean_label(label: str | None) -> tuple[str | None, InputError | None]:
     return clean_text(label, field="label", max_length=LABEL_MAX_LENGTH)
 
 
-def _views_of(viewer: Viewer) -> Select[Wallet, TrackedAddress, HdWallet]:
-    return (
-        select(Wallet, TrackedAddress, HdWallet)
-        .join(TrackedAddress, TrackedAddress.id == Wallet.address_id)
-        .outerjoin(HdWallet, HdWallet.address_id == TrackedAddress.id)
-        .where(Wallet.account_id == viewer.account_id)
-    )
+AnySelect = Select[*tuple[Any, ...]]
+
+# Built once: each read adds only its conditions.
+_ALL_VIEWS: AnySelect = (
+    select(*WALLET_COLUMNS, *ADDRESS_COLUMNS, *HD_COLUMNS)
+    .join(TrackedAddress, TrackedAddress.id == Wallet.address_id)
+    .outerjoin(HdWallet, HdWallet.address_id == TrackedAddress.id)
+)
 
 
-def _view_of_address(
-    viewer: Viewer, chain: Chain, canonical: str | None
-) -> Select[Wallet, TrackedAddress, HdWallet]:
+def _views_of(viewer: Viewer) -> AnySelect:
+    return _ALL_VIEWS.where(Wallet.account_id == viewer.account_id)
+
+
+async def _first_view(sessions: SessionFactory, statement: AnySelect) -> WalletView | None:
+    async with engine_of(sessions).connect() as connection:
+        row = (await connection.execute(statement)).first()
+    return WalletView.of_row(row) if row is not None else None
+
+
+def _view_of_address(viewer: Viewer, chain: Chain, canonical: str | None) -> AnySelect:
     """The viewer's wallet of an address, or of an HD wallet by the key or descriptor it was
     added with or by its canonical descriptor."""
     return _views_of(viewer).where(_address_is(chain, canonical))
@@ -323,11 +416,10 @@ async def find_wallet(
     canonical, address_error = _address_error(chain, address)
     if address_error is not None:
         return None, address_error
-    async with sessions() as session:
-        row = (await session.execute(_view_of_address(viewer, chain, canonical))).first()
-    if row is None:
+    view = await _first_view(sessions, _view_of_address(viewer, chain, canonical))
+    if view is None:
         return None, _not_tracked(canonical)
-    return WalletView(*row), None
+    return view, None
 
 
 async def _find_on_candidates(
@@ -338,11 +430,12 @@ async def _find_on_candidates(
     statement = _views_of(viewer).where(
         or_(*(_address_is(known, canonical) for known, canonical in candidates.items()))
     )
-    async with sessions() as session:
-        rows = (await session.execute(statement)).all()
+    async with engine_of(sessions).connect() as connection:
+        rows = (await connection.execute(statement)).all()
     found: dict[Chain, WalletView] = {}
     for row in rows:
-        found.setdefault(row[1].chain, WalletView(*row))
+        view = WalletView.of_row(row)
+        found.setdefault(view.tracked.chain, view)
     matches = [known for known in candidates if known in found]
     if len(matches) > 1:
         return None, _ambiguous(address, matches)
@@ -364,19 +457,13 @@ async def get_wallet(
 async def get_wallet_by_id(
     sessions: SessionFactory, *, viewer: Viewer, wallet_id: int
 ) -> WalletView | None:
-    async with sessions() as session:
-        row = (await session.execute(_views_of(viewer).where(Wallet.id == wallet_id))).first()
-    return WalletView(*row) if row is not None else None
+    return await _first_view(sessions, _views_of(viewer).where(Wallet.id == wallet_id))
 
 
 async def find_wallet_of_address(
     sessions: SessionFactory, *, viewer: Viewer, address_id: int
 ) -> WalletView | None:
-    async with sessions() as session:
-        row = (
-            await session.execute(_views_of(viewer).where(Wallet.address_id == address_id))
-        ).first()
-    return WalletView(*row) if row is not None else None
+    return await _first_view(sessions, _views_of(viewer).where(Wallet.address_id == address_id))
 
 
 async def update_wallet(
@@ -401,10 +488,13 @@ async def update_wallet(
         row = (await session.execute(_view_of_address(viewer, chain, canonical))).first()
         if row is None:
             return WalletResult(errors=[_not_tracked(canonical)])
-        wallet, tracked_address, hd = row
+        view = WalletView.of_row(row)
         if relabel:
-            wallet.label = cleaned_label
-    return WalletResult(wallet=WalletView(wallet, tracked_address, hd))
+            await session.execute(
+                update(Wallet).where(Wallet.id == view.wallet.id).values(label=cleaned_label)
+            )
+            view = replace(view, wallet=replace(view.wallet, label=cleaned_label))
+    return WalletResult(wallet=view)
 
 
 async def remove_wallet(
@@ -466,13 +556,13 @@ async def list_wallets(
     query = _views_of(viewer)
     if chain is not None:
         query = query.where(TrackedAddress.chain == chain)
-    async with sessions() as session:
+    async with engine_of(sessions).connect() as connection:
         return await fetch_keyset_page(
-            session,
+            connection,
             query,
             key_columns=[Wallet.id],
             request=request,
-            unpack_row=lambda row: WalletView(*row),
+            unpack_row=WalletView.of_row,
         )
 
 

@@ -7,10 +7,11 @@ from sqlalchemy import select
 
 import hd
 from addresses import display_address
-from db.models import Chain, HdWallet, TrackedAddress
+from db.models import Chain, HdWallet
 from db.session import SessionFactory
 from resolvers import hd_wallets
 from resolvers.pagination import CursorCodec, page_request
+from resolvers.wallets import AddressRow
 from schema.enums import Keychain
 from schema.pagination import PageInfo
 from schema.scalars import BigInt
@@ -31,7 +32,7 @@ class WalletAddress:
     used: bool = strawberry.field(description="Has any transaction, confirmed or not.")
 
     @classmethod
-    def of_address(cls, tracked: TrackedAddress) -> WalletAddress:
+    def of_address(cls, tracked: AddressRow) -> WalletAddress:
         """The one address of an ADDRESS wallet."""
         return cls(
             address=display_address(tracked.chain, tracked.address),
@@ -58,7 +59,7 @@ class WalletAddressConnection:
 
 
 def single_address_connection(
-    tracked: TrackedAddress,
+    tracked: AddressRow,
     *,
     wallet_id: int,
     first: int | None,

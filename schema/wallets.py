@@ -9,7 +9,7 @@ from typing import Annotated
 import strawberry
 
 from addresses import display_address
-from db.models import BIG_AMOUNT_CHAINS, TrackedAddress
+from db.models import BIG_AMOUNT_CHAINS
 from hd import ScriptKind
 from resolvers import hd_wallets
 from resolvers import jobs as job_reads
@@ -17,7 +17,7 @@ from resolvers import transactions as transaction_reads
 from resolvers import wallets as wallet_resolvers
 from resolvers.pagination import page_request
 from resolvers.transactions import TransactionFilter
-from resolvers.wallets import WalletView
+from resolvers.wallets import AddressRow, WalletView
 from schema.context import ContextInfo
 from schema.enums import Chain, Keychain, ScriptType, SyncStatus, WalletKind
 from schema.errors import UserError, user_errors
@@ -63,7 +63,7 @@ class Wallet(MoneyFigures, Node):
     created_at: datetime
     wallet_id: strawberry.Private[int]
     address_id: strawberry.Private[int]
-    tracked: strawberry.Private[TrackedAddress]
+    tracked: strawberry.Private[AddressRow]
     is_hd: strawberry.Private[bool] = False
 
     @strawberry.field(description="The first unused receive address (HD), or the address itself.")

@@ -257,3 +257,35 @@ def test_transactions_resolve_by_global_id(
         "amount": node["amount"],
         "wallet": {"address": ADDRESS},
     }
+
+
+def test_pages_of_two_wallets_asked_in_turn_each_hold_their_own_transactions(
+    live_server: LiveServer, graphql: GraphQLClient, history: list[SeededTransaction]
+) -> None:
+    other_history = [
+        SeededTransaction(
+            txid=f"ab{index:062x}",
+            block_height=800_000 - index,
+            tx_time=datetime(2023, 1, 1, tzinfo=UTC),
+            amount_sat=1_000 + index,
+        )
+        for index in range(30)
+    ]
+    seed_transactions(live_server.settings.database_url, OTHER_ADDRESS, other_history)
+    mine, theirs = expected_order(history), expected_order(other_history)
+
+    def txids(address: str, **variables: Any) -> tuple[list[str], dict[str, Any]]:
+        connection = graphql.data(PAGE, {"address": address, **variables})["wallet"]["transactions"]
+        return [edge["node"]["txid"] for edge in connection["edges"]], connection["pageInfo"]
+
+    first_mine, mine_info = txids(ADDRESS, first=10)
+    first_theirs, theirs_info = txids(OTHER_ADDRESS, first=10)
+    next_mine, _ = txids(ADDRESS, first=7, after=mine_info["endCursor"])
+    next_theirs, next_theirs_info = txids(OTHER_ADDRESS, first=25, after=theirs_info["endCursor"])
+    last_theirs, _ = txids(OTHER_ADDRESS, last=3)
+    last_mine, _ = txids(ADDRESS, last=4)
+
+    assert first_mine + next_mine == mine[:17]
+    assert first_theirs + next_theirs == theirs
+    assert (next_theirs_info["hasNextPage"], next_theirs_info["hasPreviousPage"]) == (False, True)
+    assert (last_theirs, last_mine) == (theirs[-3:], mine[-4:])
