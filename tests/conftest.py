@@ -38,6 +38,28 @@ TEST_POSTGRES_URL = os.environ.get(
 BACKENDS = ["sqlite", "postgresql"]
 
 
+# The longest tests (10-55 s each: separate processes, the 156k address, killed workers) run
+# first: a parallel run that met one of them last would end with one process still busy on it
+# while the others had nothing left to do. The rest keep their order.
+LONGEST_FIRST = (
+    "tests/stories/test_multi_process.py::",
+    "tests/tools/test_demo.py::",
+    "tests/workers/test_worker_processes.py::",
+    "tests/workers/test_sync.py::test_a_stopped_worker_hands_its_job_back_resumable",
+    "tests/schema/test_subscriptions.py::test_stopping_the_server_closes_open_subscriptions",
+    "tests/schema/test_subscriptions.py::test_every_progress_event_of_the_156k_sync",
+    "tests/workers/test_solana_sync.py::test_thousands_of_signatures",
+    "tests/test_server_processes.py::",
+    "tests/workers/test_worker.py::test_a_server_stopped_mid_sync",
+    "tests/workers/test_first_sync_pages.py::",
+    "tests/workers/webhooks/test_killed_worker.py::",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    items.sort(key=lambda item: not item.nodeid.startswith(LONGEST_FIRST))
+
+
 @pytest.fixture(scope="session")
 def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RedisServer]:
     """TEST_REDIS_URL when set, else the embedded redis-server every user gets."""
