@@ -29,6 +29,7 @@ from server import create_app
 from settings import Settings
 from tests.utils.graphql import GraphQLClient
 from tests.utils.processes import ProcessRig
+from tools.simulator.serve import PromptServer
 from tools.simulator.testing import RunningSimulator
 from workers.redis_server import RedisServer, start_redis
 
@@ -210,7 +211,7 @@ class LiveServer:
         # The app itself, for tests that look at the server process's state (`app.state`).
         self.app = create_app(settings)
         config = uvicorn.Config(self.app, log_level="warning", lifespan="on")
-        self._server = uvicorn.Server(config)
+        self._server = PromptServer(config)
         self._thread = threading.Thread(
             target=self._server.run, kwargs={"sockets": [self._socket]}, daemon=True
         )
@@ -224,7 +225,7 @@ class LiveServer:
             time.sleep(0.02)
 
     def stop(self) -> None:
-        self._server.should_exit = True
+        self._server.exit()
         # A loaded machine can take a while to end the in-process worker's job; a server left
         # running would leave its connections to be collected (and reported) in a later test.
         self._thread.join(timeout=60)
