@@ -72,7 +72,8 @@ def create_app(settings: Settings | None = None, *, process: int | None = None) 
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         app.state.runtime = await start_runtime(settings, process=process)
-        settle_long_lived_objects()
+        if settings.gc_tuning:
+            settle_long_lived_objects()
         logger.info(
             "wallet-tracker ready: GraphQL at http://%s:%s/graphql", settings.host, settings.port
         )
@@ -80,7 +81,8 @@ def create_app(settings: Settings | None = None, *, process: int | None = None) 
             yield
         finally:
             await stop_runtime(app.state.runtime)
-            release_long_lived_objects()
+            if settings.gc_tuning:
+                release_long_lived_objects()
 
     graphql_app = WalletTrackerGraphQL(
         build_schema(introspection=settings.introspection),

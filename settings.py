@@ -40,6 +40,11 @@ class Settings(BaseSettings):
     allow_signup: bool = False
     # Run the arq worker inside the server process; turn off when separate workers run.
     run_worker: bool = True
+    # Freeze what start-up built out of the garbage collector and make collections rarer
+    # (garbage_collection.py). Off leaves Python's collector as it is: for a process that runs
+    # the app beside other work, like the test suite, which starts hundreds of servers in its
+    # own process and would otherwise pay a full collection of its whole heap for each.
+    gc_tuning: bool = True
     var_dir: Path = Path("./var")
     # Server processes `python server.py` starts, each with its own SO_REUSEPORT socket on
     # HOST:PORT; 1 serves from the one process itself. Unset: one per core this process may use.

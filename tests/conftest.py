@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import queue
 import shutil
 import socket
 import threading
@@ -28,6 +29,7 @@ from server import EVENT_LOOP, HTTP_PROTOCOL, WEBSOCKET_PROTOCOL, create_app
 from settings import Settings
 from tests.utils.graphql import GraphQLClient
 from tests.utils.processes import ProcessRig
+from tools.simulator.serve import PromptServer
 from tools.simulator.testing import RunningSimulator
 from workers.redis_server import RedisServer, start_redis
 
@@ -35,6 +37,28 @@ TEST_POSTGRES_URL = os.environ.get(
     "TEST_POSTGRES_URL", "postgresql+asyncpg://postgres@127.0.0.1:5432/test"
 )
 BACKENDS = ["sqlite", "postgresql"]
+
+
+# The longest tests (10-55 s each: separate processes, the 156k address, killed workers) run
+# first: a parallel run that met one of them last would end with one process still busy on it
+# while the others had nothing left to do. The rest keep their order.
+LONGEST_FIRST = (
+    "tests/stories/test_multi_process.py::",
+    "tests/tools/test_demo.py::",
+    "tests/workers/test_worker_processes.py::",
+    "tests/workers/test_sync.py::test_a_stopped_worker_hands_its_job_back_resumable",
+    "tests/schema/test_subscriptions.py::test_stopping_the_server_closes_open_subscriptions",
+    "tests/schema/test_subscriptions.py::test_every_progress_event_of_the_156k_sync",
+    "tests/workers/test_solana_sync.py::test_thousands_of_signatures",
+    "tests/test_server_processes.py::",
+    "tests/workers/test_worker.py::test_a_server_stopped_mid_sync",
+    "tests/workers/test_first_sync_pages.py::",
+    "tests/workers/webhooks/test_killed_worker.py::",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    items.sort(key=lambda item: not item.nodeid.startswith(LONGEST_FIRST))
 
 
 @pytest.fixture(scope="session")
@@ -88,6 +112,77 @@ def postgres_template() -> Iterator[str]:
     asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
 
 
+class PostgresDatabases:
+    """Fresh copies of the migrated template for one test process's tests. CREATE and DROP
+    DATABASE take about a second each here (they write and sync the copy): one background
+    thread keeps the next copies made while tests run, another drops each used copy after its
+    test, so no test waits for either. Each test still gets a database nobody else touched."""
+
+    AHEAD = 2
+
+    def __init__(self, template: str) -> None:
+        self._template = template
+        self._wanted: queue.Queue[bool] = queue.Queue()
+        self._ready: queue.Queue[str | Exception] = queue.Queue()
+        self._used: queue.Queue[str | None] = queue.Queue()
+        self._failed_drops: list[str] = []
+        self._threads = [
+            threading.Thread(target=self._make, name="postgres-copies", daemon=True),
+            threading.Thread(target=self._drop, name="postgres-drops", daemon=True),
+        ]
+        for thread in self._threads:
+            thread.start()
+        for _ in range(self.AHEAD):
+            self._wanted.put(True)
+
+    def _make(self) -> None:
+        while self._wanted.get():
+            name = f"wt_test_{uuid.uuid4().hex[:12]}"
+            try:
+                asyncio.run(_admin(f'CREATE DATABASE "{name}" TEMPLATE "{self._template}"'))
+            except (OSError, asyncpg.PostgresError) as error:  # the waiting test reports it
+                self._ready.put(error)
+            else:
+                self._ready.put(name)
+
+    def _drop(self) -> None:
+        while (name := self._used.get()) is not None:
+            try:
+                asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+            except (OSError, asyncpg.PostgresError) as error:  # reported when the session ends
+                self._failed_drops.append(f"{name}: {error!r}")
+
+    def take(self) -> str:
+        """A fresh database's name (waits for its copy if it is not ready yet)."""
+        made = self._ready.get(timeout=120)
+        self._wanted.put(True)
+        if isinstance(made, Exception):
+            raise made
+        return made
+
+    def release(self, name: str) -> None:
+        self._used.put(name)
+
+    def close(self) -> None:
+        """Waits for the copies under way and every pending drop, then drops the unused."""
+        self._wanted.put(False)
+        self._threads[0].join()
+        while not self._ready.empty():
+            made = self._ready.get()
+            if isinstance(made, str):
+                self._used.put(made)
+        self._used.put(None)
+        self._threads[1].join()
+        assert self._failed_drops == [], "test databases that could not be dropped"
+
+
+@pytest.fixture(scope="session")
+def postgres_databases(postgres_template: str) -> Iterator[PostgresDatabases]:
+    databases = PostgresDatabases(postgres_template)
+    yield databases
+    databases.close()
+
+
 @pytest.fixture(params=BACKENDS)
 def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
     """A fresh, migrated database on each backend."""
@@ -96,11 +191,10 @@ def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str
         shutil.copy(request.getfixturevalue("sqlite_template"), path)
         yield f"sqlite+aiosqlite:///{path}"
         return
-    template = request.getfixturevalue("postgres_template")
-    name = f"wt_test_{uuid.uuid4().hex[:12]}"
-    asyncio.run(_admin(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
+    databases: PostgresDatabases = request.getfixturevalue("postgres_databases")
+    name = databases.take()
     yield make_url(TEST_POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
-    asyncio.run(_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    databases.release(name)
 
 
 class LiveServer:
@@ -124,7 +218,7 @@ class LiveServer:
             log_level="warning",
             lifespan="on",
         )
-        self._server = uvicorn.Server(config)
+        self._server = PromptServer(config)
         self._thread = threading.Thread(
             target=self._server.run, kwargs={"sockets": [self._socket]}, daemon=True
         )
@@ -138,7 +232,7 @@ class LiveServer:
             time.sleep(0.02)
 
     def stop(self) -> None:
-        self._server.should_exit = True
+        self._server.exit()
         # A loaded machine can take a while to end the in-process worker's job; a server left
         # running would leave its connections to be collected (and reported) in a later test.
         self._thread.join(timeout=60)
@@ -167,6 +261,9 @@ def make_settings(
         "etherscan_url": UNREACHABLE_PROVIDER_URL,
         "blockscout_url": UNREACHABLE_PROVIDER_URL,
         "solana_rpc_urls": UNREACHABLE_PROVIDER_URL,
+        # The servers run in the test process: freezing would walk pytest's whole heap (a full
+        # collection of 0.4-1.5 s at each start). Server and worker processes keep it on.
+        "gc_tuning": False,
         **overrides,
     }
     return Settings(**values)

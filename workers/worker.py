@@ -93,7 +93,8 @@ async def startup(ctx: dict[str, Any]) -> None:
     ctx["webhook_dispatcher"] = await start_dispatcher(
         settings, sessions=ctx["sessions"], metrics=SharedMetrics(ctx["redis"]), exits=exits
     )
-    settle_long_lived_objects()
+    if settings.gc_tuning:
+        settle_long_lived_objects()
 
 
 # Chains read otherwise than in Bitcoin-like newest-first pages.
@@ -136,7 +137,9 @@ async def shutdown(ctx: dict[str, Any]) -> None:
     exits: AsyncExitStack | None = ctx.get("exits")
     if exits is not None:
         await exits.aclose()
-    release_long_lived_objects()
+    settings: Settings | None = ctx.get("settings")
+    if settings is None or settings.gc_tuning:
+        release_long_lived_objects()
 
 
 class InProcessWorker(Worker):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 import socket
 
@@ -23,6 +25,29 @@ def bind(host: str, port: int) -> socket.socket:
     return bound
 
 
+class PromptServer(uvicorn.Server):
+    """uvicorn's Server, which looks at `should_exit` on a 0.1 s tick; `exit()` also wakes it, so
+    none of the test suite's many server stops (simulators, in-process servers) waits for it."""
+
+    _loop: asyncio.AbstractEventLoop | None = None
+
+    async def main_loop(self) -> None:
+        self._woken = asyncio.Event()
+        self._loop = asyncio.get_running_loop()
+        counter = 0
+        while not await self.on_tick(counter):
+            counter = (counter + 1) % 864000
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._woken.wait(), 0.1)
+
+    def exit(self) -> None:
+        """From any thread."""
+        self.should_exit = True
+        if self._loop is not None:
+            with contextlib.suppress(RuntimeError):  # its loop has already closed
+                self._loop.call_soon_threadsafe(self._woken.set)
+
+
 class SimulatorServer:
     """uvicorn serving one simulator; quiet about connections the simulator drops itself."""
 
@@ -35,7 +60,7 @@ class SimulatorServer:
             ws="none",
             timeout_graceful_shutdown=2,
         )
-        self.uvicorn = uvicorn.Server(config)
+        self.uvicorn = PromptServer(config)
 
     def run(self, bound: socket.socket) -> None:
         logger = logging.getLogger(UVICORN_ERROR_LOGGER)

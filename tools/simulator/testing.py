@@ -75,7 +75,7 @@ class RunningSimulator:
             time.sleep(0.01)
 
     def stop(self) -> None:
-        self._server.uvicorn.should_exit = True
+        self._server.uvicorn.exit()
         if self._thread.is_alive():
             self._thread.join(timeout=START_TIMEOUT_SECONDS)
         self._socket.close()
