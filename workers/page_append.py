@@ -12,8 +12,7 @@ way."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
-from contextlib import asynccontextmanager
+from collections.abc import Sequence
 from datetime import UTC, datetime
 
 import orjson
@@ -37,15 +36,6 @@ _INSERT_PAGE = (
     + ", ".join(f"json_extract(value, '$[{index}]')" for index in range(7))
     + ", ?3, json_extract(value, '$[7]') FROM json_each(?1) ORDER BY key"
 )
-
-
-APPEND_CACHE_KIB = 8_192
-"""The page cache a connection has while it appends a page, at least (KiB). The txid index's
-keys are random hashes, so each row of a page lands on another of its leaf pages: with a
-worker connection's usual 1,000 KiB (`WORKER_SQLITE_CACHE_KIB`) most rows of a 100,000-row
-history's page read their leaf page again, with this much each is read about once a page
-(SQLite's CPU for an Ethereum full sync's pages about a fifth less). The cache is set back
-when the page is in, so the memory a worker holds between pages stays what it was."""
 
 
 async def append_with_balances(
@@ -93,26 +83,8 @@ async def append_with_balances(
             return False
         balance = last_balance
     rows = _rows_with_balances(transactions, times, balance)
-    async with page_cache_of_at_least(connection, APPEND_CACHE_KIB):
-        await insert_rows(connection, address_id, orjson.dumps(rows).decode(), sync_pass)
+    await insert_rows(connection, address_id, orjson.dumps(rows).decode(), sync_pass)
     return True
-
-
-@asynccontextmanager
-async def page_cache_of_at_least(connection: AsyncConnection, kib: int) -> AsyncIterator[None]:
-    """The connection's SQLite page cache at least `kib` KiB within the block, then what it
-    was (SQLite frees the pages beyond it)."""
-    (size,) = (await connection.exec_driver_sql("PRAGMA cache_size")).one()
-    # A negative size is in KiB, a positive one in pages.
-    page_size = 0 if size < 0 else (await connection.exec_driver_sql("PRAGMA page_size")).one()[0]
-    if (-size if size < 0 else size * page_size // 1024) >= kib:
-        yield
-        return
-    await connection.exec_driver_sql(f"PRAGMA cache_size=-{int(kib)}")
-    try:
-        yield
-    finally:
-        await connection.exec_driver_sql(f"PRAGMA cache_size={int(size)}")
 
 
 def _rows_with_balances(
