@@ -172,24 +172,15 @@ def _checked(values: dict[str, object]) -> GraphQLParameters:
     return GraphQLParameters(query, variables, operation_name, extensions)
 
 
-def parse_document(query: str) -> DocumentNode | None:
+async def read_document(query: str) -> DocumentNode | None:
     """The parsed document, or None when it does not parse (the schema reports that error).
 
     Parsed with the schema's own options through the schema's document cache, so that the
     schema finds the text already parsed. A text over the token limit is parsed without it,
-    as before the cache: the view still picks its operation, the schema reports the limit."""
-    try:
-        return cached_parse(query, SCHEMA_PARSE_OPTIONS)
-    except GraphQLError:
-        pass
-    return _parse_without_limit(query)
-
-
-async def read_document(query: str) -> DocumentNode | None:
-    """`parse_document` for a running server: a text over the token limit is parsed in
-    OVERSIZED_PARSES, one at a time, never on the event loop. Parsing 10,000 aliases takes
-    0.3-0.5 s of CPU; on the loop each such request would stall every other client of the
-    process for that long, and a flood of them would stall it for good."""
+    as before the cache: the view still picks its operation, the schema reports the limit.
+    That parse runs in OVERSIZED_PARSES, one at a time, never on the event loop: parsing
+    10,000 aliases takes 0.3-0.5 s of CPU, and on the loop each such request would stall
+    every other client of the process for that long, a flood of them for good."""
     try:
         return cached_parse(query, SCHEMA_PARSE_OPTIONS)
     except GraphQLError:

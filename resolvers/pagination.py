@@ -204,25 +204,33 @@ async def fetch_keyset_page(
     request: PageRequest,
     unpack_row: Callable[[Any], RowT],
     neighbour_in_rows: bool = False,
-    parameters: dict[str, Any] | None = None,
-    statements: KeysetStatements | None = None,
 ) -> Page[RowT]:
     """One page of a list ordered newest first by `key_columns` (descending, unique).
 
     With `neighbour_in_rows` whether anything lies beyond the cursor the page starts from
     (`hasPreviousPage` going forward, `hasNextPage` going back) is read in the page's own
     statement, as a last column of every row (an uncorrelated EXISTS: computed once by the
-    database), and asked apart only when the page is empty. `statements` (from
-    `keyset_statements` for a request of this shape) saves building them again; `parameters`
-    are the values of `statement`'s own bound parameters."""
-    if statements is None:
-        statements = keyset_statements(
-            statement,
-            key_columns=key_columns,
-            request=request,
-            neighbour_in_rows=neighbour_in_rows,
-        )
-    values = {**(parameters or {}), **keyset_parameters(request)}
+    database), and asked apart only when the page is empty."""
+    statements = keyset_statements(
+        statement, key_columns=key_columns, request=request, neighbour_in_rows=neighbour_in_rows
+    )
+    return await fetch_prepared_page(
+        session, statements, request=request, unpack_row=unpack_row, parameters={}
+    )
+
+
+async def fetch_prepared_page(
+    session: AsyncSession | AsyncConnection,
+    statements: KeysetStatements,
+    *,
+    request: PageRequest,
+    unpack_row: Callable[[Any], RowT],
+    parameters: dict[str, Any],
+) -> Page[RowT]:
+    """`fetch_keyset_page` with statements built beforehand (`keyset_statements` for a
+    request of this shape); `parameters` are the values of the statements' own bound
+    parameters."""
+    values = {**parameters, **keyset_parameters(request)}
     result = await session.execute(statements.page, values)
     raw = list(result)
     rows = [unpack_row(row) for row in raw]

@@ -19,7 +19,7 @@ from resolvers.pagination import (
     KeysetStatements,
     Page,
     PageRequest,
-    fetch_keyset_page,
+    fetch_prepared_page,
     keyset_statements,
 )
 
@@ -136,14 +136,8 @@ async def page_with_tip(
         parameters["until"] = transaction_filter.until
     # Plain rows need no ORM session: a connection of the sessions' engine reads them.
     async with engine_of(sessions).connect() as connection:
-        page: Page[Any] = await fetch_keyset_page(
-            connection,
-            statements.page,
-            key_columns=KEY_COLUMNS,
-            request=request,
-            unpack_row=_same,
-            parameters=parameters,
-            statements=statements,
+        page: Page[Any] = await fetch_prepared_page(
+            connection, statements, request=request, unpack_row=_same, parameters=parameters
         )
     return page, (getattr(page.rows[0], TIP_COLUMN) if page.rows else None)
 

@@ -8,7 +8,6 @@ import pytest
 
 from api.graphql_requests import (
     OperationNotDetermined,
-    parse_document,
     read_document,
     select_operation,
 )
@@ -19,11 +18,11 @@ from schema.protection import MAX_TOKENS, SCHEMA_PARSE_OPTIONS
 CHAINS = "query Chains { chains { name } }"
 
 
-def test_the_view_and_the_schema_parse_a_query_text_once_between_them() -> None:
+async def test_the_view_and_the_schema_parse_a_query_text_once_between_them() -> None:
     query = CHAINS + " # view and schema"
-    document = parse_document(query)
+    document = await read_document(query)
     assert document is not None
-    assert parse_document(query) is document
+    assert await read_document(query) is document
     result = build_schema().execute_sync(query)
     assert result.errors is None
     assert result.data is not None
@@ -32,9 +31,9 @@ def test_the_view_and_the_schema_parse_a_query_text_once_between_them() -> None:
     assert PARSED_DOCUMENTS.get(document_key(query, SCHEMA_PARSE_OPTIONS)) is document
 
 
-def test_a_query_over_the_token_limit_still_has_its_operation_picked_by_the_view() -> None:
+async def test_a_query_over_the_token_limit_still_has_its_operation_picked_by_the_view() -> None:
     query = "query Flood { viewer { account { " + "name " * MAX_TOKENS + "} } }"
-    document = parse_document(query)
+    document = await read_document(query)
     assert document is not None
     assert select_operation(document, "Flood").name is not None
     with pytest.raises(OperationNotDetermined, match="Unknown operation named 'Other'"):
@@ -44,8 +43,8 @@ def test_a_query_over_the_token_limit_still_has_its_operation_picked_by_the_view
     assert "tokens" in result.errors[0].message
 
 
-def test_text_that_does_not_parse_is_left_to_the_schema_to_report() -> None:
-    assert parse_document("{ chains { name }") is None
+async def test_text_that_does_not_parse_is_left_to_the_schema_to_report() -> None:
+    assert await read_document("{ chains { name }") is None
     result = build_schema().execute_sync("{ chains { name }")
     assert result.errors is not None
     assert "Syntax Error" in result.errors[0].message
@@ -57,7 +56,7 @@ async def test_a_running_server_reads_an_over_limit_query_as_the_view_always_has
     assert document is not None
     assert select_operation(document, "Flood").name is not None
     assert await read_document("{ chains { name }") is None
-    assert await read_document(CHAINS) is parse_document(CHAINS)
+    assert await read_document(CHAINS) is await read_document(CHAINS)
 
 
 async def test_others_are_served_while_a_query_of_ten_thousand_aliases_is_parsed() -> None:
