@@ -213,12 +213,14 @@ def test_the_server_keeps_answering_others_while_it_is_flooded(
     alias_flood = "{ " + " ".join(f"a{n}: viewer {{ __typename }}" for n in range(10_000)) + " }"
     big_body = b'{"query": "' + b"x" * 10_000_000 + b'"}'
     stop = threading.Event()
+    under_way = threading.Event()
     refused: list[int] = []
 
     def attack() -> None:
         with httpx.Client(base_url=live_server.base_url, timeout=30) as client:
             while not stop.is_set():
                 refused.append(client.post("/graphql", json={"query": alias_flood}).status_code)
+                under_way.set()
                 refused.append(
                     client.post(
                         "/graphql", content=big_body, headers={"Content-Type": "application/json"}
@@ -229,6 +231,9 @@ def test_the_server_keeps_answering_others_while_it_is_flooded(
     for attacker in attackers:
         attacker.start()
     try:
+        # The flood has reached the server (its first answer is back) and goes on meanwhile:
+        # a server as quick as this one could otherwise answer all 20 before it begins.
+        assert under_way.wait(timeout=30)
         # Every ordinary request is answered, each within the client's 5-second patience.
         with GraphQLClient(live_server.base_url) as patient:
             patient.http.timeout = httpx.Timeout(5.0)
