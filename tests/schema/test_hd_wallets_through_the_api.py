@@ -282,6 +282,8 @@ XPRV = (
     "xprv9xpXFhFpqdQK3TmytPBqXtGSwS3DLjojFhTGht8gwAAii8py5X6pxeBnQ6ehJiyJ6nDjWGJfZ95WxByFXVkD"
     "xHXrqu53WCRGypk2ttuqncb"
 )
+# A single private key as wallets export it (WIF), pasted by mistake.
+WIF = "KwDiBf89QgGbjEhKnhXJuH7LrciVrZi3qYjgd9M7rFU76rnZwVdz"
 UPUB = (
     "upub5EFU65HtV5TeiSHmZZm7FUffBGy8UKeqp7vw43jYbvZPpoVsgU93oac7Wk3u6moKegAEWtGNF8DehrnHtv21"
     "XXEMYRUocHqguyjknFHYfgY"
@@ -292,6 +294,7 @@ UPUB = (
     ("variables", "code", "field", "words"),
     [
         pytest.param({"a": XPRV}, "INVALID_ADDRESS", "address", "private key", id="private-key"),
+        pytest.param({"a": WIF}, "INVALID_ADDRESS", "address", "private key", id="wif"),
         pytest.param({"a": UPUB}, "INVALID_ADDRESS", "address", "testnet", id="testnet-key"),
         pytest.param({"a": ZPUB[:-1] + "t"}, "INVALID_ADDRESS", "address", "checksum", id="typo"),
         pytest.param({"a": ZPUB, "gap": 0}, "INVALID_INPUT", "gapLimit", "1 to 1000", id="gap-0"),
