@@ -385,3 +385,56 @@ async def test_an_hd_wallet_s_updates_and_its_scan_progress_arrive_live(
     # Receive and change, each looked at 50 ahead in the one batched call.
     assert last["addressesScanned"] == 100
     assert last["fetchedTransactions"] >= len(truth)
+
+
+FIGURES = """
+query($a: String!) {
+  wallet(address: $a) {
+    balance confirmedBalance
+    flows { received sent net transactionCount }
+    balanceHistory(interval: MONTH) { at balance }
+  }
+  portfolio { walletCount balance flows { received sent net transactionCount } }
+}
+"""
+
+
+def test_an_hd_wallet_s_flows_balance_history_and_portfolio_are_of_its_netted_history(
+    syncing_graphql: GraphQLClient, simulator: RunningSimulator
+) -> None:
+    """Netted like its transactions: a move between two of its own addresses is only the fee
+    sent, change coming back is neither received nor sent."""
+    receive = derived(ZPUB, ScriptKind.P2WPKH, 0, 10)
+    change = derived(ZPUB, ScriptKind.P2WPKH, 1, 8)
+    bitcoin(simulator).add_wallet_history(
+        receive[:4], change, used_receive=[0, 1, 3], transactions=40, mempool=2
+    )
+    truth = bitcoin(simulator).net_amounts([*receive, *change])
+    confirmed = {
+        txid: amount
+        for txid, amount in truth.items()
+        if all(
+            row.block_height is not None
+            for address in (*receive, *change)
+            for row in bitcoin(simulator).transactions(address)
+            if row.txid == txid
+        )
+    }
+    add_and_sync(syncing_graphql, ZPUB, gap=5)
+
+    figures = syncing_graphql.data(FIGURES, {"a": ZPUB})
+    wallet, portfolio = figures["wallet"], figures["portfolio"]
+
+    expected_flows = {
+        "received": str(sum(amount for amount in truth.values() if amount > 0)),
+        "sent": str(-sum(amount for amount in truth.values() if amount < 0)),
+        "net": str(sum(truth.values())),
+        "transactionCount": len(truth),
+    }
+    assert wallet["flows"] == expected_flows
+    assert int(wallet["balance"]) == sum(truth.values())
+    assert int(wallet["confirmedBalance"]) == sum(confirmed.values())
+    assert int(wallet["balanceHistory"][-1]["balance"]) == sum(confirmed.values())
+    assert portfolio["walletCount"] == 1
+    assert portfolio["balance"] == wallet["balance"]
+    assert portfolio["flows"] == expected_flows
