@@ -438,3 +438,59 @@ def test_an_hd_wallet_s_flows_balance_history_and_portfolio_are_of_its_netted_hi
     assert portfolio["walletCount"] == 1
     assert portfolio["balance"] == wallet["balance"]
     assert portfolio["flows"] == expected_flows
+
+
+ADDRESS_PAGE = """
+query($a: String!, $first: Int!, $after: String, $keychain: Keychain, $used: Boolean) {
+  wallet(address: $a) {
+    addresses(first: $first, after: $after, keychain: $keychain, used: $used) {
+      totalCount
+      pageInfo { hasNextPage endCursor }
+      edges { node { address keychain index used balance transactionCount } }
+    }
+  }
+}
+"""
+
+
+def every_address_page(
+    graphql: GraphQLClient, first: int, **filters: Any
+) -> tuple[list[dict[str, Any]], int]:
+    nodes: list[dict[str, Any]] = []
+    after = None
+    while True:
+        variables = {"a": ZPUB, "first": first, "after": after, **filters}
+        page = graphql.data(ADDRESS_PAGE, variables)["wallet"]["addresses"]
+        nodes.extend(edge["node"] for edge in page["edges"])
+        if not page["pageInfo"]["hasNextPage"]:
+            return nodes, page["totalCount"]
+        after = page["pageInfo"]["endCursor"]
+
+
+def test_an_hd_wallet_s_addresses_page_receive_then_change_by_index_with_cursors(
+    syncing_graphql: GraphQLClient, simulator: RunningSimulator
+) -> None:
+    give_history(simulator, ZPUB, ScriptKind.P2WPKH, [0, 2, 3])
+    add_and_sync(syncing_graphql, ZPUB, gap=4)
+    whole = syncing_graphql.data(WALLET, {"a": ZPUB})["wallet"]["addresses"]
+    expected = [
+        (edge["node"]["keychain"], edge["node"]["index"], edge["node"]["address"])
+        for edge in whole["edges"]
+    ]
+
+    paged, total = every_address_page(syncing_graphql, 3)
+
+    assert [(node["keychain"], node["index"], node["address"]) for node in paged] == expected
+    assert total == whole["totalCount"] == len(expected)
+    receive = [node for node in paged if node["keychain"] == "RECEIVE"]
+    assert [node["index"] for node in receive] == list(range(3 + 4 + 1))
+    assert paged[: len(receive)] == receive, "receive first, then change"
+    assert [node["address"] for node in receive] == derived(ZPUB, ScriptKind.P2WPKH, 0, 8)
+    balances = bitcoin(simulator)
+    for node in paged:
+        assert int(node["balance"]) == balances.balance_sat(node["address"])
+        assert node["used"] == (node["transactionCount"] > 0)
+
+    used_change, used_total = every_address_page(syncing_graphql, 2, keychain="CHANGE", used=True)
+    assert used_change == [node for node in paged if node["keychain"] == "CHANGE" and node["used"]]
+    assert used_total == len(used_change) > 0

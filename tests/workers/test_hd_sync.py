@@ -4,12 +4,14 @@ scan, and derived addresses shared with other wallets."""
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from pydantic import ValidationError
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from db.models import Chain, JobStatus, SyncJob, TrackedAddress, Transaction
+from db.session import engine_of
 from hd import ScriptKind, parse_hd_input
 from resolvers.hd_wallets import first_unused_receive_address, watched_addresses
 from resolvers.viewer import Viewer
@@ -451,3 +453,57 @@ async def test_the_blockchair_example_wallet_finds_0_29_only_within_the_gap(
     assert [row.index for row in page.rows] == list(range(last_used + gap + 1))
     used_rows = [row.index for row in page.rows if row.tracked.transaction_count > 0]
     assert used_rows == (used if found else used[:-1])
+
+
+async def test_watched_addresses_page_by_keyset_without_offset(harness: SyncHarness) -> None:
+    bitcoin(harness).add_wallet_history(
+        derived(0, 3), derived(1, 3), used_receive=[0, 2], transactions=10
+    )
+    added = await add_hd(harness, gap=5)
+    assert added.job is not None
+    assert added.wallet is not None
+    assert (await run(harness, added.job.id)).status is JobStatus.SUCCEEDED
+    offsets: list[object] = []
+    statements: list[str] = []
+
+    def record(*args: Any) -> None:
+        statement, parameters = str(args[2]).upper(), args[3]
+        statements.append(statement)
+        if "OFFSET" in statement:
+            # SQLite's dialect always writes `LIMIT ? OFFSET ?`: the offset must stay 0.
+            offsets.append(parameters[-1])
+
+    engine = engine_of(harness.sessions).sync_engine
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        rows: list[tuple[int, int]] = []
+        after: tuple[int, int] | None = None
+        while True:
+            page = await watched_addresses(
+                harness.sessions,
+                wallet_address_id=added.wallet.tracked.id,
+                after=after,
+                limit=4,
+                keychain=None,
+                used=None,
+            )
+            rows.extend((row.keychain, row.index) for row in page.rows)
+            if not page.has_next_page:
+                break
+            after = rows[-1]
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+
+    whole = await watched_addresses(
+        harness.sessions,
+        wallet_address_id=added.wallet.tracked.id,
+        after=None,
+        limit=1000,
+        keychain=None,
+        used=None,
+    )
+    assert rows == [(row.keychain, row.index) for row in whole.rows]
+    assert rows == sorted(rows)
+    assert rows[:8] == [(0, index) for index in range(8)]
+    assert statements
+    assert set(offsets) <= {0}
