@@ -11,7 +11,11 @@ from embit import base58, bech32
 
 from db.models import Chain
 from hd import HdWallet, ScriptKind, parse_hd_input
-from tests.hd.test_derivation import BLOCKCHAIR_XPUB, ELECTRUM_SCRIPT_BY_PREFIX
+from tests.hd.test_derivation import (
+    BLOCKCHAIR_XPUB,
+    ELECTRUM_SCRIPT_BY_PREFIX,
+    ELECTRUM_SEGWIT_ZPUB,
+)
 from tests.hd.vector_files import abandon_accounts, electrum_cases
 
 FIRST = 5
@@ -84,6 +88,7 @@ def wallets_to_check() -> list[pytest.ParameterSet]:
     cases.append(pytest.param(ZPUB_84, None, id="zpub"))
     cases.append(pytest.param(YPUB_49, None, id="ypub"))
     cases.append(pytest.param(BLOCKCHAIR_XPUB, ScriptKind.P2PKH, id="blockchair-xpub"))
+    cases.append(pytest.param(ELECTRUM_SEGWIT_ZPUB, None, id="electrum-segwit-depth-1"))
     for number, case in enumerate(electrum_cases()):
         if case.key.startswith("xpub") and case.receive.startswith("3"):
             continue  # bare multisig in P2SH: not a type tracked here
