@@ -494,3 +494,40 @@ def test_an_hd_wallet_s_addresses_page_receive_then_change_by_index_with_cursors
     used_change, used_total = every_address_page(syncing_graphql, 2, keychain="CHANGE", used=True)
     assert used_change == [node for node in paged if node["keychain"] == "CHANGE" and node["used"]]
     assert used_total == len(used_change) > 0
+
+
+OVERLAP = """
+{
+  wallet: wallet(address: "%s") { balance flows { received sent net transactionCount } }
+  portfolio { walletCount balance flows { received sent net transactionCount } }
+  portfolios { chain walletCount balance }
+  netWorth { amount }
+}
+"""
+
+
+def test_an_address_tracked_alone_and_inside_an_hd_wallet_counts_once_in_the_portfolio(
+    syncing_graphql: GraphQLClient, simulator: RunningSimulator
+) -> None:
+    """The address was tracked before its wallet's xpub was added: both stay wallets, but its
+    coins and transactions are the HD wallet's, counted once in the portfolio and net worth."""
+    give_history(simulator, ZPUB, ScriptKind.P2WPKH, [0, 2])
+    add_and_sync(syncing_graphql, ZPUB, gap=5)
+    before = syncing_graphql.data(OVERLAP % ZPUB)
+    first_receive = derived(ZPUB, ScriptKind.P2WPKH, 0, 1)[0]
+    single = syncing_graphql.add_wallet(first_receive)
+    assert wait_for_job(syncing_graphql, single["job"]["id"])["status"] == "SUCCEEDED"
+    alone = syncing_graphql.data(OVERLAP % first_receive)["wallet"]
+    assert int(alone["balance"]) > 0
+
+    after = syncing_graphql.data(OVERLAP % ZPUB)
+
+    assert after["portfolio"]["walletCount"] == 2
+    assert (
+        after["portfolio"]["balance"] == after["wallet"]["balance"] == before["wallet"]["balance"]
+    )
+    assert after["portfolio"]["flows"] == after["wallet"]["flows"] == before["portfolio"]["flows"]
+    assert after["portfolios"] == [
+        {"chain": "BITCOIN", "walletCount": 2, "balance": after["wallet"]["balance"]}
+    ]
+    assert after["netWorth"] == before["netWorth"] != {"amount": "0.00"}
