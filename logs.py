@@ -15,10 +15,19 @@ CONTEXT_FIELDS = ("request_id", "job_id", "address", "provider")
 _context: dict[str, ContextVar[str | None]] = {
     field: ContextVar(field, default=None) for field in CONTEXT_FIELDS
 }
-# API keys travel in URLs (Blockchair's `?key=`) and tokens in headers: never in a log line.
+# API keys travel in URLs (Blockchair's `?key=`) and tokens in headers, and a user's keys in
+# request URLs (`/export?address=xpub…`, GraphQL over GET): never in a log line.
+_BASE58 = "1-9A-HJ-NP-Za-km-z"
 SECRETS = (
     re.compile(r"(?P<keep>[?&](?:key|api_key|token)=)[^&\s\"']+", re.IGNORECASE),
     re.compile(r"(?P<keep>Bearer\s+)[A-Za-z0-9._~+/=-]+", re.IGNORECASE),
+    # Extended keys (SLIP-132 prefixes, public and private) wherever they appear, inside
+    # URL-encoded descriptors too: an xpub reveals a wallet's whole history, an xprv its coins.
+    re.compile(
+        rf"(?P<keep>(?:[xyztuvYZUV](?:pub|prv)|(?:Lt|Mt|dg|tt)(?:ub|pv)))[{_BASE58}]{{100,}}"
+    ),
+    # A single private key (WIF) of Bitcoin, Litecoin, Dogecoin or testnet, as one token.
+    re.compile(rf"(?<![0-9A-Za-z])(?P<keep>)[5KL6TQ9c][{_BASE58}]{{50,51}}(?![0-9A-Za-z])"),
 )
 
 

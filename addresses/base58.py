@@ -11,6 +11,15 @@ ALPHABET: Final = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz"
 _DIGIT_BY_CHAR: Final = {char: digit for digit, char in enumerate(ALPHABET)}
 _DECODED_LENGTH: Final = 25
 _CHECKSUM_LENGTH: Final = 4
+# Wallet import format (WIF): a version byte, the 32-byte secret, 0x01 when its public key is
+# compressed. Bitcoin and Bitcoin Cash, Litecoin, Dogecoin, testnet, Dogecoin's testnet.
+_WIF_VERSIONS: Final = frozenset({0x80, 0xB0, 0x9E, 0xEF, 0xF1})
+_WIF_LENGTHS: Final = frozenset({1 + 32 + _CHECKSUM_LENGTH, 1 + 32 + 1 + _CHECKSUM_LENGTH})
+WIF_TEXT_LENGTHS: Final = frozenset({51, 52})
+PRIVATE_KEY_MESSAGE: Final = (
+    "This is a private key (WIF), not an address: it spends the coins. Never paste it anywhere;"
+    " paste the address, or the wallet's extended public key"
+)
 
 # Every version byte an address of a chain we know can carry, so that an address of one chain
 # pasted under another is refused by name rather than as an unknown byte.
@@ -47,6 +56,8 @@ def decode(text: str) -> bytes:
 def decode_check(text: str) -> tuple[int, bytes]:
     """The version byte and the 20-byte hash of a Base58Check address."""
     decoded = decode(text)
+    if _is_wif(decoded):
+        raise InvalidAddressError(PRIVATE_KEY_MESSAGE)
     if len(decoded) != _DECODED_LENGTH:
         raise InvalidAddressError(
             f"Base58Check address decodes to {len(decoded)} bytes; expected {_DECODED_LENGTH}"
@@ -57,6 +68,11 @@ def decode_check(text: str) -> tuple[int, bytes]:
     if checksum != expected_checksum[:_CHECKSUM_LENGTH]:
         raise InvalidAddressError("Base58Check checksum mismatch")
     return payload[0], payload[1:]
+
+
+def _is_wif(decoded: bytes) -> bool:
+    """A private key's shape, checksum or not: a mistyped private key is still one."""
+    return len(decoded) in _WIF_LENGTHS and decoded[0] in _WIF_VERSIONS
 
 
 def foreign_version_error(version: int, chain_name: str) -> InvalidAddressError:

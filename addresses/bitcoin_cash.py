@@ -62,6 +62,8 @@ def _looks_like_legacy(text: str) -> bool:
         return False
     if text[0] in _LEGACY_LEADING_CHARS:
         return True
+    if len(text) in base58.WIF_TEXT_LENGTHS and base58.is_base58(text):
+        return True  # a private key's length, which no CashAddr has: refused as one
     # Mixed-case base58 (an L… or D… of another chain) gets its version byte named; a
     # mixed-case CashAddr (q…, p…, z…, r…) is told it is mixed case.
     return (

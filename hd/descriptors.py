@@ -187,6 +187,12 @@ def _sortedmulti(script: ScriptKind, wsh_args: str, params: ChainParams) -> Desc
             f" between 1 and {len(key_texts)}"
         )
     keys = tuple(sorted((_parse_key(text, params) for text in key_texts), key=KeyExpression.text))
+    # Each key ends in /0/*, /1/* or /<0;1>/* (checked above). Mixed, the keys would derive
+    # from different keychains, which the canonical `<0;1>` form cannot say.
+    if len({text.rsplit("/", 2)[-2] for text in key_texts}) > 1:
+        raise HdInputError(
+            "the keys of sortedmulti() must all end in /0/*, all in /1/* or all in /<0;1>/*"
+        )
     return Descriptor(script, keys, threshold)
 
 

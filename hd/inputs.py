@@ -19,6 +19,10 @@ from hd.script_kinds import ScriptKind
 
 # Base58Check of 78 bytes is 111 or 112 characters; no address of any chain comes close.
 _EXTENDED_KEY_LENGTHS: Final = range(100, 120)
+# Receive and change are `key/0/i` and `key/1/i` from a key at these depths: 3, the account
+# key of BIP-44/49/84/86; 1, Electrum's wallet key of its own seeds (m/0' segwit, m/1'
+# multisig); 0, a root key (Electrum's "standard" wallets). Depth 4 is a chain key already.
+TRACKED_DEPTHS: Final = (0, 1, 3)
 _DESCRIPTOR: Final = re.compile(r"[a-z_]+\(")
 _BASE58_DIGITS: Final = frozenset(base58.B58_DIGITS)
 
@@ -91,7 +95,7 @@ def parse_hd_input(text: str, chain: Chain) -> HdInput:
         )
     key = parse_extended_key(text)
     check_key_for_chain(key, params)
-    if key.depth not in (0, 3):
+    if key.depth not in TRACKED_DEPTHS:
         raise HdInputError(_depth_reason(key.depth))
     fixed = key.version.script
     if fixed is None and len(params.scripts) == 1:
@@ -109,7 +113,7 @@ def parse_hd_input(text: str, chain: Chain) -> HdInput:
 def _depth_reason(depth: int) -> str:
     wanted = (
         "paste the account key (depth 3, m/purpose'/coin'/account', what wallets export as"
-        " the account's xpub) or the wallet's root key (depth 0)"
+        " the account's xpub), Electrum's wallet key (depth 1) or the wallet's root key (depth 0)"
     )
     if depth == 4:
         return (

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from arq import ArqRedis
 from sqlalchemy import func, select, tuple_
+from sqlalchemy.orm import aliased
 
 from db.models import Chain, HdWallet, HdWalletAddress, SyncJob, TrackedAddress, Wallet
 from db.session import SessionFactory
@@ -272,3 +273,22 @@ async def first_unused_receive_address(
             .order_by(HdWalletAddress.index)
             .limit(1)
         )
+
+
+async def addresses_counted_in_hd_wallets(sessions: SessionFactory, *, viewer: Viewer) -> set[int]:
+    """The viewer's single-address wallets whose address is inside one of the viewer's HD
+    wallets: the HD wallet's netted history and balance already hold it, so a figure over
+    several wallets (portfolio, net worth) leaves these out rather than count them twice."""
+    member_wallet = aliased(Wallet)
+    async with sessions() as session:
+        found = await session.scalars(
+            select(HdWalletAddress.address_id)
+            .join(Wallet, Wallet.address_id == HdWalletAddress.wallet_address_id)
+            .join(member_wallet, member_wallet.address_id == HdWalletAddress.address_id)
+            .where(
+                Wallet.account_id == viewer.account_id,
+                member_wallet.account_id == viewer.account_id,
+            )
+            .distinct()
+        )
+        return set(found)

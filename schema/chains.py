@@ -8,6 +8,7 @@ from decimal import Decimal
 import strawberry
 
 from resolvers import fiat
+from resolvers import hd_wallets as hd_wallet_reads
 from resolvers import transactions as transaction_reads
 from resolvers import wallets as wallet_reads
 from resolvers.chains import CHAIN_DETAILS, SUPPORTED_CHAINS
@@ -78,8 +79,14 @@ async def resolve_net_worth(info: ContextInfo, currency: str | None = "USD") -> 
     currency = fiat.check_currency("USD" if currency is None else currency)
     sessions = info.context.sessions
     addresses = await wallet_reads.tracked_addresses(sessions, viewer=info.context.viewer)
+    # An address wallet inside one of the viewer's HD wallets is held by that HD wallet.
+    inside = await hd_wallet_reads.addresses_counted_in_hd_wallets(
+        sessions, viewer=info.context.viewer
+    )
     balances: dict[Chain, int] = {}
     for address in addresses:
+        if address.id in inside:
+            continue
         held = address.confirmed_balance_sat + address.unconfirmed_balance_sat
         balances[address.chain] = balances.get(address.chain, 0) + held
     prices = await fiat.market_prices(sessions, currency=currency)

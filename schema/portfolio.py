@@ -10,6 +10,7 @@ from db.models import TrackedAddress, utc_now
 from resolvers import balance_history as history_reads
 from resolvers import fiat
 from resolvers import flows as flow_reads
+from resolvers import hd_wallets as hd_wallet_reads
 from resolvers import wallets as wallet_reads
 from resolvers.chains import CHAIN_DETAILS
 from schema.context import ContextInfo
@@ -136,32 +137,41 @@ class Portfolio(MoneyFigures):
 
 async def resolve_portfolio(info: ContextInfo, chain: Chain | None = Chain.BITCOIN) -> Portfolio:
     chain = Chain.BITCOIN if chain is None else chain
-    addresses = await wallet_reads.tracked_addresses(
-        info.context.sessions, viewer=info.context.viewer, chain=chain
-    )
-    return portfolio_of(chain, addresses)
+    sessions, viewer = info.context.sessions, info.context.viewer
+    addresses = await wallet_reads.tracked_addresses(sessions, viewer=viewer, chain=chain)
+    inside = await hd_wallet_reads.addresses_counted_in_hd_wallets(sessions, viewer=viewer)
+    return portfolio_of(chain, addresses, counted_in_hd_wallets=inside)
 
 
 async def resolve_portfolios(info: ContextInfo) -> list[Portfolio]:
     """One portfolio per chain on which the viewer has wallets, in the contract's chain order."""
-    addresses = await wallet_reads.tracked_addresses(
-        info.context.sessions, viewer=info.context.viewer
-    )
+    sessions, viewer = info.context.sessions, info.context.viewer
+    addresses = await wallet_reads.tracked_addresses(sessions, viewer=viewer)
+    inside = await hd_wallet_reads.addresses_counted_in_hd_wallets(sessions, viewer=viewer)
     return [
-        portfolio_of(chain, [address for address in addresses if address.chain is chain])
+        portfolio_of(
+            chain,
+            [address for address in addresses if address.chain is chain],
+            counted_in_hd_wallets=inside,
+        )
         for chain in Chain
         if any(address.chain is chain for address in addresses)
     ]
 
 
-def portfolio_of(chain: Chain, addresses: list[TrackedAddress]) -> Portfolio:
-    confirmed = sum(address.confirmed_balance_sat for address in addresses)
-    unconfirmed = sum(address.unconfirmed_balance_sat for address in addresses)
+def portfolio_of(
+    chain: Chain, addresses: list[TrackedAddress], *, counted_in_hd_wallets: set[int]
+) -> Portfolio:
+    """Every wallet counts in `walletCount`; an address wallet inside one of the HD wallets
+    counts in the money figures through that HD wallet only."""
+    counted = [address for address in addresses if address.id not in counted_in_hd_wallets]
+    confirmed = sum(address.confirmed_balance_sat for address in counted)
+    unconfirmed = sum(address.unconfirmed_balance_sat for address in counted)
     return Portfolio(
         chain=chain,
         wallet_count=len(addresses),
         balance=BigInt(confirmed + unconfirmed),
         confirmed_balance=BigInt(confirmed),
         unconfirmed_balance=BigInt(unconfirmed),
-        address_ids=[address.id for address in addresses],
+        address_ids=[address.id for address in counted],
     )

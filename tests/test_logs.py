@@ -16,6 +16,15 @@ from tools.processes import ServerProcess
 from tools.simulator.testing import RunningSimulator
 
 SECRET_KEY = "s3cr3t-blockchair-key"
+ZPUB = (
+    "zpub6rFR7y4Q2AijBEqTUquhVz398htDFrtymD9xYYfG1m4wAcvPhXNfE3EfH1r1ADqtfSdVCToUG868RvUUkgDK"
+    "f31mGDtKsAYz2oz2AGutZYs"
+)
+XPRV = (
+    "xprv9xpXFhFpqdQK3TmytPBqXtGSwS3DLjojFhTGht8gwAAii8py5X6pxeBnQ6ehJiyJ6nDjWGJfZ95WxByFXVkD"
+    "xHXrqu53WCRGypk2ttuqncb"
+)
+WIF = "KwDiBf89QgGbjEhKnhXJuH7LrciVrZi3qYjgd9M7rFU76rnZwVdz"
 
 
 def capture(formatter: logging.Formatter) -> tuple[logging.Logger, io.StringIO]:
@@ -58,6 +67,21 @@ def test_secrets_are_redacted_wherever_they_appear() -> None:
     assert redact("?token=xyz&key=abc") == "?token=***&key=***"
 
 
+def test_extended_keys_and_private_keys_are_redacted_addresses_are_not() -> None:
+    descriptor = f"wpkh%28%5B73c5da0a%2F84h%2F0h%2F0h%5D{XPRV}%2F%3C0%3B1%3E%2F%2A%29"
+    taproot = "bc1p5cyxnuxmeuwuvkwfem96lqzszd02n6xdcjrs20cac6yqjjwudpxqkedrcr"
+    solana_signature = (
+        "5VERv8NMvzbJMEkV8xnrLkEaWRtSz9CosKDYjCJjBRnbJLgp8uirBgmQpjKhoR4tjF3ZpRzrFmBV6UjKdiSZkQUW"
+    )
+
+    assert redact(f"GET /export?address={ZPUB} 200") == "GET /export?address=zpub*** 200"
+    assert (
+        redact(descriptor) == "wpkh%28%5B73c5da0a%2F84h%2F0h%2F0h%5Dxprv***%2F%3C0%3B1%3E%2F%2A%29"
+    )
+    assert redact(f"address={WIF}&chain=BITCOIN") == "address=***&chain=BITCOIN"
+    assert redact(f"{taproot} {solana_signature}") == f"{taproot} {solana_signature}"
+
+
 def test_python_server_py_logs_json_with_job_context_and_no_api_key(
     tmp_path: Path, simulator: RunningSimulator
 ) -> None:
@@ -77,6 +101,14 @@ def test_python_server_py_logs_json_with_job_context_and_no_api_key(
         server.wait_until_ready()
         response = httpx.get(f"{server.base_url}/healthz", headers={"X-Request-ID": "abc-123"})
         assert response.headers["x-request-id"] == "abc-123"
+        # A user's keys in request URLs (a private one pasted by mistake) stay out of the
+        # access log.
+        for key in (ZPUB, XPRV, WIF):
+            httpx.get(f"{server.base_url}/export/transactions.csv", params={"address": key})
+        httpx.get(
+            f"{server.base_url}/graphql",
+            params={"query": f'{{ wallet(address: "{ZPUB}") {{ balance }} }}'},
+        )
         with GraphQLClient(server.base_url) as graphql:
             job_id = graphql.add_wallet("12xQ9k5ousS8MqNsMBqHKtjAtCuKezm2Ju")["job"]["id"]
             for _ in range(100):
@@ -88,9 +120,12 @@ def test_python_server_py_logs_json_with_job_context_and_no_api_key(
         output = server.stop()
 
     assert SECRET_KEY not in output
+    for key in (ZPUB, XPRV, WIF):
+        assert key[4:30] not in output
     lines = [json.loads(line) for line in output.splitlines() if line.strip()]
     provider_lines = [line for line in lines if "HTTP Request" in line["message"]]
     assert provider_lines, "provider calls are logged"
     assert all("job_id" in line and "address" in line for line in provider_lines)
     assert all(line.get("provider") == "blockchair" for line in provider_lines)
     assert any(line.get("request_id") == "abc-123" for line in lines)
+    assert any("/export/transactions.csv?address=zpub***" in line["message"] for line in lines)

@@ -180,6 +180,40 @@ def test_electrum_root_keys_have_their_own_fingerprint_as_origin() -> None:
     assert wallet.derive(1, 0, 1)[0].address == "1EEX7da31qndYyeKdbM665w1ze5gbkkAZZ"
 
 
+# Electrum's own seeds (spesmilo/electrum tests/test_wallet_vertical.py,
+# test_electrum_seed_segwit; electrum-ltc's copy for Litecoin): the wallet key is m/0' (depth 1).
+ELECTRUM_SEGWIT_ZPUB = (
+    "zpub6nsHdRuY92FsMKdbn9BfjBCG6X8pyhCibNP6uDvpnw2cyrVhecvHRMa3Ne8kdJZxjxgwnpbHLkcR4bfnhHy6au"
+    "HPJyDTQ3kianeuVLdkCYQ"
+)
+
+
+@pytest.mark.parametrize(
+    ("chain", "receive", "change"),
+    [
+        (
+            Chain.BITCOIN,
+            "bc1q3g5tmkmlvxryhh843v4dz026avatc0zzr6h3af",
+            "bc1qdy94n2q5qcp0kg7v9yzwe6wvfkhnvyzje7nx2p",
+        ),
+        (
+            Chain.LITECOIN,
+            "ltc1q3g5tmkmlvxryhh843v4dz026avatc0zz8xd49e",
+            "ltc1qdy94n2q5qcp0kg7v9yzwe6wvfkhnvyzjazfzj3",
+        ),
+    ],
+)
+def test_an_electrum_segwit_seed_s_wallet_key_at_depth_1_gives_electrums_addresses(
+    chain: Chain, receive: str, change: str
+) -> None:
+    assert parse_extended_key(ELECTRUM_SEGWIT_ZPUB).depth == 1
+    wallet = parse_hd_input(ELECTRUM_SEGWIT_ZPUB, chain).wallet()
+
+    assert wallet.script is ScriptKind.P2WPKH
+    assert (wallet.address(0, 0), wallet.address(1, 0)) == (receive, change)
+    assert wallet.derive(0, 0, 1)[0].path == "0/0"
+
+
 def test_the_blockchair_example_wallets_80_addresses_with_their_paths() -> None:
     expected = blockchair_checked_addresses()
     assert len(expected) == 80

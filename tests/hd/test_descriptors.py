@@ -18,6 +18,10 @@ XPUB_84 = (
     "xpub6CatWdiZiodmUeTDp8LT5or8nmbKNcuyvz7WyksVFkKB4RHwCD3XyuvPEbvqAQY3rAPshWcMLoP2fMFMKHPJ4Z"
     "eZXYVUhLv1VMrjPC7PW6V"
 )
+XPUB_44 = (
+    "xpub6BosfCnifzxcFwrSzQiqu2DBVTshkCXacvNsWGYJVVhhawA7d4R5WSWGFNbi8Aw6ZRc1brxMyWMzG3DSSSSoek"
+    "kudhUd9yLb6qx39T9nMdj"
+)
 ZPUB_84 = (
     "zpub6rFR7y4Q2AijBEqTUquhVz398htDFrtymD9xYYfG1m4wAcvPhXNfE3EfH1r1ADqtfSdVCToUG868RvUUkgDKf3"
     "1mGDtKsAYz2oz2AGutZYs"
@@ -123,6 +127,8 @@ def test_bip380_valid_key_expressions_are_refused_only_for_what_tracking_needs()
         (f"wsh(multi(1,{XPUB_84}/<0;1>/*))", "sortedmulti"),
         (f"sh(sortedmulti(1,{XPUB_84}/<0;1>/*))", "sh(sortedmulti()) is not supported"),
         (f"wsh(sortedmulti(2,{XPUB_84}/<0;1>/*))", "threshold must be between 1 and 1"),
+        (f"wsh(sortedmulti(1,{XPUB_84}/<0;1>/*,{XPUB_44}/0/*))", "must all end in /0/*"),
+        (f"wsh(sortedmulti(2,{XPUB_84}/0/*,{XPUB_44}/1/*))", "must all end in /0/*"),
         (f"combo({XPUB_84}/<0;1>/*)", "combo() descriptors are not supported"),
         (f"wpkh({XPUB_84}/<0;1>/*", "not a descriptor"),
         ("addr(bc1qcr8te4kr609gcawutmrza0j4xv80jy8z306fyu)", "addr() descriptors"),
@@ -134,6 +140,7 @@ def test_descriptors_that_cannot_be_tracked_are_refused_saying_why(
     with pytest.raises(HdInputError, match=re.escape(reason)) as refused:
         parse_hd_input(descriptor, Chain.BITCOIN)
     assert XPUB_84[4:] not in str(refused.value)
+    assert XPUB_44[4:] not in str(refused.value)
 
 
 def test_private_keys_inside_descriptors_are_refused_without_echo() -> None:

@@ -282,6 +282,8 @@ XPRV = (
     "xprv9xpXFhFpqdQK3TmytPBqXtGSwS3DLjojFhTGht8gwAAii8py5X6pxeBnQ6ehJiyJ6nDjWGJfZ95WxByFXVkD"
     "xHXrqu53WCRGypk2ttuqncb"
 )
+# A single private key as wallets export it (WIF), pasted by mistake.
+WIF = "KwDiBf89QgGbjEhKnhXJuH7LrciVrZi3qYjgd9M7rFU76rnZwVdz"
 UPUB = (
     "upub5EFU65HtV5TeiSHmZZm7FUffBGy8UKeqp7vw43jYbvZPpoVsgU93oac7Wk3u6moKegAEWtGNF8DehrnHtv21"
     "XXEMYRUocHqguyjknFHYfgY"
@@ -292,6 +294,7 @@ UPUB = (
     ("variables", "code", "field", "words"),
     [
         pytest.param({"a": XPRV}, "INVALID_ADDRESS", "address", "private key", id="private-key"),
+        pytest.param({"a": WIF}, "INVALID_ADDRESS", "address", "private key", id="wif"),
         pytest.param({"a": UPUB}, "INVALID_ADDRESS", "address", "testnet", id="testnet-key"),
         pytest.param({"a": ZPUB[:-1] + "t"}, "INVALID_ADDRESS", "address", "checksum", id="typo"),
         pytest.param({"a": ZPUB, "gap": 0}, "INVALID_INPUT", "gapLimit", "1 to 1000", id="gap-0"),
@@ -382,3 +385,149 @@ async def test_an_hd_wallet_s_updates_and_its_scan_progress_arrive_live(
     # Receive and change, each looked at 50 ahead in the one batched call.
     assert last["addressesScanned"] == 100
     assert last["fetchedTransactions"] >= len(truth)
+
+
+FIGURES = """
+query($a: String!) {
+  wallet(address: $a) {
+    balance confirmedBalance
+    flows { received sent net transactionCount }
+    balanceHistory(interval: MONTH) { at balance }
+  }
+  portfolio { walletCount balance flows { received sent net transactionCount } }
+}
+"""
+
+
+def test_an_hd_wallet_s_flows_balance_history_and_portfolio_are_of_its_netted_history(
+    syncing_graphql: GraphQLClient, simulator: RunningSimulator
+) -> None:
+    """Netted like its transactions: a move between two of its own addresses is only the fee
+    sent, change coming back is neither received nor sent."""
+    receive = derived(ZPUB, ScriptKind.P2WPKH, 0, 10)
+    change = derived(ZPUB, ScriptKind.P2WPKH, 1, 8)
+    bitcoin(simulator).add_wallet_history(
+        receive[:4], change, used_receive=[0, 1, 3], transactions=40, mempool=2
+    )
+    truth = bitcoin(simulator).net_amounts([*receive, *change])
+    confirmed = {
+        txid: amount
+        for txid, amount in truth.items()
+        if all(
+            row.block_height is not None
+            for address in (*receive, *change)
+            for row in bitcoin(simulator).transactions(address)
+            if row.txid == txid
+        )
+    }
+    add_and_sync(syncing_graphql, ZPUB, gap=5)
+
+    figures = syncing_graphql.data(FIGURES, {"a": ZPUB})
+    wallet, portfolio = figures["wallet"], figures["portfolio"]
+
+    expected_flows = {
+        "received": str(sum(amount for amount in truth.values() if amount > 0)),
+        "sent": str(-sum(amount for amount in truth.values() if amount < 0)),
+        "net": str(sum(truth.values())),
+        "transactionCount": len(truth),
+    }
+    assert wallet["flows"] == expected_flows
+    assert int(wallet["balance"]) == sum(truth.values())
+    assert int(wallet["confirmedBalance"]) == sum(confirmed.values())
+    assert int(wallet["balanceHistory"][-1]["balance"]) == sum(confirmed.values())
+    assert portfolio["walletCount"] == 1
+    assert portfolio["balance"] == wallet["balance"]
+    assert portfolio["flows"] == expected_flows
+
+
+ADDRESS_PAGE = """
+query($a: String!, $first: Int!, $after: String, $keychain: Keychain, $used: Boolean) {
+  wallet(address: $a) {
+    addresses(first: $first, after: $after, keychain: $keychain, used: $used) {
+      totalCount
+      pageInfo { hasNextPage endCursor }
+      edges { node { address keychain index used balance transactionCount } }
+    }
+  }
+}
+"""
+
+
+def every_address_page(
+    graphql: GraphQLClient, first: int, **filters: Any
+) -> tuple[list[dict[str, Any]], int]:
+    nodes: list[dict[str, Any]] = []
+    after = None
+    while True:
+        variables = {"a": ZPUB, "first": first, "after": after, **filters}
+        page = graphql.data(ADDRESS_PAGE, variables)["wallet"]["addresses"]
+        nodes.extend(edge["node"] for edge in page["edges"])
+        if not page["pageInfo"]["hasNextPage"]:
+            return nodes, page["totalCount"]
+        after = page["pageInfo"]["endCursor"]
+
+
+def test_an_hd_wallet_s_addresses_page_receive_then_change_by_index_with_cursors(
+    syncing_graphql: GraphQLClient, simulator: RunningSimulator
+) -> None:
+    give_history(simulator, ZPUB, ScriptKind.P2WPKH, [0, 2, 3])
+    add_and_sync(syncing_graphql, ZPUB, gap=4)
+    whole = syncing_graphql.data(WALLET, {"a": ZPUB})["wallet"]["addresses"]
+    expected = [
+        (edge["node"]["keychain"], edge["node"]["index"], edge["node"]["address"])
+        for edge in whole["edges"]
+    ]
+
+    paged, total = every_address_page(syncing_graphql, 3)
+
+    assert [(node["keychain"], node["index"], node["address"]) for node in paged] == expected
+    assert total == whole["totalCount"] == len(expected)
+    receive = [node for node in paged if node["keychain"] == "RECEIVE"]
+    assert [node["index"] for node in receive] == list(range(3 + 4 + 1))
+    assert paged[: len(receive)] == receive, "receive first, then change"
+    assert [node["address"] for node in receive] == derived(ZPUB, ScriptKind.P2WPKH, 0, 8)
+    balances = bitcoin(simulator)
+    for node in paged:
+        assert int(node["balance"]) == balances.balance_sat(node["address"])
+        assert node["used"] == (node["transactionCount"] > 0)
+
+    used_change, used_total = every_address_page(syncing_graphql, 2, keychain="CHANGE", used=True)
+    assert used_change == [node for node in paged if node["keychain"] == "CHANGE" and node["used"]]
+    assert used_total == len(used_change) > 0
+
+
+OVERLAP = """
+{
+  wallet: wallet(address: "%s") { balance flows { received sent net transactionCount } }
+  portfolio { walletCount balance flows { received sent net transactionCount } }
+  portfolios { chain walletCount balance }
+  netWorth { amount }
+}
+"""
+
+
+def test_an_address_tracked_alone_and_inside_an_hd_wallet_counts_once_in_the_portfolio(
+    syncing_graphql: GraphQLClient, simulator: RunningSimulator
+) -> None:
+    """The address was tracked before its wallet's xpub was added: both stay wallets, but its
+    coins and transactions are the HD wallet's, counted once in the portfolio and net worth."""
+    give_history(simulator, ZPUB, ScriptKind.P2WPKH, [0, 2])
+    add_and_sync(syncing_graphql, ZPUB, gap=5)
+    before = syncing_graphql.data(OVERLAP % ZPUB)
+    first_receive = derived(ZPUB, ScriptKind.P2WPKH, 0, 1)[0]
+    single = syncing_graphql.add_wallet(first_receive)
+    assert wait_for_job(syncing_graphql, single["job"]["id"])["status"] == "SUCCEEDED"
+    alone = syncing_graphql.data(OVERLAP % first_receive)["wallet"]
+    assert int(alone["balance"]) > 0
+
+    after = syncing_graphql.data(OVERLAP % ZPUB)
+
+    assert after["portfolio"]["walletCount"] == 2
+    assert (
+        after["portfolio"]["balance"] == after["wallet"]["balance"] == before["wallet"]["balance"]
+    )
+    assert after["portfolio"]["flows"] == after["wallet"]["flows"] == before["portfolio"]["flows"]
+    assert after["portfolios"] == [
+        {"chain": "BITCOIN", "walletCount": 2, "balance": after["wallet"]["balance"]}
+    ]
+    assert after["netWorth"] == before["netWorth"] != {"amount": "0.00"}

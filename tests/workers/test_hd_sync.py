@@ -4,14 +4,20 @@ scan, and derived addresses shared with other wallets."""
 from __future__ import annotations
 
 from datetime import timedelta
+from typing import Any
 
 import pytest
-from sqlalchemy import func, select
+from pydantic import ValidationError
+from sqlalchemy import event, func, select
 
 from db.models import Chain, JobStatus, SyncJob, TrackedAddress, Transaction
+from db.session import engine_of
 from hd import ScriptKind, parse_hd_input
+from resolvers.hd_wallets import first_unused_receive_address, watched_addresses
 from resolvers.viewer import Viewer
 from resolvers.wallets import AddedWallet, add_wallet
+from settings import Settings
+from tests.hd.test_derivation import BLOCKCHAIR_XPUB
 from tests.utils.factories import create_account
 from tests.utils.sync_harness import SyncHarness
 from tools.simulator.chain_admin import ChainAdmin
@@ -310,3 +316,194 @@ async def test_a_two_of_two_multisig_descriptor_is_scanned_and_netted(
 
     assert job.status is JobStatus.SUCCEEDED, job.error
     assert await netted(harness, added) == bitcoin(harness).net_amounts([*receive, *change])
+
+
+async def test_an_address_with_only_unconfirmed_transactions_is_used(
+    harness: SyncHarness,
+) -> None:
+    """Used means any transaction, mempool included: an unconfirmed payment to the receive
+    address handed out moves `receiveAddress` on, and one further out moves the window."""
+    receive = derived(0, 12)
+    bitcoin(harness).add_wallet_history(
+        receive[:1], derived(1, 2), used_receive=[0], transactions=4
+    )
+    added = await add_hd(harness, gap=3)
+    assert added.job is not None
+    assert added.wallet is not None
+    assert (await run(harness, added.job.id)).status is JobStatus.SUCCEEDED
+    wallet_id = added.wallet.tracked.id
+    assert (
+        await first_unused_receive_address(harness.sessions, wallet_address_id=wallet_id)
+        == (receive[1])
+    )
+
+    # Index 1 (the address handed out) and index 4 (within the gap after it) are paid, both
+    # unconfirmed: one sync finds both and watches 3 past index 4.
+    for index in (1, 4):
+        bitcoin(harness).add_mempool_transaction(receive[index], 25_000)
+    again = await resync(harness, added)
+
+    assert again.status is JobStatus.SUCCEEDED, again.error
+    page = await watched_addresses(
+        harness.sessions, wallet_address_id=wallet_id, after=None, limit=100, keychain=0, used=True
+    )
+    assert [row.index for row in page.rows] == [0, 1, 4]
+    every = await watched_addresses(
+        harness.sessions, wallet_address_id=wallet_id, after=None, limit=100, keychain=0, used=None
+    )
+    assert [row.index for row in every.rows] == list(range(8))
+    assert (
+        await first_unused_receive_address(harness.sessions, wallet_address_id=wallet_id)
+        == (receive[2])
+    )
+    assert await netted(harness, added) == wallet_truth(harness, 12, 5)
+
+
+async def test_a_wallet_added_without_a_gap_limit_watches_default_gap_limit_addresses(
+    harness: SyncHarness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("DEFAULT_GAP_LIMIT", "7")
+    added = await add_wallet(
+        harness.sessions,
+        harness.redis,
+        viewer=harness.viewer,
+        chain=Chain.BITCOIN,
+        address=ZPUB,
+        label=None,
+        settings=Settings(),
+    )
+    assert added.errors == [], added.errors
+    assert added.job is not None
+    assert added.wallet is not None
+    assert added.wallet.hd is not None
+    assert added.wallet.hd.gap_limit == 7
+    assert (await run(harness, added.job.id)).status is JobStatus.SUCCEEDED
+
+    for keychain in (0, 1):
+        page = await watched_addresses(
+            harness.sessions,
+            wallet_address_id=added.wallet.tracked.id,
+            after=None,
+            limit=100,
+            keychain=keychain,
+            used=None,
+        )
+        assert [row.index for row in page.rows] == list(range(7))
+
+    for outside in ("0", "1001"):
+        monkeypatch.setenv("DEFAULT_GAP_LIMIT", outside)
+        with pytest.raises(ValidationError, match="default_gap_limit"):
+            Settings()
+
+
+@pytest.mark.parametrize(
+    ("gap", "found"),
+    [
+        pytest.param(10, False, id="gap-10"),
+        pytest.param(18, False, id="gap-18-equals-the-unused-run"),
+        pytest.param(19, True, id="gap-19"),
+        pytest.param(20, True, id="gap-20"),
+    ],
+)
+@pytest.mark.parametrize("scanner", ["blockchair", "esplora"])
+async def test_the_blockchair_example_wallet_finds_0_29_only_within_the_gap(
+    harness: SyncHarness, gap: int, found: bool, scanner: str
+) -> None:
+    """The real wallet of Blockchair's docs: used 0/0-0/6, 0/8-0/10, then 18 unused (0/11 to
+    0/28) before 0/29. A gap of 18 stops at 0/28; 19 reaches 0/29. Blockchair's batched scan
+    looks past the gap: what it sees there must not count."""
+    wallet = parse_hd_input(BLOCKCHAIR_XPUB, Chain.BITCOIN).wallet(ScriptKind.P2PKH)
+    receive = [item.address for item in wallet.derive(0, 0, 30)]
+    used = [*range(7), 8, 9, 10, 29]
+    bitcoin(harness).add_wallet_history(
+        receive,
+        [item.address for item in wallet.derive(1, 0, 3)],
+        used_receive=used,
+        transactions=24,
+    )
+    if scanner == "esplora":
+        harness.simulator.admin.inject_fault(
+            "blockchair", "error_status", status=503, count=1000, path_contains="dashboards"
+        )
+    added = await add_wallet(
+        harness.sessions,
+        harness.redis,
+        viewer=harness.viewer,
+        chain=Chain.BITCOIN,
+        address=BLOCKCHAIR_XPUB,
+        label=None,
+        gap_limit=gap,
+        script_type=ScriptKind.P2PKH,
+    )
+    assert added.job is not None
+    assert added.wallet is not None
+    job = await run(harness, added.job.id)
+    assert job.status is JobStatus.SUCCEEDED, job.error
+    assert job.provider == scanner
+
+    page = await watched_addresses(
+        harness.sessions,
+        wallet_address_id=added.wallet.tracked.id,
+        after=None,
+        limit=1000,
+        keychain=0,
+        used=None,
+    )
+    last_used = 29 if found else 10
+    assert [row.index for row in page.rows] == list(range(last_used + gap + 1))
+    used_rows = [row.index for row in page.rows if row.tracked.transaction_count > 0]
+    assert used_rows == (used if found else used[:-1])
+
+
+async def test_watched_addresses_page_by_keyset_without_offset(harness: SyncHarness) -> None:
+    bitcoin(harness).add_wallet_history(
+        derived(0, 3), derived(1, 3), used_receive=[0, 2], transactions=10
+    )
+    added = await add_hd(harness, gap=5)
+    assert added.job is not None
+    assert added.wallet is not None
+    assert (await run(harness, added.job.id)).status is JobStatus.SUCCEEDED
+    offsets: list[object] = []
+    statements: list[str] = []
+
+    def record(*args: Any) -> None:
+        statement, parameters = str(args[2]).upper(), args[3]
+        statements.append(statement)
+        if "OFFSET" in statement:
+            # SQLite's dialect always writes `LIMIT ? OFFSET ?`: the offset must stay 0.
+            offsets.append(parameters[-1])
+
+    engine = engine_of(harness.sessions).sync_engine
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        rows: list[tuple[int, int]] = []
+        after: tuple[int, int] | None = None
+        while True:
+            page = await watched_addresses(
+                harness.sessions,
+                wallet_address_id=added.wallet.tracked.id,
+                after=after,
+                limit=4,
+                keychain=None,
+                used=None,
+            )
+            rows.extend((row.keychain, row.index) for row in page.rows)
+            if not page.has_next_page:
+                break
+            after = rows[-1]
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+
+    whole = await watched_addresses(
+        harness.sessions,
+        wallet_address_id=added.wallet.tracked.id,
+        after=None,
+        limit=1000,
+        keychain=None,
+        used=None,
+    )
+    assert rows == [(row.keychain, row.index) for row in whole.rows]
+    assert rows == sorted(rows)
+    assert rows[:8] == [(0, index) for index in range(8)]
+    assert statements
+    assert set(offsets) <= {0}

@@ -123,7 +123,7 @@ DOGECOIN = ChainVectors(
     accepted=stored_as_given(
         [address for address, _, _ in BASE58_KEYS_VALID_MAINNET] + PROVIDERS_VALID
     ),
-    refused=refused_for(BASE58_KEYS_VALID_MAINNET_PRIVATE_KEYS, "Base58Check address decodes to")
+    refused=refused_for(BASE58_KEYS_VALID_MAINNET_PRIVATE_KEYS, "private key (WIF)")
     + REFUSED_WITH_REASON,
     testnet=BASE58_KEYS_VALID_TESTNET,
     malformed=BASE58_KEYS_INVALID,

@@ -182,7 +182,7 @@ LITECOIN = ChainVectors(
     chain=Chain.LITECOIN,
     accepted=stored_as_given(KEY_IO_VALID_MAINNET_BASE58 + KEY_IO_VALID_MAINNET_SEGWIT + ACCEPTED)
     + [(address.upper(), address) for address in KEY_IO_VALID_MAINNET_SEGWIT],
-    refused=refused_for(KEY_IO_VALID_MAINNET_PRIVATE_KEYS, "Base58Check address decodes to")
+    refused=refused_for(KEY_IO_VALID_MAINNET_PRIVATE_KEYS, "private key (WIF)")
     + REFUSED_WITH_REASON,
     testnet=KEY_IO_VALID_TESTNET,
     malformed=KEY_IO_INVALID,
