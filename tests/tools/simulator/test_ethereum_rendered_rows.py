@@ -67,3 +67,26 @@ def test_served_rows_are_the_rows_built_afresh_through_new_blocks_and_a_reorg(
     # A reorg moves or drops the newest transactions and gives their blocks new hashes.
     simulator.admin.ethereum.reorg(3)
     assert_served_as_built(http, simulator, RELAYED_ADDRESS)
+
+
+def test_a_listing_asked_again_is_the_same_until_the_chain_or_a_knob_changes(
+    http: httpx.Client, simulator: RunningSimulator
+) -> None:
+    """Whole answers are kept by query (`ListingAnswers`): asked again, the same bytes; after
+    an empty block (the tip alone moves) or a knob's change, the answer of the moment."""
+    query = {"address": WHALE_ADDRESS, "sort": "asc", "page": 1, "offset": 3}
+
+    def confirmations() -> list[int]:
+        rows = etherscan(http, simulator, "txlist", **query).json()["result"]
+        return [int(row["confirmations"]) for row in rows]
+
+    first = etherscan(http, simulator, "txlist", **query).content
+    assert etherscan(http, simulator, "txlist", **query).content == first
+    before = confirmations()
+    assert len(before) == 3
+
+    simulator.admin.ethereum.mine_block([])
+    assert confirmations() == [count + 1 for count in before]
+
+    simulator.admin.ethereum.set_etherscan_max_records(2)
+    assert len(confirmations()) == 2

@@ -85,10 +85,36 @@ class EtherscanApi:
             return FastJSONResponse(notok(errors.INVALID_ACTION))
         try:
             with self.simulator.lock:
+                if action in (self.txlist, self.txlistinternal):
+                    return self._listing_answer(action, params)
                 answer = action(params)
             return answer if isinstance(answer, Response) else FastJSONResponse(answer)
         except QueryError as error:
             return FastJSONResponse(notok(str(error)))
+
+    def _listing_answer(
+        self, action: Callable[[QueryParams], Body | RenderedListing], params: QueryParams
+    ) -> Response:
+        """`action`'s answer, the one given to the same query before while nothing changed
+        (`ListingAnswers`). Called holding the lock."""
+        state = self._state
+        query = tuple(sorted((k, v) for k, v in params.multi_items() if k != "apikey"))
+        answers = state.listing_answers
+        body = answers.get(self._listing_state(), query)
+        if body is not None:
+            return RenderedListing(body)
+        answer = action(params)
+        if isinstance(answer, RenderedListing):
+            # After the action: a history generated on first use changed the chain.
+            answers.put(self._listing_state(), query, bytes(answer.body))
+            return answer
+        return FastJSONResponse(answer)
+
+    def _listing_state(self) -> tuple[int, int, int, int | None]:
+        """What a listing's answer depends on besides its query."""
+        state = self._state
+        chain = state.chain
+        return (chain.version, chain.tip_height, state.result_window, state.etherscan_max_records)
 
     @property
     def _state(self) -> EthereumState:

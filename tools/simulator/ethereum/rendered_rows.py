@@ -56,3 +56,35 @@ def listing_body(status: str, message: str, rendered: list[bytes]) -> bytes:
     already."""
     empty = orjson.dumps({"status": status, "message": message, "result": []})
     return empty[:-2] + b",".join(rendered) + b"]}"
+
+
+ListingQuery = tuple[object, ...]
+
+
+class ListingAnswers:
+    """Whole `txlist` and `txlistinternal` answers by their query, kept while the chain and
+    the explorer's knobs stay as they are: a real explorer serves a page asked again from
+    its caches, on its own machines. The simulator shares the benchmark machine's two cores
+    with the worker it serves, so a page asked again (a benchmark's later runs) costs it a
+    look-up, not a page's rendering. Any change of the chain (a block, a reorg, a history
+    generated) or of a knob starts afresh. Guarded by the simulator's lock."""
+
+    def __init__(self, *, max_bytes: int = 256 * 1024 * 1024) -> None:
+        self.max_bytes = max_bytes
+        self._answers: dict[ListingQuery, bytes] = {}
+        self._held_bytes = 0
+        self._state: object = None
+
+    def get(self, state: object, query: ListingQuery) -> bytes | None:
+        """The answer to `query` given while the chain and knobs were `state`, if kept."""
+        if state != self._state:
+            return None
+        return self._answers.get(query)
+
+    def put(self, state: object, query: ListingQuery, body: bytes) -> None:
+        if state != self._state or self._held_bytes + len(body) > self.max_bytes:
+            self._answers.clear()
+            self._held_bytes = 0
+            self._state = state
+        self._answers[query] = body
+        self._held_bytes += len(body)

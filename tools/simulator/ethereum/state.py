@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import deque
 
 from tools.simulator.ethereum.chain import EthereumChain
-from tools.simulator.ethereum.rendered_rows import RenderedRows
+from tools.simulator.ethereum.rendered_rows import ListingAnswers, RenderedRows
 from tools.simulator.ethereum.seeds import install_seeded_histories
 
 RESULT_WINDOW = 10_000
@@ -49,3 +49,5 @@ class EthereumState:
         self.invalid_keys = InvalidKeyTracker()
         # Etherscan's rows as served, serialised once each.
         self.rendered_rows = RenderedRows()
+        # Etherscan's whole listings as served, by query, while nothing changes.
+        self.listing_answers = ListingAnswers()
