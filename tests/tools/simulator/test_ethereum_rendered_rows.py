@@ -74,7 +74,7 @@ def test_a_listing_asked_again_is_the_same_until_the_chain_or_a_knob_changes(
 ) -> None:
     """Whole answers are kept by query (`ListingAnswers`): asked again, the same bytes; after
     an empty block (the tip alone moves) or a knob's change, the answer of the moment."""
-    query = {"address": WHALE_ADDRESS, "sort": "asc", "page": 1, "offset": 3}
+    query: dict[str, str | int] = {"address": WHALE_ADDRESS, "sort": "asc", "page": 1, "offset": 3}
 
     def confirmations() -> list[int]:
         rows = etherscan(http, simulator, "txlist", **query).json()["result"]
