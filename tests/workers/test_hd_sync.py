@@ -13,7 +13,7 @@ from sqlalchemy import event, func, select
 from db.models import Chain, JobStatus, SyncJob, TrackedAddress, Transaction
 from db.session import engine_of
 from hd import ScriptKind, parse_hd_input
-from resolvers.hd_wallets import first_unused_receive_address, watched_addresses
+from resolvers.hd_wallets import WatchedAddress, first_unused_receive_address, watched_addresses
 from resolvers.viewer import Viewer
 from resolvers.wallets import AddedWallet, add_wallet
 from settings import Settings
@@ -38,19 +38,45 @@ def bitcoin(harness: SyncHarness) -> ChainAdmin:
     return harness.simulator.chain_admin("bitcoin")
 
 
-async def add_hd(harness: SyncHarness, viewer: Viewer | None = None, **options: int) -> AddedWallet:
+async def add_hd(
+    harness: SyncHarness,
+    viewer: Viewer | None = None,
+    *,
+    gap: int | None = None,
+    address: str = ZPUB,
+    script_type: ScriptKind | None = None,
+    settings: Settings | None = None,
+) -> AddedWallet:
     added = await add_wallet(
         harness.sessions,
         harness.redis,
         viewer=viewer or harness.viewer,
         chain=Chain.BITCOIN,
-        address=ZPUB,
+        address=address,
         label=None,
-        gap_limit=options.get("gap"),
+        gap_limit=gap,
+        script_type=script_type,
+        settings=settings,
     )
     assert added.errors == [], added.errors
     assert added.job is not None
     return added
+
+
+async def watched(
+    harness: SyncHarness, added: AddedWallet, *, keychain: int | None, used: bool | None = None
+) -> list[WatchedAddress]:
+    """Every address the wallet watches on `keychain` (None: both), in order."""
+    assert added.wallet is not None
+    page = await watched_addresses(
+        harness.sessions,
+        wallet_address_id=added.wallet.tracked.id,
+        after=None,
+        limit=1000,
+        keychain=keychain,
+        used=used,
+    )
+    return page.rows
 
 
 async def run(harness: SyncHarness, job_id: int) -> SyncJob:
@@ -301,16 +327,7 @@ async def test_a_two_of_two_multisig_descriptor_is_scanned_and_netted(
         receive[:3], change[:2], used_receive=[0, 2], transactions=12
     )
 
-    added = await add_wallet(
-        harness.sessions,
-        harness.redis,
-        viewer=harness.viewer,
-        chain=Chain.BITCOIN,
-        address=descriptor,
-        label=None,
-        gap_limit=3,
-    )
-    assert added.errors == [], added.errors
+    added = await add_hd(harness, gap=3, address=descriptor)
     assert added.job is not None
     job = await run(harness, added.job.id)
 
@@ -344,14 +361,8 @@ async def test_an_address_with_only_unconfirmed_transactions_is_used(
     again = await resync(harness, added)
 
     assert again.status is JobStatus.SUCCEEDED, again.error
-    page = await watched_addresses(
-        harness.sessions, wallet_address_id=wallet_id, after=None, limit=100, keychain=0, used=True
-    )
-    assert [row.index for row in page.rows] == [0, 1, 4]
-    every = await watched_addresses(
-        harness.sessions, wallet_address_id=wallet_id, after=None, limit=100, keychain=0, used=None
-    )
-    assert [row.index for row in every.rows] == list(range(8))
+    assert [row.index for row in await watched(harness, added, keychain=0, used=True)] == [0, 1, 4]
+    assert [row.index for row in await watched(harness, added, keychain=0)] == list(range(8))
     assert (
         await first_unused_receive_address(harness.sessions, wallet_address_id=wallet_id)
         == (receive[2])
@@ -363,16 +374,7 @@ async def test_a_wallet_added_without_a_gap_limit_watches_default_gap_limit_addr
     harness: SyncHarness, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("DEFAULT_GAP_LIMIT", "7")
-    added = await add_wallet(
-        harness.sessions,
-        harness.redis,
-        viewer=harness.viewer,
-        chain=Chain.BITCOIN,
-        address=ZPUB,
-        label=None,
-        settings=Settings(),
-    )
-    assert added.errors == [], added.errors
+    added = await add_hd(harness, settings=Settings())
     assert added.job is not None
     assert added.wallet is not None
     assert added.wallet.hd is not None
@@ -380,15 +382,8 @@ async def test_a_wallet_added_without_a_gap_limit_watches_default_gap_limit_addr
     assert (await run(harness, added.job.id)).status is JobStatus.SUCCEEDED
 
     for keychain in (0, 1):
-        page = await watched_addresses(
-            harness.sessions,
-            wallet_address_id=added.wallet.tracked.id,
-            after=None,
-            limit=100,
-            keychain=keychain,
-            used=None,
-        )
-        assert [row.index for row in page.rows] == list(range(7))
+        rows = await watched(harness, added, keychain=keychain)
+        assert [row.index for row in rows] == list(range(7))
 
     for outside in ("0", "1001"):
         monkeypatch.setenv("DEFAULT_GAP_LIMIT", outside)
@@ -425,33 +420,16 @@ async def test_the_blockchair_example_wallet_finds_0_29_only_within_the_gap(
         harness.simulator.admin.inject_fault(
             "blockchair", "error_status", status=503, count=1000, path_contains="dashboards"
         )
-    added = await add_wallet(
-        harness.sessions,
-        harness.redis,
-        viewer=harness.viewer,
-        chain=Chain.BITCOIN,
-        address=BLOCKCHAIR_XPUB,
-        label=None,
-        gap_limit=gap,
-        script_type=ScriptKind.P2PKH,
-    )
+    added = await add_hd(harness, gap=gap, address=BLOCKCHAIR_XPUB, script_type=ScriptKind.P2PKH)
     assert added.job is not None
-    assert added.wallet is not None
     job = await run(harness, added.job.id)
     assert job.status is JobStatus.SUCCEEDED, job.error
     assert job.provider == scanner
 
-    page = await watched_addresses(
-        harness.sessions,
-        wallet_address_id=added.wallet.tracked.id,
-        after=None,
-        limit=1000,
-        keychain=0,
-        used=None,
-    )
+    rows = await watched(harness, added, keychain=0)
     last_used = 29 if found else 10
-    assert [row.index for row in page.rows] == list(range(last_used + gap + 1))
-    used_rows = [row.index for row in page.rows if row.tracked.transaction_count > 0]
+    assert [row.index for row in rows] == list(range(last_used + gap + 1))
+    used_rows = [row.index for row in rows if row.tracked.transaction_count > 0]
     assert used_rows == (used if found else used[:-1])
 
 
@@ -494,15 +472,8 @@ async def test_watched_addresses_page_by_keyset_without_offset(harness: SyncHarn
     finally:
         event.remove(engine, "before_cursor_execute", record)
 
-    whole = await watched_addresses(
-        harness.sessions,
-        wallet_address_id=added.wallet.tracked.id,
-        after=None,
-        limit=1000,
-        keychain=None,
-        used=None,
-    )
-    assert rows == [(row.keychain, row.index) for row in whole.rows]
+    whole = await watched(harness, added, keychain=None)
+    assert rows == [(row.keychain, row.index) for row in whole]
     assert rows == sorted(rows)
     assert rows[:8] == [(0, index) for index in range(8)]
     assert statements
